@@ -1,0 +1,39 @@
+# The two commands: `make demo` (a running NetBox with the plugin and demo data) and `make test` (the whole suite).
+SHELL := /bin/bash
+PY := .venv/bin/python
+SCALE ?= 1.0
+SEED ?= 1
+PYTEST_ARGS ?=
+
+.PHONY: bootstrap demo demo-reset stop test unit lint format bench
+
+bootstrap:
+	@dev/bootstrap.sh
+
+demo: bootstrap
+	@$(PY) dev/wmfops.py demo --scale $(SCALE) --seed $(SEED)
+
+demo-reset: bootstrap
+	@$(PY) dev/wmfops.py demo-reset
+
+stop:
+	@if [ -x $(PY) ]; then $(PY) dev/wmfops.py stop; fi
+
+lint: bootstrap
+	.venv/bin/ruff check .
+
+format: bootstrap
+	.venv/bin/ruff check --fix . && .venv/bin/ruff format .
+
+# The whole suite: lint, then unit, integration and e2e tests on real PostgreSQL and Redis.
+test: lint
+	@$(PY) dev/wmfops.py test-prepare
+	source .state/test.env && $(PY) -m pytest $(PYTEST_ARGS)
+
+# Only the pure-core tests (no database): fast feedback while editing.
+unit: bootstrap
+	$(PY) -m pytest -p no:django tests/unit $(PYTEST_ARGS)
+
+bench: bootstrap
+	@$(PY) dev/wmfops.py services >/dev/null
+	$(PY) bench/run.py

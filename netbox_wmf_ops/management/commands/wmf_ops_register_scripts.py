@@ -1,0 +1,14 @@
+from django.core.management.base import BaseCommand
+
+from netbox_wmf_ops.registration import register_shipped_scripts
+
+
+class Command(BaseCommand):
+    help = "Register the plugin's shipped reports and scripts with NetBox (also done by every `netbox migrate`)."
+
+    def handle(self, *args, **options):
+        result = register_shipped_scripts()
+        for label, names in (("written", result.written), ("retired", result.retired), ("removed", result.removed)):
+            for name in names:
+                self.stdout.write(f"{label}: {name}")
+        self.stdout.write(self.style.SUCCESS(result.summary()))

@@ -1,0 +1,42 @@
+import re
+from pathlib import Path
+
+from netbox_wmf_ops.config_schema import SETTINGS, default_settings, validate_settings
+
+
+def test_defaults_are_valid():
+    assert validate_settings(default_settings()) == []
+
+
+def test_unknown_key_is_named_with_a_suggestion():
+    errors = validate_settings({"management_console_role": ["cr"]})
+    assert errors == [
+        "PLUGINS_CONFIG['netbox_wmf_ops']['management_console_role']: unknown setting "
+        "(did you mean 'management_console_roles'?)"
+    ]
+
+
+def test_bad_value_names_the_key_and_the_value():
+    errors = validate_settings({"management_console_roles": "cr", "register_shipped_scripts": "yes"})
+    assert errors == [
+        "PLUGINS_CONFIG['netbox_wmf_ops']['management_console_roles']: must be a list of non-empty strings (got 'cr')",
+        "PLUGINS_CONFIG['netbox_wmf_ops']['register_shipped_scripts']: must be true or false (got 'yes')",
+    ]
+
+
+def test_report_schedules_rules():
+    assert validate_settings({"report_schedules": {"wmf_ops_management.ManagementConsole": 60}}) == []
+    assert "must be 'module.ClassName'" in validate_settings({"report_schedules": {"Management": 60}})[0]
+    assert ">= 1" in validate_settings({"report_schedules": {"a.B": 0}})[0]
+    assert ">= 1" in validate_settings({"report_schedules": {"a.B": True}})[0]
+
+
+def test_defaults_are_fresh_copies():
+    first = default_settings()
+    first["management_console_roles"].append("x")
+    assert "x" not in default_settings()["management_console_roles"]
+
+
+def test_every_setting_is_documented():
+    documented = set(re.findall(r"^\| `([a-z_]+)` \|", (Path(__file__).parents[2] / "docs/configuration.md").read_text(), re.M))
+    assert documented == set(SETTINGS)
