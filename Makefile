@@ -20,7 +20,7 @@ stop:
 	@if [ -x $(PY) ]; then $(PY) dev/wmfops.py stop; fi
 
 lint: bootstrap
-	.venv/bin/ruff check .
+	.venv/bin/ruff check . && .venv/bin/ruff format --check .
 
 format: bootstrap
 	.venv/bin/ruff check --fix . && .venv/bin/ruff format .

@@ -49,6 +49,6 @@ fi
 pipq() { "$VENV/bin/python" -m pip -q --disable-pip-version-check "$@" 2> >(grep -v "^WARNING: Location 'file:" >&2); }
 pipq install --upgrade pip setuptools wheel
 pipq install -r dev/requirements.txt
-pipq install --no-deps -e .
+pipq install -e "."
 echo "$want" > "$stamp"
 echo "bootstrap: $VENV ready ($("$VENV/bin/netbox" --version 2>/dev/null || echo netbox installed))"

@@ -122,7 +122,11 @@ def apt_install(*packages: str) -> None:
         raise SetupError(f"missing Debian packages {packages}; install them: sudo apt-get install {' '.join(packages)}")
     log(f"installing Debian packages: {' '.join(packages)}")
     subprocess.run(["apt-get", "update", "-qq"], check=True)
-    subprocess.run(["apt-get", "install", "-y", "-qq", *packages], check=True, env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+    subprocess.run(
+        ["apt-get", "install", "-y", "-qq", *packages],
+        check=True,
+        env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+    )
 
 
 def postgres_bindir() -> Path:
@@ -153,14 +157,25 @@ def start_local_postgres() -> int:
     if not (data / "PG_VERSION").exists():
         subprocess.run(
             as_postgres_user([str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8"]),
-            check=True, stdout=subprocess.DEVNULL,
+            check=True,
+            stdout=subprocess.DEVNULL,
         )
     subprocess.run(
-        as_postgres_user([
-            str(bindir / "pg_ctl"), "-D", str(data), "-l", str(STATE / "postgres" / "server.log"), "-w", "start",
-            "-o", f"-p {port} -k {run} -c listen_addresses=127.0.0.1",
-        ]),
-        check=True, stdout=subprocess.DEVNULL,
+        as_postgres_user(
+            [
+                str(bindir / "pg_ctl"),
+                "-D",
+                str(data),
+                "-l",
+                str(STATE / "postgres" / "server.log"),
+                "-w",
+                "start",
+                "-o",
+                f"-p {port} -k {run} -c listen_addresses=127.0.0.1",
+            ]
+        ),
+        check=True,
+        stdout=subprocess.DEVNULL,
     )
     return port
 
@@ -176,8 +191,25 @@ def start_local_redis() -> int:
     directory = STATE / "redis"
     directory.mkdir(parents=True, exist_ok=True)
     subprocess.run(
-        [server, "--port", str(port), "--bind", "127.0.0.1", "--daemonize", "yes", "--save", "", "--appendonly", "no",
-         "--dir", str(directory), "--pidfile", str(directory / "redis.pid"), "--logfile", str(directory / "redis.log")],
+        [
+            server,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--daemonize",
+            "yes",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(directory),
+            "--pidfile",
+            str(directory / "redis.pid"),
+            "--logfile",
+            str(directory / "redis.log"),
+        ],
         check=True,
     )
     for _ in range(50):
@@ -190,8 +222,9 @@ def start_local_redis() -> int:
 def stop_local_services() -> None:
     data = STATE / "postgres" / "data"
     if (data / "postmaster.pid").exists():
-        subprocess.run(as_postgres_user([str(postgres_bindir() / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"]),
-                       check=False)
+        subprocess.run(
+            as_postgres_user([str(postgres_bindir() / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"]), check=False
+        )
     pidfile = STATE / "redis" / "redis.pid"
     if pidfile.exists():
         kill_pidfile(pidfile)
@@ -202,9 +235,28 @@ def stop_local_services() -> None:
 
 def psql(services: Services, database: str, sql: str) -> str:
     result = subprocess.run(
-        ["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", services.pg_host, "-p", str(services.pg_port),
-         "-U", services.pg_user, "-d", database, "-c", sql],
-        check=True, capture_output=True, text=True,
+        [
+            "psql",
+            "-X",
+            "-q",
+            "-A",
+            "-t",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-h",
+            services.pg_host,
+            "-p",
+            str(services.pg_port),
+            "-U",
+            services.pg_user,
+            "-d",
+            database,
+            "-c",
+            sql,
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return result.stdout.strip()
 
@@ -215,9 +267,12 @@ def quote_literal(text: str) -> str:
 
 def database_mark(services: Services, name: str) -> str | None:
     """The comment of database `name` ('' when it has none), or None when it does not exist."""
-    out = psql(services, "postgres",
-               "SELECT coalesce(shobj_description(oid, 'pg_database'), '') || '|' FROM pg_database "
-               f"WHERE datname = {quote_literal(name)}")
+    out = psql(
+        services,
+        "postgres",
+        "SELECT coalesce(shobj_description(oid, 'pg_database'), '') || '|' FROM pg_database "
+        f"WHERE datname = {quote_literal(name)}",
+    )
     return out[:-1] if out else None
 
 
@@ -242,8 +297,12 @@ def drop_own_database(services: Services, name: str) -> None:
 
 
 def netbox_version() -> str:
-    out = subprocess.run([str(VENV / "bin" / "python"), "-c", "import importlib.metadata as m; print(m.version('netbox'))"],
-                         check=True, capture_output=True, text=True)
+    out = subprocess.run(
+        [str(VENV / "bin" / "python"), "-c", "import importlib.metadata as m; print(m.version('netbox'))"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return out.stdout.strip()
 
 
@@ -334,8 +393,9 @@ def write_atomic(path: Path, content: str, mode: int = 0o644) -> None:
     tmp.replace(path)
 
 
-def write_instance(services: Services, kind: str, database: str, plugins: bool = True,
-                   test_template: str | None = None) -> Path:
+def write_instance(
+    services: Services, kind: str, database: str, plugins: bool = True, test_template: str | None = None
+) -> Path:
     """Write NETBOX_ROOT for one use (demo, test, build). The database and Redis DBs can be overridden through the
     environment (WMF_OPS_DB_NAME, WMF_OPS_REDIS_TASKS_DB, ...) so the tests can point a worker at their test DB."""
     root = STATE / "instances" / kind
@@ -350,7 +410,7 @@ DATABASES['default']['TEST'] = {{
     'TEMPLATE': {test_template!r},
 }}
 """
-    config = f'''# Generated by dev/wmfops.py for the {kind!r} instance; rewritten on every run. Edit dev/wmfops.py instead.
+    config = f"""# Generated by dev/wmfops.py for the {kind!r} instance; rewritten on every run: edit dev/wmfops.py.
 import os
 
 ALLOWED_HOSTS = ['*']
@@ -380,7 +440,7 @@ REPORTS_ROOT = {str(root / "reports")!r}
 MEDIA_ROOT = {str(root / "media")!r}
 TIME_ZONE = 'UTC'
 LOGIN_REQUIRED = True
-'''
+"""
     write_atomic(root / "conf" / "configuration.py", config)
     return root
 
@@ -394,8 +454,12 @@ def instance_env(instance: Path) -> dict[str, str]:
 
 def netbox(instance: Path, *args: str, quiet: bool = False, capture: bool = False) -> str:
     result = subprocess.run(
-        [str(NETBOX), *args], env=instance_env(instance), cwd=str(STATE), text=True,
-        stdout=subprocess.PIPE if (quiet or capture) else None, stderr=subprocess.STDOUT if quiet else None,
+        [str(NETBOX), *args],
+        env=instance_env(instance),
+        cwd=str(STATE),
+        text=True,
+        stdout=subprocess.PIPE if (quiet or capture) else None,
+        stderr=subprocess.STDOUT if quiet else None,
     )
     if result.returncode != 0:
         if quiet and result.stdout:
@@ -444,9 +508,15 @@ def stop_demo_processes() -> None:
 
 def start_background(name: str, instance: Path, *args: str) -> None:
     RUN.mkdir(parents=True, exist_ok=True)
-    logfile = open(RUN / f"{name}.log", "ab")
-    proc = subprocess.Popen([str(NETBOX), *args], env=instance_env(instance), cwd=str(STATE), stdout=logfile,
-                            stderr=subprocess.STDOUT, start_new_session=True)
+    with open(RUN / f"{name}.log", "ab") as logfile:  # the child keeps its own copy of the descriptor
+        proc = subprocess.Popen(
+            [str(NETBOX), *args],
+            env=instance_env(instance),
+            cwd=str(STATE),
+            stdout=logfile,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     (RUN / f"{name}.pid").write_text(str(proc.pid))
 
 
@@ -484,7 +554,9 @@ def demo(scale: float, seed: int) -> None:
     netbox(instance, "migrate", "--no-input", quiet=True)
     password, token = secret("admin_password", 20), secret("admin_token", 40)
     netbox(instance, "shell", "-c", ENSURE_ADMIN.format(password=password, token=token), quiet=True)
-    start_background("web", instance, "runserver", f"127.0.0.1:{DEMO_PORT}", "--insecure", "--noreload", "--skip-checks")
+    start_background(
+        "web", instance, "runserver", f"127.0.0.1:{DEMO_PORT}", "--insecure", "--noreload", "--skip-checks"
+    )
     start_background("worker", instance, "rqworker")
     wait_http(f"http://127.0.0.1:{DEMO_PORT}/login/", 120, RUN / "web.log")
     token_key = netbox(instance, "shell", "-c", PRINT_TOKEN_KEY, capture=True).strip().splitlines()[-1]
@@ -534,8 +606,12 @@ def test_prepare() -> None:
         raise SetupError(f"database {test_db!r} exists without our mark; drop it yourself or set WMF_OPS_TEST_DB_NAME")
     fleet = build_fleet_template(services, TEST_SCALE, DEFAULT_SEED)
     instance = write_instance(services, "test", fleet, test_template=fleet)
-    env = {**services.env(), "NETBOX_ROOT": str(instance), "WMF_OPS_TEST_DB_NAME": test_db,
-           "WMF_OPS_FLEET_TEMPLATE": fleet}
+    env = {
+        **services.env(),
+        "NETBOX_ROOT": str(instance),
+        "WMF_OPS_TEST_DB_NAME": test_db,
+        "WMF_OPS_FLEET_TEMPLATE": fleet,
+    }
     write_atomic(STATE / "test.env", "".join(f"export {k}={v}\n" for k, v in env.items()))
 
 

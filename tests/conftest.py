@@ -38,8 +38,11 @@ def run_netbox():
 
     def run(*args: str, timeout: int = 300) -> subprocess.CompletedProcess:
         return subprocess.run(
-            [netbox_executable(), *args], env=netbox_subprocess_env(connection.settings_dict["NAME"]),
-            capture_output=True, text=True, timeout=timeout,
+            [netbox_executable(), *args],
+            env=netbox_subprocess_env(connection.settings_dict["NAME"]),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
         )
 
     return run

@@ -28,11 +28,16 @@ def device_type(model: str = "Test Switch", manufacturer: str = "Juniper") -> De
     return DeviceType.objects.get_or_create(manufacturer=maker, slug=slugify(model), defaults={"model": model})[0]
 
 
-def device(name: str | None = None, *, role_slug: str = "asw", site_obj: Site | None = None, status: str = "active",
-           **fields) -> Device:
+def device(
+    name: str | None = None, *, role_slug: str = "asw", site_obj: Site | None = None, status: str = "active", **fields
+) -> Device:
     return Device.objects.create(
-        name=name or unique("testdev"), role=role(role_slug), device_type=device_type(), site=site_obj or site(),
-        status=status, **fields,
+        name=name or unique("testdev"),
+        role=role(role_slug),
+        device_type=device_type(),
+        site=site_obj or site(),
+        status=status,
+        **fields,
     )
 
 

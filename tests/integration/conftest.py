@@ -18,8 +18,12 @@ def rq_worker(transactional_db):
     redis = django_rq.get_connection("default")
     redis.flushdb()  # the tests' own Redis DB: drops stale worker registrations and queued jobs
     proc = subprocess.Popen(
-        [netbox_executable(), "rqworker"], env=netbox_subprocess_env(connection.settings_dict["NAME"]),
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+        [netbox_executable(), "rqworker"],
+        env=netbox_subprocess_env(connection.settings_dict["NAME"]),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
     )
     try:
         deadline = time.monotonic() + 90

@@ -105,8 +105,9 @@ def test_runs_through_the_rest_api_and_a_real_rqworker(client, rq_worker):
     auth = {"HTTP_AUTHORIZATION": f"{token.get_auth_header_prefix()}{token.token}"}
 
     script = Script.objects.get(module__file_path="wmf_ops_management.py", name="ManagementConsole")
-    response = client.post(f"/api/extras/scripts/{script.pk}/", {"data": {}, "commit": True},
-                           content_type="application/json", **auth)
+    response = client.post(
+        f"/api/extras/scripts/{script.pk}/", {"data": {}, "commit": True}, content_type="application/json", **auth
+    )
     assert response.status_code == 200, response.content
     job_pk = response.json()["result"]["id"]
 
