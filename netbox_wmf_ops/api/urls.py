@@ -1,0 +1,3 @@
+"""REST API URLs, mounted by NetBox at /api/plugins/wmf-ops/."""
+
+urlpatterns: list = []

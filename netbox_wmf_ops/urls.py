@@ -1,0 +1,3 @@
+"""UI URLs, mounted by NetBox at /plugins/wmf-ops/."""
+
+urlpatterns: list = []
