@@ -33,12 +33,12 @@ def netbox_executable() -> str:
 
 @pytest.fixture
 def run_netbox():
-    """Run `netbox <args>` against the test database (committed data only)."""
+    """Run `netbox <command> --skip-checks <args>` against the test database (it sees committed data only)."""
     from django.db import connection
 
-    def run(*args: str, timeout: int = 300) -> subprocess.CompletedProcess:
+    def run(command: str, *args: str, timeout: int = 300) -> subprocess.CompletedProcess:
         return subprocess.run(
-            [netbox_executable(), *args],
+            [netbox_executable(), command, "--skip-checks", *args],
             env=netbox_subprocess_env(connection.settings_dict["NAME"]),
             capture_output=True,
             text=True,

@@ -2,6 +2,7 @@
 
 import importlib
 import pkgutil
+import uuid
 
 import pytest
 from core.models import Job
@@ -77,7 +78,7 @@ def test_module_no_longer_shipped_is_removed_when_it_has_no_history():
 
 def test_module_no_longer_shipped_keeps_its_job_history():
     script = _register_foreign_shim("wmf_ops_retired.py")
-    Job.objects.create(object=script, name="OldCheck", status="completed")
+    Job.objects.create(object=script, name="OldCheck", status="completed", job_id=uuid.uuid4())
     result = register_shipped_scripts()
     assert result.retired == ["wmf_ops_retired.py"]
     script.refresh_from_db()
