@@ -1,0 +1,195 @@
+"""Cables report rules (spec §1.2): component naming, cable labels, unterminated cables.
+
+The label and interface-name rules are the 2021 report tests that later became save-time validators (§5.3, §5.4);
+they run here against the existing data, with the validators' current patterns where the two differ.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from . import Finding, failure, summary, warning
+
+# Component name patterns (HEAD report; the power outlet one is the 2021 report's and today's validator rule).
+CONSOLE_PORT_NAME = re.compile(r"console\d|console-re\d|serial\d|Console")
+CONSOLE_SERVER_PORT_NAME = re.compile(r"port\d+")
+POWER_PORT_NAME = re.compile(r"PSU\d|PEM \d|Power Supply \d|PS\d")
+POWER_OUTLET_NAME = re.compile(r"\d+")
+
+# Interfaces of network devices: the interface validator's INTERFACES_REGEXP (§5.3 rule 1).
+NETWORK_INTERFACE_NAMES = (
+    r"^fxp\d-re\d$",
+    r"^[a-z]{2}-\d+/\d+/\d+(:\d+){0,1}(\.\d+){0,1}$",
+    r"^vcp-\d+/\d+/\d+$",
+    r"^[a-z]{1,4}(\d+){0,1}(\.\d+){0,1}$",
+    r"^\d+$",
+    r"^ethernet-1/\d+(\.\d+){0,1}$",
+)
+# Interfaces of other non-server devices (PDUs, console servers, ...): the 2021 report list, plus the validator's so
+# that nothing valid on a network device is flagged elsewhere.
+OTHER_INTERFACE_NAMES = (
+    r"^mgmt\d?$|^ILO$|^i?DRAC$",
+    r"^fxp\d-re\d$",
+    r"^[a-z]+-\d+/\d+/\d+(\.\d+){0,1}$",
+    r"^[a-z]{1,4}(\d+){0,1}(\.\d+){0,1}$",
+    r"^en(p\d+)?s\d+(f\d+)?((d|np)\d+)?$",
+    r"^cali[a-f0-9]+",
+    r"^(tap|brq)[a-f0-9]+\-[a-f0-9]+",
+    r"^vxlan-\d+",
+    r"^(br-internal|br-external|br-int)$",
+    r"^\d+$",
+    r"^lo([.:].+)",
+    r"^(public|private)$",
+    r"^##PRIMARY##$",
+    *NETWORK_INTERFACE_NAMES,
+)
+NETWORK_INTERFACE_NAME = re.compile("|".join(f"(?:{p})" for p in NETWORK_INTERFACE_NAMES))
+OTHER_INTERFACE_NAME = re.compile("|".join(f"(?:{p})" for p in OTHER_INTERFACE_NAMES))
+# Port names that belong to the other vendor (§5.3 rule 8).
+FOREIGN_VENDOR_PREFIXES = {"nokia": ("ge-", "xe-", "et-"), "juniper": ("ethernet-",)}
+
+# Blank labels are expected on server cables inside the core sites (§1.2 test_blank_cable_label, §5.4).
+CORE_SITES = ("eqiad", "codfw")
+SERVER_ROLE = "server"
+NO_SITE = "none"
+
+
+@dataclass(frozen=True)
+class NamedComponent:
+    obj: Any  # the component (console port, interface, ...), passed through to the findings
+    name: str
+
+
+@dataclass(frozen=True)
+class NamedInterface:
+    obj: Any
+    name: str
+    network_device: bool  # the device has one of the network roles (asw, cr, mr, pfw, cloudsw)
+    manufacturer: str  # the device type's manufacturer slug
+
+
+def check_component_names(components: Iterable[NamedComponent], pattern: re.Pattern, label: str) -> list[Finding]:
+    """The name of every component must match ``pattern`` in full."""
+    findings: list[Finding] = []
+    good = 0
+    for component in components:
+        if pattern.fullmatch(component.name):
+            good += 1
+        else:
+            findings.append(failure(component.obj, f"incorrectly named {label} cable termination: {component.name}"))
+    findings.append(summary(good, f"correctly named {label} cable terminations"))
+    return findings
+
+
+def interface_name_is_valid(interface: NamedInterface) -> bool:
+    if interface.network_device:
+        if interface.name.startswith(FOREIGN_VENDOR_PREFIXES.get(interface.manufacturer, ())):
+            return False
+        return bool(NETWORK_INTERFACE_NAME.fullmatch(interface.name))
+    return bool(OTHER_INTERFACE_NAME.fullmatch(interface.name))
+
+
+def check_interface_names(interfaces: Iterable[NamedInterface]) -> list[Finding]:
+    findings: list[Finding] = []
+    good = 0
+    for interface in interfaces:
+        if interface_name_is_valid(interface):
+            good += 1
+        else:
+            findings.append(failure(interface.obj, f"incorrectly named interface cable termination: {interface.name}"))
+    findings.append(summary(good, "correctly named interface cable terminations"))
+    return findings
+
+
+@dataclass(frozen=True)
+class CableEnd:
+    kind: str  # model name of the termination: "interface", "frontport", "circuittermination", ...
+    name: str
+    site: str | None  # slug of the termination's site (NetBox caches it on the cable termination)
+    device_role: str | None  # role slug of the termination's device, when it has one
+
+
+@dataclass(frozen=True)
+class CableRecord:
+    cable: Any
+    label: str
+    status: str
+    a_ends: Sequence[CableEnd]
+    b_ends: Sequence[CableEnd]
+
+    @property
+    def site(self) -> str:
+        """The cable's site: that of its first A-side termination that has one, else the B side's, else ``none``."""
+        for end in (*self.a_ends, *self.b_ends):
+            if end.site:
+                return end.site
+        return NO_SITE
+
+    @property
+    def clean_label(self) -> str:
+        return (self.label or "").strip()
+
+
+def check_duplicate_labels(cables: Iterable[CableRecord]) -> list[Finding]:
+    """Labelled cables terminated on both sides must have a label unique within their site."""
+    groups: dict[tuple[str, str], list[CableRecord]] = defaultdict(list)
+    for cable in cables:
+        if cable.clean_label and cable.a_ends and cable.b_ends:
+            groups[(cable.clean_label, cable.site)].append(cable)
+    findings: list[Finding] = []
+    unique = 0
+    for (_, site), members in groups.items():
+        if len(members) == 1:
+            unique += 1
+            continue
+        findings.extend(failure(c.cable, f"duplicate cable label (site {site})") for c in members)
+    findings.append(summary(unique, "non-duplicate cable labels"))
+    return findings
+
+
+def is_core_site_server_cable(cable: CableRecord) -> bool:
+    return any(
+        end.kind == "interface" and end.device_role == SERVER_ROLE and end.site in CORE_SITES
+        for end in (*cable.a_ends, *cable.b_ends)
+    )
+
+
+def check_blank_labels(cables: Iterable[CableRecord], warning_sites: Sequence[str] = ()) -> list[Finding]:
+    """Connected cables need a label (the cable ID), except server cables in the core sites.
+
+    ``warning_sites`` downgrades the finding to a warning for sites still being labelled (the 2021 blocklist)."""
+    failures: list[Finding] = []
+    warnings: list[Finding] = []
+    labelled = 0
+    for cable in cables:
+        if cable.status != "connected":
+            continue
+        if cable.clean_label:
+            labelled += 1
+            continue
+        if is_core_site_server_cable(cable):
+            continue
+        site = cable.site
+        if any(end.kind == "interface" and end.name.startswith("vcp-") for end in cable.a_ends):
+            warnings.append(warning(cable.cable, f"VC link with no cable ID (site {site})"))
+        elif site in warning_sites:
+            warnings.append(warning(cable.cable, f"blank cable label (site {site})"))
+        else:
+            failures.append(failure(cable.cable, f"blank cable label (site {site})"))
+    return [*failures, *warnings, summary(labelled, "non-blank cable labels")]
+
+
+def check_unterminated(cables: Iterable[CableRecord]) -> list[Finding]:
+    findings: list[Finding] = []
+    good = 0
+    for cable in cables:
+        if cable.a_ends and cable.b_ends:
+            good += 1
+        else:
+            findings.append(failure(cable.cable, "Unterminated cable, should be connected on both sides."))
+    findings.append(summary(good, "cables correctly connected."))
+    return findings

@@ -1,0 +1,321 @@
+"""Network report rules (spec §1.8): switch port naming and speed blocks, uplinks, VIP masks, primary IPs and DNS."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import Finding, failure, summary, warning
+
+EXCLUDED_DEVICE_STATUSES = ("decommissioning", "inventory", "offline", "planned")
+SWITCH_ROLES = ("asw", "msw", "cloudsw")
+NETWORK_ROLES = ("asw", "cr", "mr", "pfw", "cloudsw")
+ACCESS_PORT_PREFIXES = ("et-", "xe-", "ge-")
+UPLINK_SWITCH_ROLES = ("asw", "cloudsw")  # switches whose ports carry a server's VLAN
+# IP roles shared by several hosts (ipam IPADDRESS_ROLES_NONUNIQUE plus anycast).
+SHARED_IP_ROLES = ("vip", "vrrp", "hsrp", "glbp", "carp", "anycast")
+# Server clusters without IPv6 in DNS (audited in P67286): their primary IPv6 has no DNS name on purpose.
+NO_IPV6_NAME_PREFIXES = ("an-redacteddb", "clouddb", "db", "dbproxy", "dbstore", "es", "pc")
+PORT_BLOCK_DEVICE_TYPES = ("qfx5120-48y-8c", "qfx5120-48y-afi", "qfx5120-48y-afi2")
+PORT_BLOCK_LAST_PORT = 47  # ports 48+ are the uplink ports, outside the blocks of 4
+FR_TECH_TENANT = "fr-tech"
+NO_MONITORING = "no-mon"
+
+
+# --------------------------------------------------------------------------------------- test_duplicate_interface
+
+
+@dataclass(frozen=True)
+class SwitchPort:
+    obj: Any  # the Interface
+    name: str
+    device: str  # device name
+    vc_position: int | None
+
+
+def check_switch_port_names(ports: Iterable[SwitchPort]) -> list[Finding]:
+    """Access port names carry the switch's VC member number (0 when standalone) and are unique modulo the speed
+    prefix (``xe-0/0/1`` and ``ge-0/0/1`` are the same port). One failure per port: the first rule it breaks."""
+    findings: list[Finding] = []
+    seen: dict[str, set[str]] = defaultdict(set)
+    good = 0
+    for port in ports:
+        if port.vc_position:
+            if f"-{port.vc_position}/" not in port.name:
+                message = f"Interface doesn't match its switch member: {port.vc_position} on {port.device}"
+                findings.append(failure(port.obj, message))
+                continue
+        elif "-0/" not in port.name:
+            findings.append(failure(port.obj, f"Interface on a non-VC should start with -0/ on {port.device}"))
+            continue
+        suffix = port.name.split("-", 1)[1]
+        if suffix in seen[port.device]:
+            message = f"Duplicated interface with different prefix (eg. xe- & ge-) on {port.device}"
+            findings.append(failure(port.obj, message))
+            continue
+        seen[port.device].add(suffix)
+        good += 1
+    findings.append(summary(good, "switch ports named after their switch member"))
+    return findings
+
+
+# --------------------------------------------------------------------------------------- test_duplicate_ip_netmask
+
+
+@dataclass(frozen=True)
+class SharedIp:
+    obj: Any  # the IPAddress
+    address: str  # with prefix length, e.g. "10.2.0.1/22"
+
+
+def check_vip_masks(addresses: Iterable[SharedIp]) -> list[Finding]:
+    """All the IP objects of one shared address (VIP, anycast, ...) use the same prefix length."""
+    findings: list[Finding] = []
+    lengths: dict[ipaddress._BaseAddress, set[int]] = defaultdict(set)
+    good = 0
+    for address in addresses:
+        interface = ipaddress.ip_interface(address.address)
+        seen = lengths[interface.ip]
+        seen.add(interface.network.prefixlen)
+        if len(seen) > 1:
+            findings.append(failure(address.obj, "Multiple VIPs with different prefix length"))
+        else:
+            good += 1
+    findings.append(summary(good, "correctly masked VIPs"))
+    return findings
+
+
+# --------------------------------------------------------------------------------------- test_enabled_not_connected
+
+
+@dataclass(frozen=True)
+class NetworkPort:
+    obj: Any  # the Interface: enabled, cabling possible, not mgmt-only, on a network device
+    device: str
+    description: str
+    connected: bool  # has a cable, or is marked connected
+
+
+def check_enabled_ports_connected(ports: Iterable[NetworkPort]) -> list[Finding]:
+    failures: list[Finding] = []
+    warnings: list[Finding] = []
+    good = 0
+    for port in ports:
+        if port.connected:
+            good += 1
+        elif NO_MONITORING in (port.description or ""):
+            message = f"Interface enabled but not connected on {port.device} (description: {port.description})"
+            warnings.append(warning(port.obj, message))
+        else:
+            failures.append(failure(port.obj, f"Interface enabled but not connected on {port.device}"))
+    return [*failures, *warnings, summary(good, "enabled interfaces connected")]
+
+
+# --------------------------------------------------------------------------------------------- test_matching_vlan
+
+
+@dataclass(frozen=True)
+class Vlan:
+    obj: Any
+    name: str
+    prefixes: Sequence[str]  # the VLAN's prefixes, e.g. "10.64.0.0/22", in a stable order
+
+
+@dataclass(frozen=True)
+class ServerUplink:
+    device: Any  # the server
+    addresses: Sequence[str]  # IPs of the server interface, with prefix length
+    switch: str  # name of the switch at the far end of the cable path
+    switch_port: str
+    vlan: Vlan | None  # the switch port's untagged VLAN
+
+
+def check_uplink_vlans(uplinks: Iterable[ServerUplink]) -> list[Finding]:
+    """A server's IPs must belong to the prefix of the untagged VLAN of the switch port it is cabled to."""
+    failures: list[Finding] = []
+    vlan_failures: dict[tuple[int, Any], Finding] = {}  # reported once per VLAN and family
+    vlan_warnings: dict[tuple[int, Any], Finding] = {}
+    matched = 0
+    for uplink in uplinks:
+        vlan = uplink.vlan
+        if vlan is None:
+            message = f"connected switch port has no untagged VLAN: {uplink.switch} {uplink.switch_port}"
+            failures.append(failure(uplink.device, message))
+            continue
+        for family in (4, 6):
+            prefixes = [ipaddress.ip_network(p) for p in vlan.prefixes if ipaddress.ip_network(p).version == family]
+            if not prefixes:
+                message = f"Vlan has no IPv{family} prefix assigned."
+                vlan_warnings.setdefault((family, vlan.obj), warning(vlan.obj, message))
+                continue
+            if len(prefixes) > 1:
+                listed = ", ".join(str(p) for p in prefixes)
+                message = f"Vlan has more than one IPv{family} prefix assigned: {listed}"
+                vlan_failures.setdefault((family, vlan.obj), failure(vlan.obj, message))
+            prefix = prefixes[0]
+            for address in uplink.addresses:
+                interface = ipaddress.ip_interface(address)
+                if interface.version != family:
+                    continue
+                if interface.network != prefix:
+                    failures.append(failure(uplink.device, f"{address} does not match connected Vlan {vlan.name}"))
+                else:
+                    matched += 1
+    return [
+        *vlan_failures.values(),
+        *failures,
+        *vlan_warnings.values(),
+        summary(matched, "server IP allocations matched attached switch port Vlan."),
+    ]
+
+
+# ----------------------------------------------------------------------------------------- test_mgmt_dns_hostname
+
+
+@dataclass(frozen=True)
+class MgmtAddress:
+    device: Any
+    device_name: str
+    site: str  # site slug
+    tenant: str | None  # tenant slug
+    dns_name: str
+
+
+def expected_mgmt_dns_name(device_name: str, site: str, tenant: str | None) -> str:
+    frack = "frack." if tenant == FR_TECH_TENANT else ""
+    return f"{device_name}.mgmt.{frack}{site}.wmnet"
+
+
+def check_mgmt_dns_names(addresses: Iterable[MgmtAddress]) -> list[Finding]:
+    """The DNS name of a device's management IP is ``<device>.mgmt[.frack].<site>.wmnet``."""
+    findings: list[Finding] = []
+    good = 0
+    for address in addresses:
+        expected = expected_mgmt_dns_name(address.device_name, address.site, address.tenant)
+        if address.dns_name == expected:
+            good += 1
+        else:
+            message = f"Invalid management interface DNS ({address.dns_name} != {expected})"
+            findings.append(failure(address.device, message))
+    findings.append(summary(good, "correct mgmt DNS names"))
+    return findings
+
+
+# ------------------------------------------------------------------------------------ test_port_block_consistency
+
+
+@dataclass(frozen=True)
+class BlockPort:
+    obj: Any  # the Interface
+    name: str
+    type: str  # interface type value, e.g. "10gbase-x-sfpp"
+
+
+@dataclass(frozen=True)
+class BlockSwitch:
+    device: Any
+    name: str
+    site: str
+    ports: Sequence[BlockPort] = field(default_factory=tuple)  # enabled, not virtual/LAG, not mgmt-only
+
+
+def port_number(name: str) -> int:
+    """``et-0/0/12:1`` → 12. Raises ValueError when the name has no numeric last component."""
+    return int(name.split(":", 1)[0].rsplit("/", 1)[-1])
+
+
+def check_port_blocks(switches: Iterable[BlockSwitch]) -> list[Finding]:
+    """On QFX5120 switches, the ports of each block of 4 (0-3, 4-7, ... 44-47) must share one type (speed)."""
+    findings: list[Finding] = []
+    consistent = 0
+    for switch in switches:
+        reference: dict[int, str] = {}
+        problems = 0
+        for port in switch.ports:
+            try:
+                number = port_number(port.name)
+            except ValueError:
+                message = f"[{switch.site}] Invalid interface name on Juniper QFX5120 device '{switch.name}'"
+                findings.append(failure(port.obj, message))
+                problems += 1
+                continue
+            if number > PORT_BLOCK_LAST_PORT:
+                continue
+            block = number - number % 4
+            expected = reference.setdefault(block, port.type)
+            if port.type != expected:
+                members = f"{block}, {block + 1}, {block + 2} and {block + 3}"
+                message = (
+                    f"[{switch.site}] Interface type '{port.type}' does not match '{expected}' set on other(s) in "
+                    f"same block on {switch.name}. Ports {members} need to be same type."
+                )
+                findings.append(failure(port.obj, message))
+                problems += 1
+        if not problems:
+            consistent += 1
+    findings.append(summary(consistent, "QFX5120 devices have no port speed inconsistencies within blocks of 4."))
+    return findings
+
+
+# ----------------------------------------------------------------------------- test_primary_ip_dns_match / _ipv6
+
+
+@dataclass(frozen=True)
+class ServerPrimaryIps:
+    device: Any  # a tenant-less server in service
+    name: str
+    ipv4_dns: str | None  # DNS name of the primary IPv4; None when there is no primary IPv4
+    ipv6_dns: str | None  # DNS name of the primary IPv6; None when there is no primary IPv6
+    has_ipv4: bool
+    has_ipv6: bool
+
+
+def check_primary_dns_match(servers: Iterable[ServerPrimaryIps]) -> list[Finding]:
+    """Primary IPv4 has a DNS name starting with the hostname, and primary IPv6 (when named) uses the same name.
+    One failure per server: the first rule it breaks."""
+    findings: list[Finding] = []
+    matching = 0
+    for server in servers:
+        if not server.has_ipv4 or not server.ipv4_dns:
+            findings.append(failure(server.device, "Device with no primary IPv4 or DNS name"))
+        elif not server.ipv4_dns.startswith(f"{server.name}."):
+            message = f"Primary IPv4 DNS ({server.ipv4_dns}) doesn't start with the hostname"
+            findings.append(failure(server.device, message))
+        elif server.has_ipv6 and server.ipv6_dns and server.ipv6_dns != server.ipv4_dns:
+            message = f"Primary IPv4 and IPv6 DNS name mismatch ({server.ipv4_dns} vs. {server.ipv6_dns})"
+            findings.append(failure(server.device, message))
+        elif server.has_ipv6 and server.ipv6_dns:
+            matching += 1
+    findings.append(summary(matching, "devices with matching primary IPv4 & IPv6"))
+    return findings
+
+
+def without_ipv6_dns(name: str, prefixes: Sequence[str] = NO_IPV6_NAME_PREFIXES) -> bool:
+    """Servers of the clusters listed as not supporting IPv6 (``db1001`` but not ``dbx1001``)."""
+    return any(re.match(f"{re.escape(prefix)}[1-9]", name) for prefix in prefixes)
+
+
+def check_primary_ipv6(
+    servers: Iterable[ServerPrimaryIps], no_ipv6_prefixes: Sequence[str] = NO_IPV6_NAME_PREFIXES
+) -> list[Finding]:
+    failures: list[Finding] = []
+    warnings: list[Finding] = []
+    operational = 0
+    for server in servers:
+        if not server.has_ipv6:
+            failures.append(failure(server.device, "Missing primary IPv6"))
+        elif without_ipv6_dns(server.name, no_ipv6_prefixes):
+            if server.ipv6_dns:
+                message = "Primary IPv6 has DNS name on a cluster that is listed as not supporting IPv6"
+                warnings.append(warning(server.device, message))
+            else:
+                operational += 1
+        elif not server.ipv6_dns:
+            failures.append(failure(server.device, "Primary IPv6 missing DNS name"))
+        else:
+            operational += 1
+    return [*failures, *warnings, summary(operational, "devices with operational primary IPv6")]
