@@ -1,3 +1,10 @@
 """REST API URLs, mounted by NetBox at /api/plugins/wmf-ops/."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("reports/<str:report>/status/", views.ReportStatusView.as_view(), name="report_status"),
+    path("metrics/", views.ReportMetricsView.as_view(), name="report_metrics"),
+]

@@ -1,0 +1,42 @@
+"""Report status (the alerting verdict as JSON) and report metrics (Prometheus text)."""
+
+from django.http import HttpResponse
+from django.utils import timezone
+from extras.models import Script
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from ..alerting import judge, parse_duration
+from ..loaders.report_status import find_script, latest_result, latest_results
+from ..metrics import render_report_metrics
+from ..registration import SHIM_PREFIX
+
+
+class ReportStatusView(APIView):
+    """GET /api/plugins/wmf-ops/reports/<module.Class>/status/?max_age=26h&warning_only=true"""
+
+    permission_classes = [IsAuthenticated]
+
+    def get(self, request, report: str):
+        script = find_script(report, Script.objects.restrict(request.user, "view"))
+        if script is None:
+            return Response({"detail": f"no report {report!r} visible to you"}, status=404)
+        try:
+            max_age = parse_duration(request.query_params["max_age"]) if request.query_params.get("max_age") else None
+        except ValueError as exc:
+            return Response({"max_age": str(exc)}, status=400)
+        warning_only = request.query_params.get("warning_only", "").lower() in ("1", "true", "yes")
+        verdict = judge(report, latest_result(script), timezone.now(), max_age, warning_only)
+        return Response(verdict.as_dict())
+
+
+class ReportMetricsView(APIView):
+    """GET /api/plugins/wmf-ops/metrics/ — results of the plugin's reports for Prometheus (bearer-token scrape)."""
+
+    permission_classes = [IsAuthenticated]
+
+    def get(self, request):
+        scripts = Script.objects.restrict(request.user, "view").filter(module__file_path__startswith=SHIM_PREFIX)
+        body = render_report_metrics(latest_results(scripts))
+        return HttpResponse(body, content_type="text/plain; version=0.0.4; charset=utf-8")

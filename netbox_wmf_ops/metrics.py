@@ -1,0 +1,47 @@
+"""Report results in the Prometheus text exposition format (pure)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from .alerting import LEVELS, JobResult
+
+
+def _label(value: str) -> str:
+    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+
+
+def render_report_metrics(results: Mapping[str, tuple[JobResult, float | None]]) -> str:
+    """One block per metric family, one sample per report (and per test and level for the findings)."""
+    findings, last_run, duration, errored = [], [], [], []
+    for report in sorted(results):
+        result, seconds = results[report]
+        name = _label(report)
+        errored.append(f'wmf_ops_report_errored{{report="{name}"}} {int(result.status != "completed")}')
+        if result.completed:
+            last_run.append(
+                f'wmf_ops_report_last_run_timestamp_seconds{{report="{name}"}} {result.completed.timestamp():.3f}'
+            )
+        if seconds is not None:
+            duration.append(f'wmf_ops_report_duration_seconds{{report="{name}"}} {seconds:.3f}')
+        for test, counts in sorted(((result.data or {}).get("tests") or {}).items()):
+            for level in LEVELS:
+                findings.append(
+                    f'wmf_ops_report_findings{{report="{name}",test="{_label(test)}",level="{level}"}} '
+                    f"{int(counts.get(level, 0))}"
+                )
+    blocks = [
+        (
+            "wmf_ops_report_findings",
+            "gauge",
+            "Log lines per level in the newest finished run, per report test.",
+            findings,
+        ),
+        ("wmf_ops_report_last_run_timestamp_seconds", "gauge", "When the newest run finished (Unix time).", last_run),
+        ("wmf_ops_report_duration_seconds", "gauge", "Run time of the newest finished run.", duration),
+        ("wmf_ops_report_errored", "gauge", "1 when the newest run errored or failed instead of completing.", errored),
+    ]
+    lines = []
+    for metric, kind, help_text, samples in blocks:
+        lines += [f"# HELP {metric} {help_text}", f"# TYPE {metric} {kind}", *samples]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,104 @@
+"""The alerting doors on real report results: check command, run command, status API, metrics, schedules."""
+
+import pytest
+from core.models import Job
+from django.core.management import call_command
+from users.models import Token, User
+
+from netbox_wmf_ops.loaders.report_status import find_script
+from netbox_wmf_ops.scheduling import JOB_NAME_PREFIX, reconcile_report_schedules
+from tests import factories
+
+REPORT = "wmf_ops_management.ManagementConsole"
+pytestmark = pytest.mark.django_db
+
+
+def command(name, *args) -> tuple[int, str]:
+    from io import StringIO
+
+    out = StringIO()
+    with pytest.raises(SystemExit) as exit_info:
+        call_command(name, *args, stdout=out)
+    return exit_info.value.code, out.getvalue()
+
+
+@pytest.fixture
+def failing_fleet():
+    factories.device(role_slug="asw")  # no console port: one failure at least
+
+
+@pytest.fixture
+def api_auth():
+    user = User.objects.create_user(username="monitor", password="Unused-Pass-1234", is_superuser=True)
+    token = Token(user=user, description="monitoring")
+    token.full_clean()
+    token.save()
+    return {"HTTP_AUTHORIZATION": f"{token.get_auth_header_prefix()}{token.token}"}
+
+
+def test_check_is_unknown_before_any_run():
+    Job.objects.filter(object_id=find_script(REPORT).pk).delete()
+    code, out = command("wmf_ops_check_report", REPORT)
+    assert (code, out.strip()) == (3, f"Netbox report {REPORT} UNKNOWN - no finished run found")
+
+
+def test_check_unknown_report_name():
+    code, out = command("wmf_ops_check_report", "wmf_ops_nothing.Nope")
+    assert code == 3 and "UNKNOWN - no such report" in out
+
+
+def test_run_then_check_critical_warning_and_stale(failing_fleet):
+    code, out = command("wmf_ops_run_report", REPORT)
+    assert code == 2
+    assert "[failure] test_management_console: " in out and ": missing console port" in out
+    assert out.strip().splitlines()[-1].startswith(f"Netbox report {REPORT} CRITICAL - ")
+
+    assert command("wmf_ops_check_report", REPORT)[0] == 2
+    code, out = command("wmf_ops_check_report", REPORT, "--warning-only")
+    assert code == 1 and f"Netbox report {REPORT} WARNING - " in out
+    code, out = command("wmf_ops_check_report", REPORT, "--max-age", "0s")
+    assert code == 3 and "older than" in out
+
+
+def test_check_ok_when_nothing_fails():
+    for device in factories.Device.objects.filter(role__slug__in=["cr", "asw", "mr", "pfw", "cloudsw"]):
+        device.delete()
+    code, out = command("wmf_ops_run_report", REPORT, "--quiet")
+    assert code == 0 and out.startswith(f"Netbox report {REPORT} OK - 0 failures")
+
+
+def test_status_api_and_metrics(client, api_auth, failing_fleet):
+    command("wmf_ops_run_report", REPORT, "--quiet")
+    body = client.get(f"/api/plugins/wmf-ops/reports/{REPORT}/status/", **api_auth).json()
+    assert body["state"] == "CRITICAL" and body["exit_code"] == 2 and body["counts"]["failure"] >= 1
+    assert client.get(f"/api/plugins/wmf-ops/reports/{REPORT}/status/?warning_only=1", **api_auth).json()["state"] == (
+        "WARNING"
+    )
+    assert client.get(f"/api/plugins/wmf-ops/reports/{REPORT}/status/?max_age=x", **api_auth).status_code == 400
+    assert client.get("/api/plugins/wmf-ops/reports/nope.Nope/status/", **api_auth).status_code == 404
+    assert client.get(f"/api/plugins/wmf-ops/reports/{REPORT}/status/").status_code in (401, 403)
+
+    metrics = client.get("/api/plugins/wmf-ops/metrics/", **api_auth)
+    assert metrics["Content-Type"].startswith("text/plain")
+    text = metrics.content.decode()
+    failures = body["counts"]["failure"]
+    assert (
+        f'wmf_ops_report_findings{{report="{REPORT}",test="test_management_console",level="failure"}} {failures}'
+        in text
+    )
+    assert f'wmf_ops_report_errored{{report="{REPORT}"}} 0' in text
+
+
+def test_schedules_follow_the_configuration():
+    changes = reconcile_report_schedules({REPORT: 60, "wmf_ops_nothing.Nope": 5})
+    assert changes.scheduled == [REPORT] and changes.unknown == ["wmf_ops_nothing.Nope"]
+    job = Job.objects.get(name=JOB_NAME_PREFIX + REPORT)
+    assert job.interval == 60 and job.status in ("pending", "scheduled") and job.object_id == find_script(REPORT).pk
+
+    assert reconcile_report_schedules({REPORT: 60}).kept == [REPORT]
+    changes = reconcile_report_schedules({REPORT: 30})
+    assert changes.removed == [REPORT] and changes.scheduled == [REPORT]
+    assert list(Job.objects.filter(name=JOB_NAME_PREFIX + REPORT).values_list("interval", flat=True)) == [30]
+
+    assert reconcile_report_schedules({}).removed == [REPORT]
+    assert not Job.objects.filter(name=JOB_NAME_PREFIX + REPORT).exists()
