@@ -37,6 +37,7 @@ NETBOX = VENV / "bin" / "netbox"
 MARK = "netbox-wmf-ops:"  # prefix of the COMMENT on every database this tool creates
 DEFAULT_SEED = 1
 TEST_SCALE = 0.05
+DEMO_COMMAND = ROOT / "netbox_wmf_ops/management/commands/wmf_ops_demo_data.py"
 
 # Redis databases per use, so the demo, the tests and template builds never see each other's queues.
 REDIS_DBS = {"demo": (2, 3), "test": (10, 11), "build": (14, 15)}
@@ -307,11 +308,14 @@ def netbox_version() -> str:
 
 
 def tree_hash(*paths: Path) -> str:
+    """A short digest of the .py files under the given directories/files (missing ones count as empty)."""
     digest = hashlib.sha256()
     for base in paths:
-        for path in sorted(p for p in base.rglob("*.py") if "__pycache__" not in p.parts) if base.is_dir() else [base]:
-            digest.update(str(path.relative_to(ROOT)).encode())
-            digest.update(path.read_bytes())
+        files = sorted(p for p in base.rglob("*.py") if "__pycache__" not in p.parts) if base.is_dir() else [base]
+        for path in files:
+            if path.is_file():
+                digest.update(str(path.relative_to(ROOT)).encode())
+                digest.update(path.read_bytes())
     return digest.hexdigest()[:10]
 
 
@@ -322,7 +326,7 @@ def base_template_name() -> str:
 def fleet_template_name(scale: float, seed: int) -> str:
     # Rebuilt whenever the dataset generator, the plugin's migrations or NetBox change.
     package = ROOT / "netbox_wmf_ops"
-    key = tree_hash(package / "demo", package / "migrations") + netbox_version()
+    key = tree_hash(package / "demo", package / "migrations", DEMO_COMMAND) + netbox_version()
     digest = hashlib.sha256(key.encode()).hexdigest()[:8]
     return f"wmf_ops_fleet_{digest}_s{str(scale).replace('.', '_')}_r{seed}"
 
@@ -365,13 +369,30 @@ def build_fleet_template(services: Services, scale: float, seed: int) -> str:
         create_database(services, building, "template:building", template=base)
         instance = write_instance(services, "build", building)
         netbox(instance, "migrate", "--no-input", quiet=True)
-        if (ROOT / "netbox_wmf_ops/management/commands/wmf_ops_demo_data.py").exists():
+        if DEMO_COMMAND.exists():
             netbox(instance, "wmf_ops_demo_data", "--scale", str(scale), "--seed", str(seed))
         else:  # only while the dataset generator is being written; remove with it
             log("WARNING: no wmf_ops_demo_data command yet: the fleet template holds no demo data")
 
     ensure_template(services, name, build)
+    prune_fleet_templates(services, keep=name)
     return name
+
+
+def prune_fleet_templates(services: Services, keep: str) -> None:
+    """Drop our fleet templates of the same scale and seed built from older dataset code (they are never reused)."""
+    suffix = keep.split("_s", 1)[1]
+    stale = psql(
+        services,
+        "postgres",
+        "SELECT datname FROM pg_database WHERE datname LIKE 'wmf\\_ops\\_fleet\\_%' "
+        f"AND datname <> {quote_literal(keep)} AND shobj_description(oid, 'pg_database') = "
+        f"{quote_literal(MARK + 'template:complete')}",
+    ).split()
+    for name in stale:
+        if name.endswith("_s" + suffix):
+            drop_own_database(services, name)
+            log(f"dropped the stale template {name}")
 
 
 # -------------------------------------------------------------------------------------------------------- instances
