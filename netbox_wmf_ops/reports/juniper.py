@@ -1,0 +1,48 @@
+from extras.scripts import FileVar
+
+from netbox_wmf_ops.checks.juniper import check_consistency, check_missing_devices, check_missing_inventory
+from netbox_wmf_ops.loaders.juniper import load_installed_base, load_juniper_devices, load_juniper_items
+from netbox_wmf_ops.sources.report_base import ExternalSourceReport
+
+
+class Juniper(ExternalSourceReport):
+    """Compare NetBox's Juniper devices and inventory with an export of the Juniper installed base."""
+
+    source_name = "Juniper"
+
+    class Meta:
+        name = "Juniper installed base"
+        description = (
+            "Compare NetBox's Juniper devices and inventory items with a CSV/XLSX export of the Juniper installed base "
+            "(serials, install city, support contract)."
+        )
+
+    installed_base = FileVar(
+        required=False,
+        label="Installed base export",
+        description="CSV or XLSX export of the Juniper installed base (columns Serial #, Product Name, Install City, "
+        "Status, Contract End Date). Without it, the configured juniper_installed_base_file is read.",
+    )
+
+    def load_source(self):
+        self.base = load_installed_base(self.uploaded("installed_base"))
+        self._devices = None
+
+    def juniper_devices(self):
+        if self._devices is None:
+            self._devices = load_juniper_devices()
+        return self._devices
+
+    def test_consistency(self):
+        if self.source_available():
+            devices = {d.serial: d for d in self.juniper_devices() if d.serial}
+            items = {i.serial for i in load_juniper_items() if i.serial}
+            self.emit(check_consistency(self.base, devices, items))
+
+    def test_missing_device_from_installed_base(self):
+        if self.source_available():
+            self.emit(check_missing_devices(self.base, self.juniper_devices()))
+
+    def test_missing_inventory_from_installed_base(self):
+        if self.source_available():
+            self.emit(check_missing_inventory(self.base, load_juniper_items()))
