@@ -34,6 +34,8 @@ test: lint
 unit: bootstrap
 	$(PY) -m pytest -p no:django tests/unit $(PYTEST_ARGS)
 
+# Benchmarks on the demo fleet at BENCH_SCALE (default 1.0; the fleet template is built once). Not timed tests.
+BENCH_SCALE ?= 1.0
 bench: bootstrap
-	@$(PY) dev/wmfops.py services >/dev/null
-	$(PY) bench/run.py
+	@$(PY) dev/wmfops.py bench-prepare --scale $(BENCH_SCALE) --seed $(SEED)
+	source .state/bench.env && $(PY) bench/run.py $(BENCH)

@@ -40,7 +40,7 @@ TEST_SCALE = 0.05
 DEMO_COMMAND = ROOT / "netbox_wmf_ops/management/commands/wmf_ops_demo_data.py"
 
 # Redis databases per use, so the demo, the tests and template builds never see each other's queues.
-REDIS_DBS = {"demo": (2, 3), "test": (10, 11), "build": (14, 15)}
+REDIS_DBS = {"demo": (2, 3), "test": (10, 11), "bench": (12, 13), "build": (14, 15)}
 
 
 class SetupError(Exception):
@@ -638,6 +638,21 @@ def test_prepare() -> None:
     write_atomic(STATE / "test.env", "".join(f"export {k}={v}\n" for k, v in env.items()))
 
 
+BENCH_DB = "wmf_ops_bench"
+
+
+def bench_prepare(scale: float, seed: int) -> None:
+    """A fresh benchmark database cloned from the fleet template at `scale`; writes .state/bench.env."""
+    services = ensure_services()
+    fleet = build_fleet_template(services, scale, seed)
+    drop_own_database(services, BENCH_DB)
+    create_database(services, BENCH_DB, "bench", template=fleet)
+    instance = write_instance(services, "bench", BENCH_DB)
+    netbox(instance, "migrate", "--no-input", quiet=True)
+    env = {**services.env(), "NETBOX_ROOT": str(instance), "WMF_OPS_BENCH_SCALE": str(scale)}
+    write_atomic(STATE / "bench.env", "".join(f"export {k}={v}\n" for k, v in env.items()))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -650,6 +665,9 @@ def main() -> int:
     demo_parser.add_argument("--scale", type=float, default=1.0)
     demo_parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     sub.add_parser("demo-reset")
+    bench_parser = sub.add_parser("bench-prepare")
+    bench_parser.add_argument("--scale", type=float, default=1.0)
+    bench_parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     sub.add_parser("stop")
     args = parser.parse_args()
     try:
@@ -661,6 +679,8 @@ def main() -> int:
             test_prepare()
         elif args.command == "demo":
             demo(args.scale, args.seed)
+        elif args.command == "bench-prepare":
+            bench_prepare(args.scale, args.seed)
         elif args.command == "demo-reset":
             demo_reset()
         elif args.command == "stop":
