@@ -1,0 +1,179 @@
+"""Data for the Network report: each loader issues a fixed number of queries whatever the fleet size."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from dcim.constants import NONCONNECTABLE_IFACE_TYPES, VIRTUAL_IFACE_TYPES
+from dcim.models import Device, Interface
+from dcim.utils import decompile_path_node
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+from ipam.models import VLAN, IPAddress, Prefix
+
+from ..checks.network import (
+    ACCESS_PORT_PREFIXES,
+    EXCLUDED_DEVICE_STATUSES,
+    NETWORK_ROLES,
+    PORT_BLOCK_DEVICE_TYPES,
+    SHARED_IP_ROLES,
+    SWITCH_ROLES,
+    UPLINK_SWITCH_ROLES,
+    BlockPort,
+    BlockSwitch,
+    MgmtAddress,
+    NetworkPort,
+    ServerPrimaryIps,
+    ServerUplink,
+    SharedIp,
+    SwitchPort,
+    Vlan,
+)
+
+DEVICE_DISPLAY = ("device_type__manufacturer", "virtual_chassis")
+SERVER_ROLE = "server"
+JUNIPER = "juniper"
+MGMT_INTERFACE = "mgmt"
+
+
+def _devices(pks) -> dict[int, Device]:
+    return Device.objects.filter(pk__in=pks).select_related(*DEVICE_DISPLAY).in_bulk()
+
+
+def load_switch_ports() -> list[SwitchPort]:
+    """Access ports (et-/xe-/ge-) of Juniper switches in service."""
+    name_filter = Q()
+    for prefix in ACCESS_PORT_PREFIXES:
+        name_filter |= Q(name__startswith=prefix)
+    interfaces = (
+        Interface.objects.filter(name_filter, device__role__slug__in=SWITCH_ROLES)
+        .filter(device__device_type__manufacturer__slug=JUNIPER)
+        .exclude(device__status__in=EXCLUDED_DEVICE_STATUSES)
+        .select_related("device")
+        .order_by("device__name", "device_id", "_name")
+    )
+    return [SwitchPort(i, i.name, i.device.name or str(i.device_id), i.device.vc_position) for i in interfaces]
+
+
+def load_shared_ips() -> list[SharedIp]:
+    """IP addresses with a role that is shared by several hosts (VIP, anycast, ...), oldest first."""
+    addresses = IPAddress.objects.filter(role__in=SHARED_IP_ROLES).order_by("pk")
+    return [SharedIp(address, str(address.address)) for address in addresses]
+
+
+def load_network_ports() -> list[NetworkPort]:
+    """Enabled, cable-capable, non-management interfaces of network devices in service."""
+    interfaces = (
+        Interface.objects.filter(device__role__slug__in=NETWORK_ROLES, enabled=True, mgmt_only=False)
+        .exclude(type__in=NONCONNECTABLE_IFACE_TYPES)
+        .exclude(device__status__in=EXCLUDED_DEVICE_STATUSES)
+        .select_related("device")
+        .order_by("device__name", "device_id", "_name")
+    )
+    return [
+        NetworkPort(i, i.device.name or str(i.device_id), i.description, bool(i.cable_id or i.mark_connected))
+        for i in interfaces
+    ]
+
+
+def load_server_uplinks() -> list[ServerUplink]:
+    """Cabled server interfaces that have IPs and whose cable path ends on an access switch port."""
+    interface_type = ContentType.objects.get_for_model(Interface)
+    server_interfaces = Interface.objects.filter(
+        device__role__slug=SERVER_ROLE, cable__isnull=False, _path__is_complete=True
+    )
+    addresses: dict[int, list[str]] = defaultdict(list)
+    rows = IPAddress.objects.filter(
+        assigned_object_type=interface_type, assigned_object_id__in=server_interfaces.values("pk")
+    ).order_by("address", "pk")
+    for interface_id, address in rows.values_list("assigned_object_id", "address"):
+        addresses[interface_id].append(str(address))
+
+    far_end: dict[int, int] = {}  # server interface pk -> pk of the interface at the end of its path
+    paths = server_interfaces.filter(pk__in=list(addresses)).order_by("device__name", "device_id", "_name")
+    origins = list(paths.values_list("pk", "device_id", "_path__path"))
+    for pk, _, path in origins:
+        type_id, object_id = decompile_path_node(path[-1][0])
+        if type_id == interface_type.pk:
+            far_end[pk] = object_id
+    switch_ports = {
+        row[0]: row[1:]
+        for row in Interface.objects.filter(
+            pk__in=set(far_end.values()), device__role__slug__in=UPLINK_SWITCH_ROLES
+        ).values_list("pk", "name", "device__name", "untagged_vlan_id")
+    }
+    vlan_ids = {vlan_id for *_, vlan_id in switch_ports.values() if vlan_id}
+    prefixes: dict[int, list[str]] = defaultdict(list)
+    for vlan_id, prefix in (
+        Prefix.objects.filter(vlan_id__in=vlan_ids).order_by("prefix", "pk").values_list("vlan_id", "prefix")
+    ):
+        prefixes[vlan_id].append(str(prefix))
+    vlans = {v.pk: Vlan(v, v.name, prefixes[v.pk]) for v in VLAN.objects.filter(pk__in=vlan_ids)}
+    devices = _devices({device_id for pk, device_id, _ in origins if far_end.get(pk) in switch_ports})
+
+    uplinks = []
+    for pk, device_id, _ in origins:
+        port = switch_ports.get(far_end.get(pk))
+        if port is None:
+            continue
+        name, switch, vlan_id = port
+        uplinks.append(ServerUplink(devices[device_id], addresses[pk], switch or "", name, vlans.get(vlan_id)))
+    return uplinks
+
+
+def load_mgmt_addresses() -> list[MgmtAddress]:
+    """IPs with a DNS name on interfaces named ``mgmt``."""
+    rows = (
+        IPAddress.objects.filter(interface__name=MGMT_INTERFACE)
+        .exclude(dns_name="")
+        .order_by("interface__device__name", "pk")
+        .values_list(
+            "interface__device_id",
+            "interface__device__name",
+            "interface__device__site__slug",
+            "interface__device__tenant__slug",
+            "dns_name",
+        )
+    )
+    rows = list(rows)
+    devices = _devices({row[0] for row in rows})
+    return [MgmtAddress(devices[pk], name or "", site, tenant, dns) for pk, name, site, tenant, dns in rows]
+
+
+def load_block_switches(device_types=PORT_BLOCK_DEVICE_TYPES) -> list[BlockSwitch]:
+    """QFX5120 switches with their enabled, physical, non-management ports in natural name order."""
+    ports: dict[int, list[BlockPort]] = defaultdict(list)
+    interfaces = (
+        Interface.objects.filter(device__device_type__slug__in=device_types, enabled=True, mgmt_only=False)
+        .exclude(type__in=VIRTUAL_IFACE_TYPES)
+        .order_by("device_id", "_name")
+    )
+    for interface in interfaces:
+        ports[interface.device_id].append(BlockPort(interface, interface.name, interface.type))
+    switches = (
+        Device.objects.filter(device_type__slug__in=device_types)
+        .select_related(*DEVICE_DISPLAY, "site")
+        .order_by("name", "pk")
+    )
+    return [BlockSwitch(d, d.name or str(d.pk), d.site.slug, tuple(ports[d.pk])) for d in switches]
+
+
+def load_server_primary_ips() -> list[ServerPrimaryIps]:
+    """Tenant-less servers in service with their primary IPs."""
+    servers = (
+        Device.objects.filter(role__slug=SERVER_ROLE, tenant__isnull=True)
+        .exclude(status__in=EXCLUDED_DEVICE_STATUSES)
+        .select_related(*DEVICE_DISPLAY, "primary_ip4", "primary_ip6")
+        .order_by("name", "pk")
+    )
+    return [
+        ServerPrimaryIps(
+            device,
+            device.name or "",
+            ipv4_dns=device.primary_ip4.dns_name if device.primary_ip4 else None,
+            ipv6_dns=device.primary_ip6.dns_name if device.primary_ip6 else None,
+            has_ipv4=device.primary_ip4 is not None,
+            has_ipv6=device.primary_ip6 is not None,
+        )
+        for device in servers
+    ]

@@ -1,0 +1,48 @@
+from functools import cached_property
+
+from netbox_wmf_ops.checks import cables as rules
+from netbox_wmf_ops.loaders import cables as loader
+from netbox_wmf_ops.reporting import WmfReport
+
+# Sites whose blank cable labels are only warned about while they are being labelled (the 2021 report's blocklist).
+BLANK_LABEL_WARNING_SITES: tuple[str, ...] = ()
+
+
+class Cables(WmfReport):
+    """Report on various cable-related errors."""
+
+    class Meta:
+        name = "Cables"
+        description = "Cable labels, unterminated cables, and the names of the components cables connect to."
+
+    @cached_property
+    def _cables(self) -> list[rules.CableRecord]:
+        return loader.load_cables()  # shared by the three cable tests of one run
+
+    def test_blank_cable_label(self):
+        self.emit(rules.check_blank_labels(self._cables, BLANK_LABEL_WARNING_SITES))
+
+    def test_console_port_termination_names(self):
+        components = loader.load_component_names("console port")
+        self.emit(rules.check_component_names(components, rules.CONSOLE_PORT_NAME, "console port"))
+
+    def test_console_server_port_termination_names(self):
+        components = loader.load_component_names("console server port")
+        self.emit(rules.check_component_names(components, rules.CONSOLE_SERVER_PORT_NAME, "console server port"))
+
+    def test_duplicate_cable_label(self):
+        self.emit(rules.check_duplicate_labels(self._cables))
+
+    def test_interface_termination_names(self):
+        self.emit(rules.check_interface_names(loader.load_interface_names()))
+
+    def test_power_outlet_termination_names(self):
+        components = loader.load_component_names("power outlet")
+        self.emit(rules.check_component_names(components, rules.POWER_OUTLET_NAME, "power outlet"))
+
+    def test_power_port_termination_names(self):
+        components = loader.load_component_names("power port")
+        self.emit(rules.check_component_names(components, rules.POWER_PORT_NAME, "power port"))
+
+    def test_unterminated_cable(self):
+        self.emit(rules.check_unterminated(self._cables))
