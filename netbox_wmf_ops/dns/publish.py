@@ -38,9 +38,10 @@ def _no_log(level: MessageLevel, text: str) -> None:
 class PublishError(Exception):
     """A condition the operator must fix (repository missing, dirty, disk full...); ``code`` is the exit code."""
 
-    def __init__(self, message: str, code: ExitCode = ExitCode.ERROR):
+    def __init__(self, message: str, code: ExitCode = ExitCode.ERROR, path: Path | None = None):
         super().__init__(message)
         self.code = code
+        self.path = path  # the temp work tree, when one was made: kept for inspection or removed by the caller
 
 
 @dataclass(frozen=True)
@@ -146,6 +147,25 @@ def commit_snippets(
     if config.work_dir:
         Path(config.work_dir).mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=WORKDIR_PREFIX, dir=config.work_dir or None))
+    try:
+        return _commit_in(tmp, files, message, config, keep_files=keep_files, icinga_check=icinga_check, log=log)
+    except PublishError as e:
+        e.path = tmp
+        raise
+    except git.GitCommandError as e:
+        raise PublishError(f"git failed in {tmp}: {' '.join(map(str, e.command))}: {e.stderr.strip()}", path=tmp) from e
+
+
+def _commit_in(
+    tmp: Path,
+    files: Mapping[str, str],
+    message: str,
+    config: PublishConfig,
+    *,
+    keep_files: bool,
+    icinga_check: bool,
+    log: Log,
+) -> CommitResult:
     result = CommitResult(ExitCode.ERROR, path=tmp)
     log("info", f"Cloning {config.repository} to {tmp} ...")
     try:
@@ -171,11 +191,8 @@ def commit_snippets(
         "GIT_COMMITTER_NAME": config.author_name,
         "GIT_COMMITTER_EMAIL": config.author_email,
     }
-    try:
-        with clone.git.custom_environment(**actor):
-            clone.git.commit("-q", "--allow-empty", "--no-verify", "-m", message)
-    except git.GitCommandError as e:
-        raise PublishError(f"Failed to commit in {tmp}: {e.stderr.strip()}") from e
+    with clone.git.custom_environment(**actor):
+        clone.git.commit("-q", "--allow-empty", "--no-verify", "-m", message)
     result.sha1 = clone.head.commit.hexsha
     log("info", f"Committed changes: {result.sha1}")
 

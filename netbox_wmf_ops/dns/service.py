@@ -1,0 +1,219 @@
+"""The DNS snippet service every door calls (command, script, job): settings, generate, dry-run, commit, publish,
+and the Icinga-style state check. Thin over the pure core, the loader and the git publisher."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from .exitcodes import ExitCode
+from .icinga import RECENT_EDIT_GRACE_SECONDS, IcingaState, read_state, should_skip, state_after_run, write_state
+from .loader import load_dns_inputs
+from .publish import (
+    DEFAULT_AUTHOR_EMAIL,
+    DEFAULT_AUTHOR_NAME,
+    CommitResult,
+    Log,
+    PublishConfig,
+    commit_snippets,
+    push_snippets,
+    read_published_tree,
+    remove_workdir,
+    should_remove_workdir,
+)
+from .records import DEFAULT_DEVICE_STATUSES, Generation, generate_records
+from .treediff import (
+    DEFAULT_FILES_ERROR_PERCENT,
+    DEFAULT_FILES_WARNING_PERCENT,
+    DEFAULT_LINES_ERROR_PERCENT,
+    DEFAULT_LINES_WARNING_PERCENT,
+    DEFAULT_MIN_RECORDS,
+    SafetyVerdict,
+    Thresholds,
+    TreeDiff,
+    check_safety,
+    diff_trees,
+    unified_diff,
+)
+from .zonefiles import render_zone_files
+
+# The plugin settings this capability reads, with their defaults (see docs/dns.md and docs/configuration.md).
+SETTING_DEFAULTS: dict[str, Any] = {
+    "dns_repository_path": "",
+    "dns_work_dir": "",
+    "dns_min_records": DEFAULT_MIN_RECORDS,
+    "dns_files_warning_percent": DEFAULT_FILES_WARNING_PERCENT,
+    "dns_files_error_percent": DEFAULT_FILES_ERROR_PERCENT,
+    "dns_lines_warning_percent": DEFAULT_LINES_WARNING_PERCENT,
+    "dns_lines_error_percent": DEFAULT_LINES_ERROR_PERCENT,
+    "dns_git_author_name": DEFAULT_AUTHOR_NAME,
+    "dns_git_author_email": DEFAULT_AUTHOR_EMAIL,
+    "dns_commit_message": "Update DNS snippets from NetBox",
+    "dns_device_statuses": list(DEFAULT_DEVICE_STATUSES),
+    "dns_icinga_state_file": "",
+    "dns_lock_timeout": 120,
+    "dns_export_permission": "ipam.view_ipaddress",
+}
+
+
+@dataclass(frozen=True)
+class DnsSettings:
+    publish: PublishConfig
+    commit_message: str = SETTING_DEFAULTS["dns_commit_message"]
+    device_statuses: tuple[str, ...] = DEFAULT_DEVICE_STATUSES
+    icinga_state_file: str = ""
+    lock_timeout: float = 120.0
+
+    @property
+    def thresholds(self) -> Thresholds:
+        return self.publish.thresholds
+
+
+def setting(name: str) -> Any:
+    """A plugin setting, or this capability's default while the key is not (yet) declared in config_schema."""
+    from netbox_wmf_ops import settings
+
+    try:
+        value = settings.get(name)
+    except Exception:  # no PLUGINS_CONFIG entry at all (e.g. plain Django settings in a tool)
+        value = None
+    return SETTING_DEFAULTS[name] if value is None else value
+
+
+def load_settings(**overrides: Any) -> DnsSettings:
+    """Settings from PLUGINS_CONFIG, each overridable by keyword (``dns_repository_path=...``) for doors and tests."""
+
+    def get(name: str) -> Any:
+        return overrides[name] if name in overrides else setting(name)
+
+    thresholds = Thresholds(
+        min_records=int(get("dns_min_records")),
+        files_warning=float(get("dns_files_warning_percent")),
+        files_error=float(get("dns_files_error_percent")),
+        lines_warning=float(get("dns_lines_warning_percent")),
+        lines_error=float(get("dns_lines_error_percent")),
+    )
+    return DnsSettings(
+        publish=PublishConfig(
+            repository=get("dns_repository_path"),
+            author_name=get("dns_git_author_name"),
+            author_email=get("dns_git_author_email"),
+            work_dir=get("dns_work_dir") or None,
+            thresholds=thresholds,
+        ),
+        commit_message=get("dns_commit_message"),
+        device_statuses=tuple(get("dns_device_statuses")),
+        icinga_state_file=get("dns_icinga_state_file"),
+        lock_timeout=float(get("dns_lock_timeout")),
+    )
+
+
+@dataclass
+class Snippets:
+    files: dict[str, str]
+    generation: Generation
+    seconds: dict[str, float] = field(default_factory=dict)  # per-phase timings: load, generate, render
+
+    @property
+    def record_count(self) -> int:
+        return len(self.generation.forward)
+
+
+def generate_snippets(settings: DnsSettings) -> Snippets:
+    """Load (bulk ORM), generate and render every zone snippet; no git, no lock."""
+    t0 = time.perf_counter()
+    inputs = load_dns_inputs(settings.device_statuses)
+    t1 = time.perf_counter()
+    generation = generate_records(
+        inputs.hosts, inputs.addresses, inputs.prefixes, device_statuses=settings.device_statuses
+    )
+    t2 = time.perf_counter()
+    files = render_zone_files(generation.forward, generation.reverse)
+    t3 = time.perf_counter()
+    return Snippets(files, generation, {"load": t1 - t0, "generate": t2 - t1, "render": t3 - t2})
+
+
+@dataclass
+class DryRun:
+    diff: TreeDiff
+    unified: str
+    safety: SafetyVerdict
+
+
+def dry_run(snippets: Snippets, settings: DnsSettings) -> DryRun:
+    """What a commit would change in the published repository, and whether the push would be allowed."""
+    published = read_published_tree(settings.publish.repository)
+    diff = diff_trees(published, snippets.files)
+    return DryRun(
+        diff, unified_diff(published, snippets.files), check_safety(diff, snippets.record_count, settings.thresholds)
+    )
+
+
+@dataclass
+class PublishOutcome:
+    code: ExitCode
+    commit: CommitResult | None = None
+
+
+def publish(
+    snippets: Snippets, settings: DnsSettings, *, message: str = "", force: bool = False, log: Log
+) -> PublishOutcome:
+    """Commit and push in one go (the script with commit=True, the scheduled job); the work tree is removed after."""
+    result = commit_snippets(snippets.files, message or settings.commit_message, settings.publish, log=log)
+    code = result.code
+    try:
+        if code == ExitCode.OK:
+            code = push_snippets(result.path, result.sha1, thresholds=settings.thresholds, force=force, log=log)
+    finally:
+        if result.path and should_remove_workdir("commit", code):
+            remove_workdir(result.path, log)
+    return PublishOutcome(code, result)
+
+
+def recent_netbox_edit(now_seconds: float | None = None) -> bool:
+    """Whether anything was changed in NetBox in the last 30 minutes (someone may still be at work)."""
+    from core.models import ObjectChange
+    from django.utils import timezone
+
+    now = timezone.now() if now_seconds is None else timezone.datetime.fromtimestamp(now_seconds, tz=timezone.utc)
+    return ObjectChange.objects.filter(time__gte=now - timedelta(seconds=RECENT_EDIT_GRACE_SECONDS)).exists()
+
+
+def icinga_check(settings: DnsSettings, *, log: Log, now: float | None = None, honour_skip: bool = True) -> IcingaState:
+    """Spec §3.6: reuse a recent state, else generate and commit in a throwaway clone, and write the state file."""
+    now = time.time() if now is None else now
+    state_path = Path(settings.icinga_state_file) if settings.icinga_state_file else None
+    if state_path and honour_skip:
+        try:
+            last = read_state(state_path)
+        except (OSError, ValueError, KeyError) as e:
+            log("error", f"Failed to read Icinga state from {state_path}: {e}")
+        else:
+            log("info", f"Last run was {now - last.timestamp:.0f} seconds ago with exit code {last.exit_code}")
+            if should_skip(last, now):
+                log("info", "Skipping")
+                return last
+    code: int = ExitCode.ERROR
+    result: CommitResult | None = None
+    try:
+        snippets = generate_snippets(settings)
+        for message in snippets.generation.messages:
+            if message.level != "debug":
+                log(message.level, message.text)
+        result = commit_snippets(snippets.files, settings.commit_message, settings.publish, icinga_check=True, log=log)
+        code = result.code
+    except Exception as e:  # any failure is an Icinga error state, never a crash of the check
+        log("error", f"Failed to run: {e}")
+        workdir = getattr(e, "path", None)
+        if workdir:
+            remove_workdir(workdir, log)
+    finally:
+        if result and result.path:
+            remove_workdir(result.path, log)
+    state = state_after_run(code, code == ExitCode.OK and recent_netbox_edit(now), now)
+    if state_path:
+        write_state(state_path, state)
+    return state
