@@ -1,0 +1,2 @@
+"""PuppetDB: the HTTP client (``client``), facts → interface plan (``facts``, ``plan``: pure), the ORM importer
+(``importer``)."""
