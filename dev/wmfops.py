@@ -15,6 +15,7 @@ without that mark.
 from __future__ import annotations
 
 import argparse
+import fcntl
 import hashlib
 import json
 import os
@@ -332,7 +333,17 @@ def fleet_template_name(scale: float, seed: int) -> str:
 
 
 def ensure_template(services: Services, name: str, build) -> None:
-    """Build database `name` once: under a temporary name, renamed into place only when complete."""
+    """Build database `name` once: under a temporary name, renamed into place only when complete. A file lock makes
+    concurrent callers (two test runs, a demo and a test run) wait for one build instead of racing."""
+    if database_mark(services, name) == MARK + "template:complete":
+        return
+    (STATE / "locks").mkdir(parents=True, exist_ok=True)
+    with open(STATE / "locks" / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        _build_template_locked(services, name, build)
+
+
+def _build_template_locked(services: Services, name: str, build) -> None:
     mark = database_mark(services, name)
     if mark == MARK + "template:complete":
         return
@@ -597,7 +608,7 @@ Stop it with: make stop
 ENSURE_ADMIN = """
 from users.models import Token, User
 user = User.objects.filter(username='admin').first() or User(username='admin', email='admin@example.com')
-user.is_superuser = user.is_staff = user.is_active = True
+user.is_superuser = user.is_active = True
 user.set_password('{password}')
 user.save()
 if not Token.objects.filter(user=user, description='wmf-ops demo').exists():
@@ -618,8 +629,18 @@ def demo_reset() -> None:
 # ------------------------------------------------------------------------------------------------------------ tests
 
 
+BROWSER = ("/usr/bin/chromium", "/usr/bin/chromedriver")
+
+
+def ensure_browser() -> None:
+    """Debian's chromium and chromedriver for the end-to-end tests (never a browser download of a test tool's own)."""
+    if not all(Path(p).exists() for p in BROWSER):
+        apt_install("chromium", "chromium-driver")
+
+
 def test_prepare() -> None:
     """Services, templates and the test instance; writes .state/test.env for the Makefile to source."""
+    ensure_browser()
     services = ensure_services()
     test_db = os.environ.get("WMF_OPS_TEST_DB_NAME", "wmf_ops_test")
     mark = database_mark(services, test_db)
