@@ -1,0 +1,28 @@
+"""Builders for the operations-kit tests: users with object permissions and API tokens."""
+
+from __future__ import annotations
+
+from core.models import ObjectType
+from users.models import ObjectPermission, Token, User
+
+from tests.factories import unique
+
+
+def user(*perms: tuple[str, str], constraints: dict | None = None, superuser: bool = False) -> User:
+    """A user holding one ObjectPermission per (model label 'app.model', action), e.g. ('dcim.device', 'view')."""
+    account = User.objects.create_user(username=unique("opsuser"), password="x" * 12, is_superuser=superuser)
+    for label, action in perms:
+        app_label, model = label.split(".")
+        permission = ObjectPermission.objects.create(
+            name=unique("perm"), actions=[action], constraints=constraints.get(label) if constraints else None
+        )
+        permission.object_types.set([ObjectType.objects.get(app_label=app_label, model=model)])
+        permission.users.add(account)
+    return account
+
+
+def token(account: User, write_enabled: bool = True) -> str:
+    """A v1 token (the plaintext is known to the test) and the Authorization header value for it."""
+    plaintext = (unique("tok") + "A" * 40)[:40]
+    Token.objects.create(user=account, version=1, token=plaintext, write_enabled=write_enabled)
+    return f"Token {plaintext}"
