@@ -45,6 +45,16 @@ MICROSERVICE_FACTS = frozenset(
     }
 )
 ERROR_BODY_CHARS = 200
+# The defaults of the plugin settings (config_schema.py holds the same values; used when a key is absent).
+SETTING_DEFAULTS: dict[str, Any] = {
+    "puppetdb_url": "",
+    "puppetdb_api": API_V4,
+    "puppetdb_ca_cert": "",
+    "puppetdb_client_cert": "",
+    "puppetdb_client_key": "",
+    "puppetdb_timeout": 60,
+    "puppetdb_connect_timeout": 5,
+}
 
 
 class PuppetDBError(Exception):
@@ -233,17 +243,22 @@ def config_from_settings(get: Any = None) -> PuppetDBConfig:
         from netbox_wmf_ops import settings
 
         get = settings.get
-    url = get("puppetdb_url")
+
+    def value(name: str) -> Any:
+        configured = get(name)
+        return SETTING_DEFAULTS.get(name) if configured is None else configured
+
+    url = value("puppetdb_url")
     if not url:
         raise PuppetDBError("PuppetDB is not configured: set PLUGINS_CONFIG['netbox_wmf_ops']['puppetdb_url']")
     return PuppetDBConfig(
         url=url,
-        api=get("puppetdb_api"),
-        ca_cert=get("puppetdb_ca_cert") or None,
-        client_cert=get("puppetdb_client_cert") or None,
-        client_key=get("puppetdb_client_key") or None,
-        timeout=float(get("puppetdb_timeout")),
-        connect_timeout=float(get("puppetdb_connect_timeout")),
+        api=value("puppetdb_api"),
+        ca_cert=value("puppetdb_ca_cert") or None,
+        client_cert=value("puppetdb_client_cert") or None,
+        client_key=value("puppetdb_client_key") or None,
+        timeout=float(value("puppetdb_timeout")),
+        connect_timeout=float(value("puppetdb_connect_timeout")),
     )
 
 
