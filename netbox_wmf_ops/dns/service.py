@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -178,7 +178,7 @@ def recent_netbox_edit(now_seconds: float | None = None) -> bool:
     from core.models import ObjectChange
     from django.utils import timezone
 
-    now = timezone.now() if now_seconds is None else timezone.datetime.fromtimestamp(now_seconds, tz=timezone.utc)
+    now = timezone.now() if now_seconds is None else datetime.fromtimestamp(now_seconds, tz=UTC)
     return ObjectChange.objects.filter(time__gte=now - timedelta(seconds=RECENT_EDIT_GRACE_SECONDS)).exists()
 
 

@@ -48,7 +48,7 @@ class GenerateDnsSnippets(Script):
             return plan.unified or "No changes."
 
         outcome = service.publish(
-            snippets, settings, message=data.get("message") or "", force=bool(data.get("force")), log=self._log
+            snippets, settings, message=data.get("message") or "", force=bool(data.get("force")), log=self._log_line
         )
         if outcome.code == ExitCode.OK:
             self.log_success(f"{plan.diff.files} zone files published")
@@ -64,9 +64,9 @@ class GenerateDnsSnippets(Script):
         for level in ("error", "warning", "info"):
             for m in messages:
                 if m.level == level:
-                    self._log(level, m.text, objects.get(m.ref))
+                    self._log_line(level, m.text, objects.get(m.ref))
 
-    def _log(self, level: str, text: str, obj=None) -> None:
+    def _log_line(self, level: str, text: str, obj=None) -> None:
         log = {"error": self.log_failure, "warning": self.log_warning, "info": self.log_info}.get(level)
         if log:
             log(text, obj=obj)
