@@ -229,20 +229,23 @@ def port_number(name: str) -> int:
 
 
 def check_port_blocks(switches: Iterable[BlockSwitch]) -> list[Finding]:
-    """On QFX5120 switches, the ports of each block of 4 (0-3, 4-7, ... 44-47) must share one type (speed)."""
+    """On QFX5120 switches, the ports of each block of 4 (0-3, 4-7, ... 44-47) must share one type (speed).
+
+    The lowest-numbered port of a block sets the reference type; the ports that differ from it are reported."""
     findings: list[Finding] = []
     consistent = 0
     for switch in switches:
-        reference: dict[int, str] = {}
+        numbered: list[tuple[int, str, BlockPort]] = []
         problems = 0
         for port in switch.ports:
             try:
-                number = port_number(port.name)
+                numbered.append((port_number(port.name), port.name, port))
             except ValueError:
                 message = f"[{switch.site}] Invalid interface name on Juniper QFX5120 device '{switch.name}'"
                 findings.append(failure(port.obj, message))
                 problems += 1
-                continue
+        reference: dict[int, str] = {}
+        for number, _, port in sorted(numbered, key=lambda item: item[:2]):
             if number > PORT_BLOCK_LAST_PORT:
                 continue
             block = number - number % 4

@@ -136,21 +136,21 @@ def test_port_blocks():
         "lsw1-f1-eqiad",
         "eqiad",
         [
+            port("et-0/0/5", "25gbase-x-sfp28"),  # listed first, but port 4 sets the block's type
             port("xe-0/0/4"),
-            port("et-0/0/5", "25gbase-x-sfp28"),
             port("xe-0/0/6"),
             port("et-0/0/1", "25gbase-x-sfp28"),
             port("bogus"),
         ],
     )
     assert check_port_blocks([consistent, mixed]) == [
+        Finding("failure", "bogus", "[eqiad] Invalid interface name on Juniper QFX5120 device 'lsw1-f1-eqiad'"),
         Finding(
             "failure",
             "et-0/0/5",
             "[eqiad] Interface type '25gbase-x-sfp28' does not match '10gbase-x-sfpp' set on other(s) in same block on "
             "lsw1-f1-eqiad. Ports 4, 5, 6 and 7 need to be same type.",
         ),
-        Finding("failure", "bogus", "[eqiad] Invalid interface name on Juniper QFX5120 device 'lsw1-f1-eqiad'"),
         Finding("success", None, "1 QFX5120 devices have no port speed inconsistencies within blocks of 4."),
     ]
 
