@@ -313,6 +313,7 @@ def generate_cluster(
     nodes_per_group: int = 5,
     node_prefix: str = "ganeti",
     cluster_name: str | None = None,
+    instance_prefix: str = "",
 ) -> FakeCluster:
     """A realistic, reproducible cluster: node groups named after rows (A, B, …), nodes ``ganeti<dc>0NN.<site>.wmnet``,
     instances spread over the nodes in every state (one offline node makes ``ERROR_nodeoffline`` instances)."""
@@ -345,7 +346,7 @@ def generate_cluster(
     for index in range(instances):
         service = rng.choice(_SERVICES)
         counters[service] = counters.get(service, 0) + 1
-        fqdn = f"{service}{digit}{counters[service]:03d}.{domain}"
+        fqdn = f"{instance_prefix}{service}{digit}{counters[service]:03d}.{domain}"
         pnode = rng.choice(nodes)
         peers = [n for n in nodes if n.group == pnode.group and n is not pnode]
         snodes = [rng.choice(peers).name] if peers and rng.random() < 0.7 else []

@@ -180,8 +180,8 @@ def _brief(record: Mapping) -> str:
 class NetboxCluster:
     id: int
     name: str
-    in_group: bool  # in the profile's cluster group (False: a same-named cluster at the site, to adopt)
-    is_ganeti_type: bool = True
+    in_group: bool  # in the profile's cluster group (False: a same-named cluster at the site)
+    other_group: str | None = None  # the cluster group it belongs to when that is not the profile's
 
 
 @dataclass(frozen=True)
@@ -386,17 +386,34 @@ def plan_sync(
     for name, message in ganeti.errors:
         plan.failures.append((name, message))
 
-    # Clusters: one per node group.
+    # Clusters: one per node group. A same-named cluster at the site without a group is adopted (the HEAD tool did
+    # that); one in another profile's group is not taken over: that node group is skipped with one failure.
     ours = {name: c for name, c in netbox.clusters.items() if c.in_group}
+    blocked: set[str] = set()
     for group in sorted(ganeti.groups):
         if group in ours:
             continue
         existing = netbox.clusters.get(group)
-        if existing is not None:
+        if existing is None:
+            plan.clusters_create.append(ClusterChange(group))
+        elif existing.other_group is None:
             plan.clusters_adopt.append(ClusterChange(group, existing.id))
         else:
-            plan.clusters_create.append(ClusterChange(group))
+            blocked.add(group)
+            plan.failures.append(
+                (
+                    group,
+                    f"Not syncing node group {group}: cluster {group} at the site is in group {existing.other_group}",
+                )
+            )
     vanished = sorted(name for name in ours if name not in ganeti.groups)
+    if blocked:  # leave everything of a skipped node group alone, as if Ganeti had not answered for it
+        ganeti = GanetiState(
+            {g: nodes for g, nodes in ganeti.groups.items() if g not in blocked},
+            {n: i for n, i in ganeti.instances.items() if i.group not in blocked},
+            ganeti.errors,
+            ganeti.protected | {n for n, i in ganeti.instances.items() if i.group in blocked},
+        )
 
     _plan_devices(plan, ganeti, netbox)
     _plan_vms(plan, ganeti, netbox, ours)
