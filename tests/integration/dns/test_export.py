@@ -1,0 +1,112 @@
+"""Read-only git export over HTTP: the dumb-protocol files through Django's test client (with and without the read
+permission), and a real `git clone` against a live server."""
+
+import subprocess
+
+import git
+import pytest
+from core.models import ObjectType
+from ipam.models import IPAddress
+from users.models import ObjectPermission, Token, User
+
+from netbox_wmf_ops.dns.publish import PublishConfig, commit_snippets, push_snippets
+
+pytestmark = pytest.mark.urls("tests.integration.dns.urls_for_tests")
+BASE = "/plugins/wmf-ops/dns/repo.git"
+ZONES = {
+    "eqiad.wmnet": "db1001                                   1H IN A 10.64.0.5\n",
+    "x.wmnet": "x 1H IN A 10.0.0.1\n",
+}
+
+
+@pytest.fixture
+def published(settings, tmp_path):
+    origin = tmp_path / "dns.git"
+    git.Repo.init(origin, bare=True, initial_branch="main")
+    result = commit_snippets(ZONES, "m", PublishConfig(str(origin), work_dir=str(tmp_path / "work")))
+    assert push_snippets(result.path, result.sha1) == 0
+    git.Repo(origin).git.gc("-q")  # one pack plus loose objects would both be served; a pack is the common case
+    result = commit_snippets({**ZONES, "y.wmnet": "y 1H IN A 10.0.0.2\n"}, "m2", PublishConfig(str(origin)))
+    assert push_snippets(result.path, result.sha1) == 0  # ...and these are loose objects
+    plugin = {**settings.PLUGINS_CONFIG.get("netbox_wmf_ops", {}), "dns_repository_path": str(origin)}
+    settings.PLUGINS_CONFIG = {**settings.PLUGINS_CONFIG, "netbox_wmf_ops": plugin}
+    return origin
+
+
+def make_user(name: str, can_view_ips: bool) -> tuple[User, dict]:
+    user = User.objects.create_user(username=name, password="Unused-Pass-1234")
+    if can_view_ips:
+        perm = ObjectPermission.objects.create(name=f"{name}-view-ips", actions=["view"])
+        perm.object_types.add(ObjectType.objects.get_for_model(IPAddress))
+        perm.users.add(user)
+    token = Token(user=user, description="dns export test")
+    token.full_clean()
+    token.save()
+    return user, {"HTTP_AUTHORIZATION": f"{token.get_auth_header_prefix()}{token.token}"}
+
+
+@pytest.mark.django_db
+def test_dumb_protocol_files_with_the_read_permission(client, published):
+    _, auth = make_user("dnsreader", can_view_ips=True)
+    repo = git.Repo(published)
+
+    refs = client.get(f"{BASE}/info/refs", {"service": "git-upload-pack"}, **auth)
+    assert refs.status_code == 200, refs.content
+    assert refs["Content-Type"].startswith("text/plain")  # not the smart protocol: git falls back to dumb
+    assert refs.content.decode() == f"{repo.head.commit.hexsha}\trefs/heads/main\n"
+
+    head = client.get(f"{BASE}/HEAD", **auth)
+    assert b"".join(head.streaming_content) == b"ref: refs/heads/main\n"
+
+    packs = client.get(f"{BASE}/objects/info/packs", **auth).content.decode()
+    pack_names = sorted(p.name for p in (published / "objects" / "pack").glob("*.pack"))
+    assert packs == "".join(f"P {n}\n" for n in pack_names) + "\n" and pack_names
+
+    sha = repo.head.commit.hexsha
+    loose = client.get(f"{BASE}/objects/{sha[:2]}/{sha[2:]}", **auth)
+    assert loose.status_code == 200 and loose["Content-Type"] == "application/x-git-loose-object"
+    assert b"".join(loose.streaming_content) == (published / "objects" / sha[:2] / sha[2:]).read_bytes()
+    pack = client.get(f"{BASE}/objects/pack/{pack_names[0]}", **auth)
+    assert pack.status_code == 200 and pack["Content-Type"] == "application/x-git-packed-objects"
+
+
+@pytest.mark.django_db
+def test_nothing_else_is_reachable(client, published):
+    _, auth = make_user("dnsreader2", can_view_ips=True)
+    for path in ("config", "hooks/pre-receive", "objects/../config", "description", "objects/info/alternates"):
+        assert client.get(f"{BASE}/{path}", **auth).status_code == 404, path
+
+
+@pytest.mark.django_db
+def test_without_permission_or_credentials_the_export_is_refused(client, published):
+    _, auth = make_user("nobody", can_view_ips=False)
+    assert client.get(f"{BASE}/info/refs", **auth).status_code == 403
+    anonymous = client.get(f"{BASE}/info/refs")
+    assert anonymous.status_code == 401
+    assert anonymous["WWW-Authenticate"].startswith("Basic")
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.slow
+def test_git_clone_over_http_against_a_live_server(live_server, published, tmp_path):
+    _, auth = make_user("dnsclone", can_view_ips=True)
+    url = f"{live_server.url}{BASE}"
+    header = f"http.extraHeader=Authorization: {auth['HTTP_AUTHORIZATION']}"
+    target = tmp_path / "clone"
+    done = subprocess.run(["git", "-c", header, "clone", "-q", url, str(target)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in target.iterdir() if not p.name.startswith(".")) == [
+        "eqiad.wmnet",
+        "x.wmnet",
+        "y.wmnet",
+    ]
+    assert git.Repo(target).head.commit.hexsha == git.Repo(published).head.commit.hexsha
+
+    refused = subprocess.run(
+        ["git", "-c", "credential.helper=", "clone", "-q", url, str(tmp_path / "no")],
+        capture_output=True,
+        text=True,
+        env={"GIT_TERMINAL_PROMPT": "0", "PATH": "/usr/bin:/bin"},
+    )
+    assert refused.returncode != 0
+    assert "401" in refused.stderr or "Authentication failed" in refused.stderr or "could not read" in refused.stderr
