@@ -26,17 +26,22 @@ class Juniper(ExternalSourceReport):
 
     def load_source(self):
         self.base = load_installed_base(self.uploaded("installed_base"))
-        self._devices = None
+        self._devices = self._items = None
 
     def juniper_devices(self):
-        if self._devices is None:
+        if self._devices is None:  # shared by two tests: one query
             self._devices = load_juniper_devices()
         return self._devices
+
+    def juniper_items(self):
+        if self._items is None:
+            self._items = load_juniper_items()
+        return self._items
 
     def test_consistency(self):
         if self.source_available():
             devices = {d.serial: d for d in self.juniper_devices() if d.serial}
-            items = {i.serial for i in load_juniper_items() if i.serial}
+            items = {i.serial for i in self.juniper_items() if i.serial}
             self.emit(check_consistency(self.base, devices, items))
 
     def test_missing_device_from_installed_base(self):
@@ -45,4 +50,4 @@ class Juniper(ExternalSourceReport):
 
     def test_missing_inventory_from_installed_base(self):
         if self.source_available():
-            self.emit(check_missing_inventory(self.base, load_juniper_items()))
+            self.emit(check_missing_inventory(self.base, self.juniper_items()))

@@ -167,4 +167,4 @@ def test_query_count_does_not_grow_with_the_fleet(settings, tmp_path):
         small = count_queries(Accounting)
         path.write_text(csv_text(add(15)))
         large = count_queries(Accounting)
-    assert small == large <= 3
+    assert small == large <= 2
