@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import ipaddress
 import re
 from collections import defaultdict
@@ -19,10 +20,20 @@ FOUR_DIGITS = re.compile(r"\d{4}")
 
 
 @dataclass(frozen=True)
-class RecentServer:
-    device: Any
+class Server:
+    device: Any  # an active server of the site, with a primary IPv4
     name: str
     primary_ip4: str  # with or without prefix length
+    purchase_date: Any  # custom field value as stored: an ISO date string, or None
+
+
+def is_recent(server: Server, today: datetime.date, max_age_days: int = MAX_AGE_DAYS) -> bool:
+    """Bought within ``max_age_days``; servers without a (valid) purchase date are left out."""
+    try:
+        purchased = datetime.date.fromisoformat(str(server.purchase_date))
+    except ValueError:
+        return False
+    return purchased >= today - datetime.timedelta(days=max_age_days)
 
 
 def server_group(name: str) -> str | None:
@@ -31,12 +42,16 @@ def server_group(name: str) -> str | None:
     return group if removed else None
 
 
-def check_legacy_vlans(servers: Iterable[RecentServer], legacy_prefixes: Sequence[str]) -> list[Finding]:
-    """Count the servers whose primary IPv4 lies in a legacy VLAN prefix, grouped by cluster, largest first."""
+def check_legacy_vlans(
+    servers: Iterable[Server], legacy_prefixes: Sequence[str], today: datetime.date, max_age_days: int = MAX_AGE_DAYS
+) -> list[Finding]:
+    """Count the recent servers whose primary IPv4 lies in a legacy VLAN prefix, grouped by cluster, largest first."""
     networks = [ipaddress.ip_network(p) for p in legacy_prefixes]
-    on_legacy: list[RecentServer] = []
+    on_legacy: list[Server] = []
     migrated = 0
     for server in servers:
+        if not is_recent(server, today, max_age_days):
+            continue
         address = ipaddress.ip_interface(server.primary_ip4).ip
         if any(address in network for network in networks):
             on_legacy.append(server)

@@ -1,3 +1,5 @@
+import datetime
+
 from django.utils import timezone
 
 from netbox_wmf_ops.checks import vlan_migration as rules
@@ -19,3 +21,7 @@ class VlanMigration(WmfReport):
             timezone.localdate(),
         )
         self.emit(findings)
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
