@@ -2,6 +2,7 @@
 
 import pytest
 from dcim.models import ConsolePort
+from extras.models import Script
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as condition
 from selenium.webdriver.support.ui import WebDriverWait
@@ -28,8 +29,9 @@ def test_run_cables_report_from_the_ui(live_server, rq_worker, browser):
 
     # Other → Reports/Scripts lists the shipped report under its module; open it and run it.
     browser.get(f"{live_server.url}/extras/scripts/")
-    link = wait.until(condition.element_to_be_clickable((By.ID, "wmf_ops_cables.Cables")))
-    assert "wmf_ops_cables" in browser.page_source
+    script = Script.objects.get(module__file_path="wmf_ops_cables.py", name="Cables")
+    link = wait.until(condition.element_to_be_clickable((By.CSS_SELECTOR, f'a[href="/extras/scripts/{script.pk}/"]')))
+    assert "wmf_ops_cables" in browser.page_source  # the module heading
     link.click()
     wait.until(condition.element_to_be_clickable((By.NAME, "_run"))).click()
 
