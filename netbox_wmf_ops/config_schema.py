@@ -6,6 +6,7 @@ validation is unit-testable. Every key here must be documented in ``docs/configu
 
 from __future__ import annotations
 
+import copy
 import difflib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -18,6 +19,15 @@ def _list_of_str(value: Any) -> str | None:
     if not isinstance(value, list | tuple) or not all(isinstance(v, str) and v for v in value):
         return "must be a list of non-empty strings"
     return None
+
+
+def _nonempty_str(value: Any) -> str | None:
+    return None if isinstance(value, str) and value else "must be a non-empty string"
+
+
+def _minutes_or_zero(value: Any) -> str | None:
+    ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    return None if ok else "must be a whole number of minutes (0 = not scheduled)"
 
 
 def _bool(value: Any) -> str | None:
@@ -66,17 +76,50 @@ SETTINGS: dict[str, Setting] = {
 }
 
 
+def _register_feature_settings() -> None:
+    # Features declare their own settings next to their code (validators included); they all live in SETTINGS.
+    from .ganeti.config import validate_profiles, validate_share
+    from .sources.config import EXTERNAL_SETTINGS
+
+    for name, (default, validate, help_text) in EXTERNAL_SETTINGS.items():
+        SETTINGS[name] = Setting(default, validate, help_text)
+    SETTINGS.update(
+        {
+            "ganeti_profiles": Setting(
+                {}, validate_profiles, "Ganeti RAPI profiles: {name: {site, url, user, password, ca_cert, timeout}}."
+            ),
+            "ganeti_max_delete_share": Setting(
+                0.1, validate_share, "Refuse a Ganeti sync deleting more than this share of a cluster's VMs."
+            ),
+            "ganeti_vm_role": Setting("server", _nonempty_str, "Device role slug of VMs created by the Ganeti sync."),
+            "ganeti_sync_interval": Setting(
+                0, _minutes_or_zero, "Minutes between scheduled Ganeti syncs of every profile (0 = not scheduled)."
+            ),
+        }
+    )
+
+
+_register_feature_settings()
+
+SECRET_WORDS = ("password", "token", "secret", "private_key", "credentials")
+
+
+def redact(name: str, value: Any) -> Any:
+    """`value` with secrets masked, for error messages (a setting named like a secret, or such keys in a mapping)."""
+    if any(word in name.lower() for word in SECRET_WORDS):
+        return "***"
+    if isinstance(value, Mapping):
+        return {key: redact(str(key), item) for key, item in value.items()}
+    return value
+
+
 def default_settings() -> dict[str, Any]:
     """A fresh copy of every default (lists are copied so NetBox's in-place merge cannot alias them)."""
     return {name: _copy(setting.default) for name, setting in SETTINGS.items()}
 
 
 def _copy(value: Any) -> Any:
-    if isinstance(value, list):
-        return list(value)
-    if isinstance(value, dict):
-        return dict(value)
-    return value
+    return copy.deepcopy(value)
 
 
 def validate_settings(config: Mapping[str, Any]) -> list[str]:
@@ -91,5 +134,6 @@ def validate_settings(config: Mapping[str, Any]) -> list[str]:
             continue
         problem = setting.validate(config[key])
         if problem:
-            errors.append(f"PLUGINS_CONFIG['netbox_wmf_ops'][{key!r}]: {problem} (got {config[key]!r})")
+            shown = redact(key, config[key])
+            errors.append(f"PLUGINS_CONFIG['netbox_wmf_ops'][{key!r}]: {problem} (got {shown!r})")
     return errors

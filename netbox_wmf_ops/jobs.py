@@ -8,15 +8,21 @@ from . import settings
 
 @system_job(interval=JobIntervalChoices.INTERVAL_HOURLY)
 class ReportSchedulesJob(JobRunner):
-    """Applies `report_schedules` from the configuration (at every worker start, then hourly)."""
+    """Applies the schedules of the configuration (`report_schedules`, `ganeti_sync_interval`) at every worker start,
+    then hourly."""
 
     class Meta:
-        name = "WMF Ops: apply report schedules"
+        name = "WMF Ops: apply schedules"
 
     def run(self, *args, **kwargs):
+        from .ganeti.jobs import schedule_profiles
         from .scheduling import reconcile_report_schedules
 
         changes = reconcile_report_schedules(settings.get("report_schedules"))
         for label in ("scheduled", "removed", "kept", "unknown"):
             for report in getattr(changes, label):
                 self.logger.info(f"{label}: {report}")
+        interval = settings.get("ganeti_sync_interval")
+        if interval:
+            for job in schedule_profiles(interval):
+                self.logger.info(f"scheduled: {job.name} every {interval} min")

@@ -42,3 +42,11 @@ def test_every_setting_is_documented():
         re.findall(r"^\| `([a-z_]+)` \|", (Path(__file__).parents[2] / "docs/configuration.md").read_text(), re.M)
     )
     assert documented == set(SETTINGS)
+
+
+def test_secrets_are_never_echoed_in_errors():
+    bad_profile = {"dc1": {"site": "eqiad", "url": "https://ganeti", "user": "u", "password": "hunter2", "oops": 1}}
+    errors = validate_settings({"ganeti_profiles": bad_profile, "librenms_api_token": 12})
+    assert errors and not any("hunter2" in line for line in errors)
+    assert "'password': '***'" in errors[0]
+    assert errors[1].endswith("(got '***')")
