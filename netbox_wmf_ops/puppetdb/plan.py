@@ -102,6 +102,7 @@ class IpRecord:
     assigned: PortRef | None = None  # owner/interface it is assigned to
     assigned_kind: str | None = None  # "device" or "vm"
     primary_of: str | None = None  # name of the device/VM that uses it as primary_ip4/6
+    primary_of_id: int | None = None  # and its pk (names are not unique across sites)
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,7 @@ class CableRecord:
 @dataclass(frozen=True)
 class SwitchRecord:
     name: str
+    id: int | None = None  # the device's pk (names are only unique per site)
     manufacturer: str = ""  # slug
     vc_domain: str | None = None
     vc_position: int | None = None
@@ -837,7 +839,7 @@ class _Planner:
                             "update",
                             "device",
                             ip.primary_of,
-                            {family: None, "owner_kind": ip.assigned_kind},
+                            {family: None, "owner_kind": ip.assigned_kind, "owner_id": ip.primary_of_id},
                             f"{ip.primary_of}: unset primary IP {ip.address}",
                             before={family: ip.address},
                         )

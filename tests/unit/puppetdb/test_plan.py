@@ -552,7 +552,7 @@ def test_ip_of_another_device_is_taken_and_its_primary_unset():
         take.message == "Taking IP address 10.64.16.20/22 from db1099:eno1; Assigning 10.64.16.20/22 to db1201:eno1np0"
     )
     unset = one(by_key(p, "device", "db1099"))
-    assert unset.fields == {"primary_ip4": None, "owner_kind": "device"}
+    assert unset.fields == {"primary_ip4": None, "owner_kind": "device", "owner_id": None}
 
 
 def test_ip_with_a_vip_role_is_not_assigned():
