@@ -1,0 +1,173 @@
+"""DNS snippet generation at the bench scale: the bulk ORM way, a no-change run end to end with git, and the old way
+(every list endpoint page by page over the REST API, as the original generate_dns_snippets.py did with pynetbox),
+reported as a ratio. Both ways feed the same pure generator, so the output is compared too."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from bench.timing import count_queries, median_time
+
+PAGE_SIZE = 50  # NetBox's default PAGINATE_COUNT, what pynetbox asked for by default
+
+
+def run() -> dict[str, float | int | str]:
+    from netbox_wmf_ops.dns import service
+    from netbox_wmf_ops.dns.loader import load_dns_inputs
+    from netbox_wmf_ops.dns.publish import commit_snippets, push_snippets, remove_workdir
+    from netbox_wmf_ops.dns.records import generate_records
+    from netbox_wmf_ops.dns.zonefiles import render_zone_files
+
+    settings = service.load_settings()
+    snippets = service.generate_snippets(settings)
+    results: dict[str, float | int | str] = {
+        "addresses": len(load_dns_inputs().addresses),
+        "forward records": snippets.record_count,
+        "zone files": len(snippets.files),
+        "loader queries": count_queries(load_dns_inputs),
+    }
+
+    def orm_way() -> dict[str, str]:
+        s = service.generate_snippets(settings)
+        return s.files
+
+    orm_seconds = median_time(orm_way, repeat=3)
+    results["generation (ORM, to files in memory) median s"] = round(orm_seconds, 3)
+
+    # A no-change run end to end: generate, clone, write, compare, clean up (the Icinga/cron case).
+    tmp = Path(tempfile.mkdtemp(prefix="dns-bench-"))
+    try:
+        import git
+
+        origin = tmp / "dns.git"
+        git.Repo.init(origin, bare=True, initial_branch="main")
+        cfg = service.load_settings(dns_repository_path=str(origin), dns_work_dir=str(tmp / "work"))
+        first = commit_snippets(snippets.files, "bench", cfg.publish)
+        push_snippets(first.path, first.sha1)
+
+        def no_change_run() -> None:
+            s = service.generate_snippets(cfg)
+            result = commit_snippets(s.files, "bench", cfg.publish)
+            assert result.code == 99, result.code
+            remove_workdir(result.path)
+
+        results["no-change run end to end (generate + git) median s"] = round(median_time(no_change_run, repeat=3), 3)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    # The old way: REST API list endpoints, page by page, through NetBox's full request stack (in process, so
+    # without network latency: a lower bound for the original's cost).
+    client, cleanup = _api_client()
+    try:
+        for url in ("/api/", "/api/ipam/ip-addresses/", "/api/dcim/interfaces/"):  # untimed: URLconf, serializers
+            client.get(url, {"limit": 1})
+        started = time.perf_counter()
+        hosts, addresses, prefixes, pages = _load_over_rest(client)
+        generation = generate_records(hosts, addresses, prefixes, device_statuses=settings.device_statuses)
+        rest_files = render_zone_files(generation.forward, generation.reverse)
+        rest_seconds = time.perf_counter() - started
+    finally:
+        cleanup()
+    results["generation (REST API, page by page) s"] = round(rest_seconds, 3)
+    results["REST API requests"] = pages
+    results["REST / ORM time ratio"] = round(rest_seconds / orm_seconds, 1) if orm_seconds else "n/a"
+    results["REST output equals ORM output"] = str(rest_files == snippets.files)
+    return results
+
+
+def _api_client():
+    from django.test import Client
+    from users.models import Token, User
+
+    user = User.objects.create_user(username=f"dns-bench-{time.time_ns()}", password=None, is_superuser=True)
+    token = Token(user=user, description="dns bench")
+    token.save()
+    client = Client(HTTP_AUTHORIZATION=f"{token.get_auth_header_prefix()}{token.token}", HTTP_ACCEPT="application/json")
+
+    def cleanup() -> None:
+        token.delete()
+        user.delete()
+
+    return client, cleanup
+
+
+def _fetch_all(client, url: str, params: dict | None = None) -> tuple[list[dict], int]:
+    rows, pages, offset = [], 0, 0
+    while True:
+        response = client.get(url, {**(params or {}), "limit": PAGE_SIZE, "offset": offset})
+        assert response.status_code == 200, (url, response.status_code, response.content[:300])
+        data = response.json()
+        rows += data["results"]
+        pages += 1
+        offset += PAGE_SIZE
+        if not data["next"]:
+            return rows, pages
+
+
+def _load_over_rest(client):
+    """The original's collection (spec §3.2): active addresses, all interfaces and VM interfaces, all prefixes,
+    devices in scope, all VMs; then the same plain records the ORM loader builds."""
+    from netbox_wmf_ops.dns.records import DEFAULT_DEVICE_STATUSES, Address, Host, Prefix
+
+    ips, n1 = _fetch_all(client, "/api/ipam/ip-addresses/")
+    interfaces, n2 = _fetch_all(client, "/api/dcim/interfaces/")
+    _, n3 = _fetch_all(client, "/api/virtualization/interfaces/")
+    prefixes, n4 = _fetch_all(client, "/api/ipam/prefixes/")
+    devices, n5 = _fetch_all(client, "/api/dcim/devices/", {"status": list(DEFAULT_DEVICE_STATUSES)})
+    vms, n6 = _fetch_all(client, "/api/virtualization/virtual-machines/")
+    locations, n7 = _fetch_all(client, "/api/dcim/locations/")
+
+    location_site = {loc["id"]: loc["site"]["slug"] for loc in locations}
+    mgmt_only = {i["id"]: i["mgmt_only"] for i in interfaces}
+    device_site = {d["id"]: d["site"]["slug"] for d in devices}
+    vm_site = {v["id"]: (v["site"] or {}).get("slug") for v in vms}
+
+    def pid(obj, key):
+        return (obj.get(key) or {}).get("id")
+
+    hosts = [
+        Host(
+            "device",
+            d["id"],
+            d["name"],
+            d["status"]["value"],
+            d["role"]["slug"],
+            d["asset_tag"],
+            pid(d, "primary_ip4"),
+            pid(d, "primary_ip6"),
+        )
+        for d in devices
+    ] + [
+        Host("vm", v["id"], v["name"], v["status"]["value"], None, None, pid(v, "primary_ip4"), pid(v, "primary_ip6"))
+        for v in vms
+    ]
+    addresses = []
+    for a in ips:
+        assigned = a.get("assigned_object") or {}
+        kind = a.get("assigned_object_type")
+        host = assigned.get("device") or assigned.get("virtual_machine") or {}
+        on_vm = kind == "virtualization.vminterface"
+        addresses.append(
+            Address(
+                a["id"],
+                a["address"],
+                a["status"]["value"],
+                a["dns_name"] or "",
+                kind,
+                host.get("id"),
+                host.get("name"),
+                (vm_site if on_vm else device_site).get(host.get("id")),
+                bool(mgmt_only.get(a.get("assigned_object_id"))) if kind == "dcim.interface" else False,
+            )
+        )
+    prefix_records = []
+    for p in prefixes:
+        scope, scope_type = p.get("scope") or {}, p.get("scope_type")
+        site = scope.get("slug") if scope_type == "dcim.site" else location_site.get(scope.get("id"))
+        prefix_records.append(
+            Prefix(p["id"], p["prefix"], site if scope_type in ("dcim.site", "dcim.location") else None)
+        )
+    return hosts, addresses, prefix_records, n1 + n2 + n3 + n4 + n5 + n6 + n7
