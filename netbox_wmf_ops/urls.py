@@ -1,3 +1,8 @@
 """UI URLs, mounted by NetBox at /plugins/wmf-ops/."""
 
-urlpatterns: list = []
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("netbox_wmf_ops.exports.urls")),
+    path("dns/", include("netbox_wmf_ops.dns.urls")),
+]
