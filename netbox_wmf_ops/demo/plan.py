@@ -653,7 +653,7 @@ def _core_network(b: _Builder) -> None:
             row = rack.name[0] if site.core else None
             if site.core and row in LEGACY_ROWS:
                 vc = f"asw2-{row.lower()}-{s}"
-                pos = int(rack.name[1:]) - 1
+                pos = int(rack.name[1:])  # NetBox makes the master member 1
                 dev = _network_device(
                     b,
                     f"asw2-{rack.name.lower()}-{s}",
@@ -662,9 +662,9 @@ def _core_network(b: _Builder) -> None:
                     rack,
                     virtual_chassis=vc,
                     vc_position=pos,
-                    vc_priority=255 if pos == 0 else 128,
+                    vc_priority=255 if pos == 1 else 128,
                 )
-                if pos == 0:
+                if pos == 1:
                     b.plan.virtual_chassis.append((vc, dev.name, f"{vc}.mgmt"))
                 port_prefix, member, speed = "xe", pos, "10gbase-x-sfpp"
                 dtype = "qfx5100-48s-6q"
@@ -1005,7 +1005,7 @@ def _vms(b: _Builder) -> None:
         for g in groups:
             b.plan.clusters.append(ClusterPlan(profile, g, s))
         nodes = [d for d in b.plan.devices if d.site == s and d.cluster_name == "ganeti"]
-        for i, node in enumerate(nodes):
+        for node in nodes:
             g = f"row_{node.rack[0]}" if site.core else "default"
             node.cluster = (profile, g)
             b.cluster_nodes[(profile, g)].append(node.name)
