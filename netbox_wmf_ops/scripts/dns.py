@@ -42,20 +42,23 @@ class GenerateDnsSnippets(Script):
     def _run(self, settings: service.DnsSettings, data, commit) -> str:
         snippets = service.generate_snippets(settings)
         plan = service.dry_run(snippets, settings)
-        self.emit(snippets.generation.messages + plan.safety.messages)
         if not commit:
+            self.emit(snippets.generation.messages + plan.safety.messages)
             self.log_success(f"{plan.diff.files} zone files to change")
             return plan.unified or "No changes."
 
+        self.emit(snippets.generation.messages)
+        seen: set[str] = set()
+
+        def log_once(level: str, text: str) -> None:  # commit and push both report a threshold breach
+            if text not in seen:
+                seen.add(text)
+                self._log_line(level, text)
+
         outcome = service.publish(
-            snippets, settings, message=data.get("message") or "", force=bool(data.get("force")), log=self._log_line
+            snippets, settings, message=data.get("message") or "", force=bool(data.get("force")), log=log_once
         )
-        if outcome.code == ExitCode.OK:
-            self.log_success(f"{plan.diff.files} zone files published")
-        elif outcome.code == ExitCode.NO_CHANGES:
-            self.log_success("0 zone files published")
-        else:
-            self.log_failure(f"Publication failed with exit code {int(outcome.code)} ({outcome.code.name})")
+        self.log_success(f"{plan.diff.files if outcome.code == ExitCode.OK else 0} zone files published")
         return plan.unified or "No changes."
 
     def emit(self, messages: list[Message]) -> None:

@@ -189,3 +189,22 @@ def test_job_publishes_and_checks(dns_repo):
     assert job.status == "completed", job.error
     assert job.data["exit_code"] == 0
     assert job.data["message"] == "Netbox has zero uncommitted DNS changes"
+
+
+@pytest.mark.django_db
+def test_script_refuses_to_publish_over_a_threshold_unless_forced(dns_repo, settings):
+    build_fleet()
+    settings.PLUGINS_CONFIG["netbox_wmf_ops"]["dns_min_records"] = 10**6
+    caution = "CAUTION: the generated records are less than the minimum limit of 1000000. Check the diff!"
+
+    script = GenerateDnsSnippets()
+    script.run({"message": "", "force": False}, commit=True)
+    failures = [m["message"] for m in script.messages if m["status"] == "failure"]
+    assert failures == [caution, "Refusing to push changes over the safety thresholds without --force"]
+    assert script.messages[-1] == {**script.messages[-1], "status": "success", "message": "0 zone files published"}
+    assert tip(dns_repo) is None
+
+    script = GenerateDnsSnippets()
+    script.run({"message": "", "force": True}, commit=True)
+    assert tip(dns_repo) is not None
+    assert script.messages[-1]["message"] != "0 zone files published"
