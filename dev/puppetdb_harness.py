@@ -178,9 +178,18 @@ class PuppetDBServer:
         self.process: subprocess.Popen | None = None
         self.start_seconds: float | None = None
 
+    @classmethod
+    def running_at(cls, url: str) -> PuppetDBServer:
+        """An already running PuppetDB (e.g. ``serve`` in another shell): commands work, start/stop do nothing."""
+        server = cls(port=urlsplit(url).port or 8080)
+        server.external_url = url.rstrip("/")
+        return server
+
+    external_url: str | None = None
+
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return self.external_url or f"http://127.0.0.1:{self.port}"
 
     @property
     def log_file(self) -> Path:
@@ -215,6 +224,8 @@ class PuppetDBServer:
         return conf
 
     def start(self) -> PuppetDBServer:
+        if self.external_url:
+            return self
         ensure_installed()
         prepare_database(self.database, fresh=self.fresh_database)
         conf = self._write_config()

@@ -342,8 +342,7 @@ class _Applier:
     def interface(self, ref: PortRef) -> Interface | VMInterface:
         if ref not in self.ifaces and ref.owner not in self.loaded_owners:
             owner = self.owner(ref.owner)
-            queryset = owner.vminterfaces if isinstance(owner, VirtualMachine) else owner.interfaces
-            for i in queryset.all():
+            for i in owner.interfaces.all():  # Interface for a device, VMInterface for a VM
                 self.ifaces.setdefault(PortRef(ref.owner, i.name), i)
             self.loaded_owners.add(ref.owner)
         try:

@@ -27,7 +27,7 @@ class ImportPuppetDB(Script):
             self.log_failure(f"PuppetDB is not usable: {exc}")
             return ""
         try:
-            result = import_hosts(data["device"].split(), client, self._log, commit=commit)
+            result = import_hosts(data["device"].split(), client, self._log_line, commit=commit)
         finally:
             client.close()
         if not commit:
@@ -35,5 +35,5 @@ class ImportPuppetDB(Script):
         # The job output is the full plan, one line per change (the log holds the spec's messages).
         return result.describe()
 
-    def _log(self, level: str, message: str) -> None:
+    def _log_line(self, level: str, message: str) -> None:
         getattr(self, f"log_{level}")(message)
