@@ -188,18 +188,18 @@ class FleetLoader:
                 scope_type, scope_id = site_ct, self.sites[px.site].pk
             else:
                 scope_type = scope_id = None
-            prefixes.append(
-                Prefix(
-                    prefix=px.prefix,
-                    scope_type=scope_type,
-                    scope_id=scope_id,
-                    vlan=self.vlans.get(px.vlan) if px.vlan else None,
-                    role=self.prefix_roles.get(px.role) if px.role else None,
-                    status=px.status,
-                    description=px.description,
-                    is_pool=px.is_pool,
-                )
+            prefix = Prefix(
+                prefix=px.prefix,
+                scope_type=scope_type,
+                scope_id=scope_id,
+                vlan=self.vlans.get(px.vlan) if px.vlan else None,
+                role=self.prefix_roles.get(px.role) if px.role else None,
+                status=px.status,
+                description=px.description,
+                is_pool=px.is_pool,
             )
+            prefix.cache_related_objects()  # what Prefix.save() does: _site/_location/... from the scope
+            prefixes.append(prefix)
         Prefix.objects.bulk_create(prefixes, batch_size=BATCH)
         rebuild_prefixes(None)  # _depth / _children, as Prefix.save() would maintain them
         return f"{len(self.vlans)} VLANs, {len(prefixes)} prefixes"
@@ -271,6 +271,7 @@ class FleetLoader:
                     mode=i.mode or "",
                     untagged_vlan=self.vlans[i.untagged_vlan] if i.untagged_vlan else None,
                     mtu=i.mtu,
+                    **self._component_cache(i.device),
                 )
                 for i in p.interfaces
             ],
@@ -282,7 +283,11 @@ class FleetLoader:
         self.ports = {}
         for kind, model in PORT_MODELS.items():
             created = model.objects.bulk_create(
-                [model(device=self.devices[pt.device], name=pt.name) for pt in p.ports if pt.kind == kind],
+                [
+                    model(device=self.devices[pt.device], name=pt.name, **self._component_cache(pt.device))
+                    for pt in p.ports
+                    if pt.kind == kind
+                ],
                 batch_size=BATCH,
             )
             self.ports.update({(kind, c.device.name, c.name): c for c in created})
@@ -299,6 +304,11 @@ class FleetLoader:
             f"{len(interfaces)} interfaces, {len(self.ports)} console/power ports, "
             f"{len(p.inventory_items)} inventory items"
         )
+
+    def _component_cache(self, device_name: str) -> dict:
+        """The denormalised fields ``ComponentModel.save()`` copies from the device."""
+        device = self.devices[device_name]
+        return {"_site": device.site, "_location": device.location, "_rack": device.rack}
 
     def _macs(self, model, pairs) -> None:
         ct = ContentType.objects.get_for_model(model)
