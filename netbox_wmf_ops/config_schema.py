@@ -30,6 +30,30 @@ def _minutes_or_zero(value: Any) -> str | None:
     return None if ok else "must be a whole number of minutes (0 = not scheduled)"
 
 
+def _str(value: Any) -> str | None:
+    return None if isinstance(value, str) else "must be a string"
+
+
+def _count(value: Any) -> str | None:
+    ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    return None if ok else "must be a whole number >= 0"
+
+
+def _positive_int(value: Any) -> str | None:
+    ok = isinstance(value, int) and not isinstance(value, bool) and value >= 1
+    return None if ok else "must be a whole number >= 1"
+
+
+def _percent(value: Any) -> str | None:
+    ok = isinstance(value, int | float) and not isinstance(value, bool) and value >= 0
+    return None if ok else "must be a percentage >= 0"
+
+
+def _permission(value: Any) -> str | None:
+    ok = isinstance(value, str) and value.count(".") == 1 and all(value.split("."))
+    return None if ok else "must be a permission name 'app_label.codename', e.g. 'ipam.view_ipaddress'"
+
+
 def _bool(value: Any) -> str | None:
     return None if isinstance(value, bool) else "must be true or false"
 
@@ -92,6 +116,24 @@ def _register_feature_settings() -> None:
                 0.1, validate_share, "Refuse a Ganeti sync deleting more than this share of a cluster's VMs."
             ),
             "ganeti_vm_role": Setting("server", _nonempty_str, "Device role slug of VMs created by the Ganeti sync."),
+            "dns_repository_path": Setting("", _str, "Git repository the DNS snippets are published to."),
+            "dns_work_dir": Setting("", _str, "Parent directory of the generator's temporary clones."),
+            "dns_min_records": Setting(0, _count, "Fewer forward records than this is an error (0: no floor)."),
+            "dns_files_warning_percent": Setting(8.0, _percent, "Changed files (%) above which a warning is logged."),
+            "dns_files_error_percent": Setting(15.0, _percent, "Changed files (%) above which publishing is refused."),
+            "dns_lines_warning_percent": Setting(3.0, _percent, "Changed lines (%) above which a warning is logged."),
+            "dns_lines_error_percent": Setting(5.0, _percent, "Changed lines (%) above which publishing is refused."),
+            "dns_git_author_name": Setting("generate-dns-snippets", _nonempty_str, "Author of the DNS commits."),
+            "dns_git_author_email": Setting("netbox@localhost", _nonempty_str, "Author e-mail of the DNS commits."),
+            "dns_commit_message": Setting("Update DNS snippets from NetBox", _nonempty_str, "Default commit message."),
+            "dns_device_statuses": Setting(
+                ["active", "planned", "failed", "inventory"], _list_of_str, "Device statuses whose IPs are published."
+            ),
+            "dns_icinga_state_file": Setting("", _str, "JSON state file of the DNS Icinga check."),
+            "dns_lock_timeout": Setting(120, _positive_int, "Seconds a DNS run waits for another to finish."),
+            "dns_export_permission": Setting(
+                "ipam.view_ipaddress", _permission, "Permission needed to clone the DNS repository over HTTP."
+            ),
             "ganeti_sync_interval": Setting(
                 0, _minutes_or_zero, "Minutes between scheduled Ganeti syncs of every profile (0 = not scheduled)."
             ),

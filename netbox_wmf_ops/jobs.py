@@ -4,6 +4,7 @@ from core.choices import JobIntervalChoices
 from netbox.jobs import JobRunner, system_job
 
 from . import settings
+from .dns.jobs import DnsSnippetsJob  # noqa: F401  (registers the job class with NetBox)
 
 
 @system_job(interval=JobIntervalChoices.INTERVAL_HOURLY)

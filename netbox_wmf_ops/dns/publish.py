@@ -26,7 +26,7 @@ from .zonefiles import count_forward_records
 
 WORKDIR_PREFIX = "dns-c25pcHBldHM-"  # base64 of "snippets"; `push` only accepts such paths
 DEFAULT_AUTHOR_NAME = "generate-dns-snippets"
-DEFAULT_AUTHOR_EMAIL = "noc@wikimedia.org"
+DEFAULT_AUTHOR_EMAIL = "netbox@localhost"
 
 Log = Callable[[MessageLevel, str], None]
 

@@ -9,12 +9,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from ..config_schema import SETTINGS
 from .exitcodes import ExitCode
 from .icinga import RECENT_EDIT_GRACE_SECONDS, IcingaState, read_state, should_skip, state_after_run, write_state
 from .loader import load_dns_inputs
 from .publish import (
-    DEFAULT_AUTHOR_EMAIL,
-    DEFAULT_AUTHOR_NAME,
     CommitResult,
     Log,
     PublishConfig,
@@ -26,11 +25,6 @@ from .publish import (
 )
 from .records import DEFAULT_DEVICE_STATUSES, Generation, generate_records
 from .treediff import (
-    DEFAULT_FILES_ERROR_PERCENT,
-    DEFAULT_FILES_WARNING_PERCENT,
-    DEFAULT_LINES_ERROR_PERCENT,
-    DEFAULT_LINES_WARNING_PERCENT,
-    DEFAULT_MIN_RECORDS,
     SafetyVerdict,
     Thresholds,
     TreeDiff,
@@ -41,22 +35,8 @@ from .treediff import (
 from .zonefiles import render_zone_files
 
 # The plugin settings this capability reads, with their defaults (see docs/dns.md and docs/configuration.md).
-SETTING_DEFAULTS: dict[str, Any] = {
-    "dns_repository_path": "",
-    "dns_work_dir": "",
-    "dns_min_records": DEFAULT_MIN_RECORDS,
-    "dns_files_warning_percent": DEFAULT_FILES_WARNING_PERCENT,
-    "dns_files_error_percent": DEFAULT_FILES_ERROR_PERCENT,
-    "dns_lines_warning_percent": DEFAULT_LINES_WARNING_PERCENT,
-    "dns_lines_error_percent": DEFAULT_LINES_ERROR_PERCENT,
-    "dns_git_author_name": DEFAULT_AUTHOR_NAME,
-    "dns_git_author_email": DEFAULT_AUTHOR_EMAIL,
-    "dns_commit_message": "Update DNS snippets from NetBox",
-    "dns_device_statuses": list(DEFAULT_DEVICE_STATUSES),
-    "dns_icinga_state_file": "",
-    "dns_lock_timeout": 120,
-    "dns_export_permission": "ipam.view_ipaddress",
-}
+# The defaults are declared once, with their validation, in config_schema.
+SETTING_DEFAULTS: dict[str, Any] = {name: s.default for name, s in SETTINGS.items() if name.startswith("dns_")}
 
 
 @dataclass(frozen=True)

@@ -69,8 +69,8 @@ def test_commit_then_push_publishes_exactly_the_generated_files(tmp_path, workdi
     commit = git.Repo(result.path).head.commit
     assert commit.hexsha == result.sha1
     assert commit.message.strip() == "Update from NetBox"
-    assert (commit.author.name, commit.author.email) == ("generate-dns-snippets", "noc@wikimedia.org")
-    assert (commit.committer.name, commit.committer.email) == ("generate-dns-snippets", "noc@wikimedia.org")
+    assert (commit.author.name, commit.author.email) == ("generate-dns-snippets", "netbox@localhost")
+    assert (commit.committer.name, commit.committer.email) == ("generate-dns-snippets", "netbox@localhost")
     assert result.diff.stats() == {"insertions": 1, "deletions": 1, "lines": 2, "files": 2}
     assert log[0] == ("info", f"Cloning {origin} to {result.path} ...")
     assert ("info", f"Committed changes: {result.sha1}") in log
