@@ -45,8 +45,16 @@ if ! { [ -x "$VENV/bin/python" ] && python_ok "$VENV/bin/python"; }; then
     rm -rf "$VENV"
     "$py" -m venv "$VENV" || fail "could not create a virtualenv with $py (is the venv module installed?)"
 fi
-# The local pip configuration lists optional wheel mirrors that may be absent; their warnings are noise.
-pipq() { "$VENV/bin/python" -m pip -q --disable-pip-version-check "$@" 2> >(grep -v "^WARNING: Location 'file:" >&2); }
+# pip's and setuptools' chatter goes to a log, shown only when an install fails.
+mkdir -p .state
+log=.state/bootstrap.log
+: > "$log"
+pipq() {
+    if ! "$VENV/bin/python" -m pip -q --disable-pip-version-check "$@" >>"$log" 2>&1; then
+        grep -v "^WARNING: Location 'file:" "$log" | tail -40 >&2
+        fail "pip install $* failed (full log: $log)"
+    fi
+}
 pipq install --upgrade pip setuptools wheel
 pipq install -r dev/requirements.txt
 pipq install -e "."
