@@ -5,8 +5,9 @@ device → ``name``; interface / port / inventory item → ``device:name``; cabl
 IP address → ``address/len``; VLAN → ``name``; VM → ``name``; cluster → ``group/name``; external records
 (PuppetDB hosts, LibreNMS rows, Accounting rows, Ganeti instances) → the host name or serial they carry.
 
-``kind`` is "defect" (planted on purpose: the report must flag exactly these) or "edge" (a case the fleet has by
-nature, listed so tests can assert on it, e.g. DNS names the generator must skip).
+``kind`` is "defect" (planted on purpose: the report must flag exactly these; ``at_scale_1`` of them at scale 1.0,
+scaled linearly, at least one) or "edge" (a case the fleet has by nature or in a fixed number, listed so tests can
+assert on it, e.g. DNS names the generator must skip).
 """
 
 from __future__ import annotations
@@ -159,14 +160,14 @@ DEFECTS: dict[str, DefectKind] = {
         "§4.4 puppetdb_import", "info", "VM with a ##PRIMARY## interface (import triggered)", 2
     ),
     # §3 DNS snippet generator
-    "dns.unassigned_ip": D("§3.2 step 6", "edge", "active unassigned IP with a DNS name", 2),
+    "dns.unassigned_ip": D("§3.2 step 6", "edge", "active unassigned IP with a DNS name", 2, "edge"),
     "dns.fhrp_vip": D("§3.2 step 6", "edge", "FHRP group VIP with a DNS name", 0, "edge"),
-    "dns.no_prefix": D("§3.3 reverse", "edge", "VM IP in no prefix: no PTR, MISSING_PTR comment", 1),
+    "dns.no_prefix": D("§3.3 reverse", "edge", "VM IP in no prefix: no PTR, MISSING_PTR comment", 1, "edge"),
     "dns.classless_ptr": D("§3.3 reverse", "edge", "/32 loopbacks in a /27: RFC 2317 zone", 0, "edge"),
-    "dns.global_prefix": D("§3.3 zone file", "edge", "public IP whose only prefix has no site", 1),
-    "dns.vm_public_no_prefix": D("§3.3 zone file", "edge", "VM with a public name in no prefix", 1),
-    "dns.vm_device_name_clash": D("§3.2 step 5", "edge", "VM named like a device (VM wins)", 1),
-    "dns.non_active_ip": D("§3.2 step 1", "edge", "reserved/deprecated IP with a DNS name (skipped)", 2),
+    "dns.global_prefix": D("§3.3 zone file", "edge", "public IP whose only prefix has no site", 1, "edge"),
+    "dns.vm_public_no_prefix": D("§3.3 zone file", "edge", "VM with a public name in no prefix", 1, "edge"),
+    "dns.vm_device_name_clash": D("§3.2 step 5", "edge", "VM named like a device (VM wins)", 1, "edge"),
+    "dns.non_active_ip": D("§3.2 step 1", "edge", "reserved/deprecated IP with a DNS name (skipped)", 2, "edge"),
     "dns.inventory_asset_tag_only": D("§3.3 forward", "edge", "inventory server: asset-tag record only", 0, "edge"),
     "dns.owner_not_collected": D(
         "§3.2 step 6", "edge", "device in a status the generator skips, with named IPs", 0, "edge"
