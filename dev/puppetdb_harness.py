@@ -246,7 +246,9 @@ class PuppetDBServer:
             str(BOOTSTRAP_CFG),
         ]
         with open(self.state_dir / "stdout.log", "w") as out:
-            self.process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+            self.process = subprocess.Popen(
+                command, stdout=out, stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=_die_with_parent
+            )
         (self.state_dir / "pid").write_text(str(self.process.pid))
         try:
             self._wait_ready(started)
@@ -339,6 +341,17 @@ class PuppetDBServer:
             self.replace_facts(certname, facts)
             loaded.append(certname)
         return loaded
+
+
+def _die_with_parent() -> None:
+    """In the child: get SIGTERM when the process that started PuppetDB dies (a killed test run must not leave a
+    JVM behind). Linux only; elsewhere the caller's stop() is the only way."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def _now() -> str:
@@ -484,6 +497,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _wait_forever() -> None:
+    # `kill <pid>` (SIGTERM) stops as cleanly as Ctrl-C; background jobs of a script ignore SIGINT.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         while True:
             time.sleep(3600)
