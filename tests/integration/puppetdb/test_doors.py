@@ -80,3 +80,20 @@ def test_management_command(configured, capsys):
     assert Interface.objects.filter(device=dev, name="eno1np0").exists()
     with pytest.raises(CommandError, match="failed hosts: none found"):
         call_command("wmf_ops_import_facts", "no-such-host")
+
+
+@pytest.mark.django_db
+def test_queue_import_enqueues_the_registered_script():
+    from core.models import Job
+    from users.models import User
+
+    from netbox_wmf_ops.puppetdb.importer import queue_import
+    from netbox_wmf_ops.registration import register_shipped_scripts
+
+    register_shipped_scripts()
+    user = User.objects.create_user(username=factories.unique("ganeti"), is_superuser=True)
+    job = queue_import(["etcd1007", "etcd1008"], commit=True, user=user)
+    job = Job.objects.get(pk=job.pk)
+    assert (job.object.name, job.object.module.file_path) == ("ImportPuppetDB", "wmf_ops_interface_automation.py")
+    assert job.data is None or "etcd1007" not in str(job.data)  # not run here: only queued
+    assert job.status == "pending"
