@@ -21,15 +21,6 @@ def _dump_seconds() -> tuple[float, int]:
     return seconds, rows
 
 
-def _mount_proxy_urls() -> None:
-    """Until netbox_wmf_ops/api/urls.py includes the proxy's URLs, add them (before the first request)."""
-    from netbox_wmf_ops.api import urls
-    from netbox_wmf_ops.proxy import api_urls
-
-    if not any(getattr(p, "name", None) == "script_proxy" for p in urls.urlpatterns):
-        urls.urlpatterns.extend(api_urls.urlpatterns)
-
-
 def _proxy_overhead() -> dict[str, float]:
     from django.test import Client
     from users.models import User
@@ -37,7 +28,6 @@ def _proxy_overhead() -> dict[str, float]:
     from netbox_wmf_ops.registration import register_shipped_scripts
     from netbox_wmf_ops.scripts.device_stats import GetDeviceStats
 
-    _mount_proxy_urls()
     register_shipped_scripts()
     user, _ = User.objects.get_or_create(username="wmf-ops-bench", defaults={"is_superuser": True})
     client = Client()

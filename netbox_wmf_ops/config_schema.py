@@ -54,6 +54,31 @@ def _permission(value: Any) -> str | None:
     return None if ok else "must be a permission name 'app_label.codename', e.g. 'ipam.view_ipaddress'"
 
 
+def _absolute_path(value: Any) -> str | None:
+    return None if isinstance(value, str) and value.startswith("/") else "must be an absolute path"
+
+
+def _minute(value: Any) -> str | None:
+    ok = isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 59
+    return None if ok else "must be a minute of the hour, 0 to 59"
+
+
+def _base_url(value: Any) -> str | None:
+    ok = isinstance(value, str) and value.startswith(("http://", "https://")) and "{" not in value and "}" not in value
+    return None if ok else "must be an http(s) URL without { or }"
+
+
+def _script_names(value: Any) -> str | None:
+    if _list_of_str(value) or not all(v.count(".") == 1 for v in value):
+        return "must be a list of 'module.ClassName' strings"
+    return None
+
+
+def _seconds(value: Any) -> str | None:
+    ok = isinstance(value, int | float) and not isinstance(value, bool) and value > 0
+    return None if ok else "must be a number of seconds > 0"
+
+
 def _bool(value: Any) -> str | None:
     return None if isinstance(value, bool) else "must be true or false"
 
@@ -103,7 +128,11 @@ SETTINGS: dict[str, Setting] = {
 def _register_feature_settings() -> None:
     # Features declare their own settings next to their code (validators included); they all live in SETTINGS.
     from .ganeti.config import validate_profiles, validate_share
+    from .links import DEFAULT_URLS
     from .sources.config import EXTERNAL_SETTINGS
+
+    for name, url in DEFAULT_URLS.items():
+        SETTINGS[name] = Setting(url, _base_url, f"Base URL used by the shipped custom links ({name}).")
 
     for name, (default, validate, help_text) in EXTERNAL_SETTINGS.items():
         SETTINGS[name] = Setting(default, validate, help_text)
@@ -134,6 +163,18 @@ def _register_feature_settings() -> None:
             "dns_export_permission": Setting(
                 "ipam.view_ipaddress", _permission, "Permission needed to clone the DNS repository over HTTP."
             ),
+            "dump_enabled": Setting(True, _bool, "Write the hourly CSV dump (system job run by netbox rqworker)."),
+            "dump_root": Setting("/srv/netbox-dumps", _absolute_path, "Directory of the CSV dumps."),
+            "dump_minute": Setting(37, _minute, "Minute of the hour at which the hourly dump runs."),
+            "dump_keep_hourly": Setting(16, _positive_int, "Hourly dumps kept by the rotation."),
+            "dump_keep_daily": Setting(60, _positive_int, "Daily dumps kept by the rotation."),
+            "dump_keep_monthly": Setting(12, _positive_int, "Monthly dumps kept by the rotation."),
+            "dump_keep_yearly": Setting(10, _positive_int, "Yearly dumps kept by the rotation."),
+            "install_custom_links": Setting(True, _bool, "Install/refresh the shipped custom links on migrate."),
+            "proxy_allowed_scripts": Setting(
+                ["wmf_ops_device_stats.GetDeviceStats"], _script_names, "Scripts the script proxy may run."
+            ),
+            "proxy_timeout": Setting(60, _seconds, "Seconds the script proxy waits before answering with the job."),
             "ganeti_sync_interval": Setting(
                 0, _minutes_or_zero, "Minutes between scheduled Ganeti syncs of every profile (0 = not scheduled)."
             ),

@@ -5,6 +5,7 @@ from netbox.jobs import JobRunner, system_job
 
 from . import settings
 from .dns.jobs import DnsSnippetsJob  # noqa: F401  (registers the job class with NetBox)
+from .exports.jobs import HourlyDumpJob  # noqa: F401  (a @system_job: the hourly CSV dump)
 
 
 @system_job(interval=JobIntervalChoices.INTERVAL_HOURLY)

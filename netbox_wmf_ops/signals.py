@@ -1,4 +1,4 @@
-"""Signal receivers: register the shipped reports/scripts after every `netbox migrate`."""
+"""Signal receivers: after every `netbox migrate`, register the shipped reports/scripts and install the custom links."""
 
 import logging
 
@@ -13,8 +13,13 @@ logger = logging.getLogger("netbox_wmf_ops.registration")
 @receiver(post_migrate, dispatch_uid="netbox_wmf_ops_register_shipped_scripts")
 def register_after_migrate(sender, using="default", **kwargs):
     # post_migrate fires once per app; act once, for ours (it comes after extras/core have their tables).
-    if sender.name != settings.PLUGIN_NAME or not settings.get("register_shipped_scripts"):
+    if sender.name != settings.PLUGIN_NAME:
         return
-    from .registration import register_shipped_scripts
+    if settings.get("register_shipped_scripts"):
+        from .registration import register_shipped_scripts
 
-    register_shipped_scripts()
+        register_shipped_scripts()
+    if settings.get("install_custom_links"):
+        from .links import install_custom_links
+
+        install_custom_links()

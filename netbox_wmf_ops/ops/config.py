@@ -1,4 +1,4 @@
-"""Defaults of the operations-kit settings, used until the keys are declared in ``config_schema.py``.
+"""Operations-kit settings (declared with their defaults and validation in ``config_schema.py``).
 
 ``ops_setting(name)`` reads ``PLUGINS_CONFIG['netbox_wmf_ops'][name]`` through ``netbox_wmf_ops.settings`` and falls
 back to the default below when the key is absent.
@@ -8,21 +8,24 @@ from __future__ import annotations
 
 from typing import Any
 
+from netbox_wmf_ops.config_schema import SETTINGS
 from netbox_wmf_ops.links import DEFAULT_URLS
 
-OPS_DEFAULTS: dict[str, Any] = {
-    "dump_enabled": True,
-    "dump_root": "/srv/netbox-dumps",
-    "dump_minute": 37,
-    "dump_keep_hourly": 16,
-    "dump_keep_daily": 60,
-    "dump_keep_monthly": 12,
-    "dump_keep_yearly": 10,
-    "install_custom_links": True,
-    **DEFAULT_URLS,
-    "proxy_allowed_scripts": ["wmf_ops_device_stats.GetDeviceStats"],
-    "proxy_timeout": 60,
-}
+_OPS_KEYS = (
+    "dump_enabled",
+    "dump_root",
+    "dump_minute",
+    "dump_keep_hourly",
+    "dump_keep_daily",
+    "dump_keep_monthly",
+    "dump_keep_yearly",
+    "install_custom_links",
+    *DEFAULT_URLS,
+    "proxy_allowed_scripts",
+    "proxy_timeout",
+)
+# Declared once, with validation, in config_schema; kept here as the fallback outside a configured NetBox.
+OPS_DEFAULTS: dict[str, Any] = {name: SETTINGS[name].default for name in _OPS_KEYS}
 
 
 def ops_setting(name: str) -> Any:
