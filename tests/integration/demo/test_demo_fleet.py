@@ -191,7 +191,7 @@ def test_addresses_and_primaries(fleet):
 
 
 def test_search_finds_bulk_loaded_objects(fleet):
-    dev = Device.objects.get(name=fleet.devices[-1].name)
+    dev = Device.objects.get(name=next(d.name for d in reversed(fleet.devices) if not d.remove_after_load))
     assert CachedValue.objects.filter(object_id=dev.pk, object_type__model="device", value=dev.name).exists()
     iface = Interface.objects.filter(device__name__in=[d.name for d in fleet.devices]).first()
     assert CachedValue.objects.filter(object_id=iface.pk, object_type__model="interface").exists()
