@@ -15,10 +15,13 @@ from dcim.models import (
     PowerPort,
 )
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 
 from ..checks.cables import CableEnd, CableRecord, NamedComponent, NamedInterface
 from ..checks.network import EXCLUDED_DEVICE_STATUSES, NETWORK_ROLES
+from .network import resolve_objects
+
+__all__ = ["cables", "devices", "load_cables", "load_component_names", "load_interface_names", "resolve_objects"]
 
 SERVER_ROLE = "server"
 COMPONENT_MODELS: dict[str, type[Model]] = {
@@ -31,42 +34,33 @@ COMPONENT_MODELS: dict[str, type[Model]] = {
 DEVICE_DISPLAY = ("device_type__manufacturer", "virtual_chassis")
 
 
-def _devices_in_service(exclude_roles: tuple[str, ...] = ()) -> dict[int, Device]:
-    devices = Device.objects.exclude(status__in=EXCLUDED_DEVICE_STATUSES)
-    if exclude_roles:
-        devices = devices.exclude(role__slug__in=exclude_roles)
-    return devices.select_related(*DEVICE_DISPLAY, "role").in_bulk()
+def devices() -> QuerySet:
+    """Devices as the naming findings show them (the rules report a device pk; see resolve_objects)."""
+    return Device.objects.select_related(*DEVICE_DISPLAY)
 
 
 def load_component_names(label: str) -> list[NamedComponent]:
-    """Components of one kind on devices in service, as (device, name): the report lines point at the device."""
-    devices = _devices_in_service()
+    """Components of one kind on devices in service, as (device pk, name): the report lines point at the device."""
     rows = (
         COMPONENT_MODELS[label]
         .objects.exclude(device__status__in=EXCLUDED_DEVICE_STATUSES)
         .order_by("device__name", "device_id", "name")
         .values_list("device_id", "name")
     )
-    return [NamedComponent(devices[device_id], name) for device_id, name in rows]
+    return [NamedComponent(device_id, name) for device_id, name in rows]
 
 
 def load_interface_names() -> list[NamedInterface]:
     """Interfaces of devices in service other than servers (whose names come from the PuppetDB import)."""
-    devices = _devices_in_service(exclude_roles=(SERVER_ROLE,))
     rows = (
         Interface.objects.exclude(device__status__in=EXCLUDED_DEVICE_STATUSES)
         .exclude(device__role__slug=SERVER_ROLE)
         .order_by("device__name", "device_id", "_name")
-        .values_list("device_id", "name")
+        .values_list("device_id", "name", "device__role__slug", "device__device_type__manufacturer__slug")
     )
     return [
-        NamedInterface(
-            devices[device_id],
-            name,
-            network_device=devices[device_id].role.slug in NETWORK_ROLES,
-            manufacturer=devices[device_id].device_type.manufacturer.slug,
-        )
-        for device_id, name in rows
+        NamedInterface(device_id, name, network_device=role in NETWORK_ROLES, manufacturer=maker)
+        for device_id, name, role, maker in rows
     ]
 
 
@@ -85,7 +79,12 @@ def load_cables() -> list[CableRecord]:
         else:
             kind, name = ContentType.objects.get_for_id(type_id).model, ""
         ends[(cable_id, cable_end)].append(CableEnd(kind, name, site, role))
+    # Plain values (the rules report the cable pk; resolve_objects() turns the reported ones into cables).
     return [
-        CableRecord(cable, cable.label, cable.status, tuple(ends[(cable.pk, "A")]), tuple(ends[(cable.pk, "B")]))
-        for cable in Cable.objects.order_by("pk")
+        CableRecord(pk, label, status, tuple(ends[(pk, "A")]), tuple(ends[(pk, "B")]))
+        for pk, label, status in Cable.objects.order_by("pk").values_list("pk", "label", "status")
     ]
+
+
+def cables() -> QuerySet:
+    return Cable.objects.all()

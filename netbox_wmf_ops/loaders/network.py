@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
+from collections.abc import Iterable
 
 from dcim.constants import NONCONNECTABLE_IFACE_TYPES, VIRTUAL_IFACE_TYPES
 from dcim.models import Device, Interface
 from dcim.utils import decompile_path_node
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from ipam.models import VLAN, IPAddress, Prefix
 
+from ..checks import Finding
 from ..checks.network import (
     ACCESS_PORT_PREFIXES,
     EXCLUDED_DEVICE_STATUSES,
@@ -40,19 +43,34 @@ def _devices(pks) -> dict[int, Device]:
     return Device.objects.filter(pk__in=pks).select_related(*DEVICE_DISPLAY).in_bulk()
 
 
+def resolve_objects(findings: Iterable[Finding], queryset: QuerySet) -> list[Finding]:
+    """Swap the primary keys the rules reported on for the objects, in one query.
+
+    Loaders of large tables (interfaces, cables) read plain values and pass primary keys to the rules: building a
+    model instance per row costs more than the whole check, and only the reported rows need one."""
+    findings = list(findings)
+    objects = queryset.in_bulk({f.obj for f in findings if isinstance(f.obj, int)})
+    return [dataclasses.replace(f, obj=objects.get(f.obj)) if isinstance(f.obj, int) else f for f in findings]
+
+
+def interfaces() -> QuerySet:
+    """Interfaces as the report lines show them (the name; the link is the interface's)."""
+    return Interface.objects.all()
+
+
 def load_switch_ports() -> list[SwitchPort]:
     """Access ports (et-/xe-/ge-) of Juniper switches in service."""
     name_filter = Q()
     for prefix in ACCESS_PORT_PREFIXES:
         name_filter |= Q(name__startswith=prefix)
-    interfaces = (
+    rows = (
         Interface.objects.filter(name_filter, device__role__slug__in=SWITCH_ROLES)
         .filter(device__device_type__manufacturer__slug=JUNIPER)
         .exclude(device__status__in=EXCLUDED_DEVICE_STATUSES)
-        .select_related("device")
-        .order_by("device__name", "device_id", "_name")
+        .order_by("device__name", "device_id", "pk")  # oldest first: of two clashing ports, the newer is reported
+        .values_list("pk", "name", "device__name", "device_id", "device__vc_position")
     )
-    return [SwitchPort(i, i.name, i.device.name or str(i.device_id), i.device.vc_position) for i in interfaces]
+    return [SwitchPort(pk, name, device or str(device_id), vc) for pk, name, device, device_id, vc in rows]
 
 
 def load_shared_ips() -> list[SharedIp]:
@@ -63,16 +81,16 @@ def load_shared_ips() -> list[SharedIp]:
 
 def load_network_ports() -> list[NetworkPort]:
     """Enabled, cable-capable, non-management interfaces of network devices in service."""
-    interfaces = (
+    rows = (
         Interface.objects.filter(device__role__slug__in=NETWORK_ROLES, enabled=True, mgmt_only=False)
         .exclude(type__in=NONCONNECTABLE_IFACE_TYPES)
         .exclude(device__status__in=EXCLUDED_DEVICE_STATUSES)
-        .select_related("device")
         .order_by("device__name", "device_id", "_name")
+        .values_list("pk", "device__name", "device_id", "description", "cable_id", "mark_connected")
     )
     return [
-        NetworkPort(i, i.device.name or str(i.device_id), i.description, bool(i.cable_id or i.mark_connected))
-        for i in interfaces
+        NetworkPort(pk, device or str(device_id), description, bool(cable_id or marked))
+        for pk, device, device_id, description, cable_id, marked in rows
     ]
 
 

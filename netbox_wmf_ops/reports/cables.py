@@ -1,3 +1,4 @@
+import re
 from functools import cached_property
 
 from netbox_wmf_ops.checks import cables as rules
@@ -19,30 +20,32 @@ class Cables(WmfReport):
     def _cables(self) -> list[rules.CableRecord]:
         return loader.load_cables()  # shared by the three cable tests of one run
 
+    def _check_names(self, label: str, pattern: re.Pattern) -> None:
+        findings = rules.check_component_names(loader.load_component_names(label), pattern, label)
+        self.emit(loader.resolve_objects(findings, loader.devices()))
+
     def test_blank_cable_label(self):
-        self.emit(rules.check_blank_labels(self._cables, BLANK_LABEL_WARNING_SITES))
+        findings = rules.check_blank_labels(self._cables, BLANK_LABEL_WARNING_SITES)
+        self.emit(loader.resolve_objects(findings, loader.cables()))
 
     def test_console_port_termination_names(self):
-        components = loader.load_component_names("console port")
-        self.emit(rules.check_component_names(components, rules.CONSOLE_PORT_NAME, "console port"))
+        self._check_names("console port", rules.CONSOLE_PORT_NAME)
 
     def test_console_server_port_termination_names(self):
-        components = loader.load_component_names("console server port")
-        self.emit(rules.check_component_names(components, rules.CONSOLE_SERVER_PORT_NAME, "console server port"))
+        self._check_names("console server port", rules.CONSOLE_SERVER_PORT_NAME)
 
     def test_duplicate_cable_label(self):
-        self.emit(rules.check_duplicate_labels(self._cables))
+        self.emit(loader.resolve_objects(rules.check_duplicate_labels(self._cables), loader.cables()))
 
     def test_interface_termination_names(self):
-        self.emit(rules.check_interface_names(loader.load_interface_names()))
+        findings = rules.check_interface_names(loader.load_interface_names())
+        self.emit(loader.resolve_objects(findings, loader.devices()))
 
     def test_power_outlet_termination_names(self):
-        components = loader.load_component_names("power outlet")
-        self.emit(rules.check_component_names(components, rules.POWER_OUTLET_NAME, "power outlet"))
+        self._check_names("power outlet", rules.POWER_OUTLET_NAME)
 
     def test_power_port_termination_names(self):
-        components = loader.load_component_names("power port")
-        self.emit(rules.check_component_names(components, rules.POWER_PORT_NAME, "power port"))
+        self._check_names("power port", rules.POWER_PORT_NAME)
 
     def test_unterminated_cable(self):
-        self.emit(rules.check_unterminated(self._cables))
+        self.emit(loader.resolve_objects(rules.check_unterminated(self._cables), loader.cables()))

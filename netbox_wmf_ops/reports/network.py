@@ -14,13 +14,15 @@ class Network(WmfReport):
         )
 
     def test_duplicate_interface(self):
-        self.emit(rules.check_switch_port_names(loader.load_switch_ports()))
+        findings = rules.check_switch_port_names(loader.load_switch_ports())
+        self.emit(loader.resolve_objects(findings, loader.interfaces()))
 
     def test_duplicate_ip_netmask(self):
         self.emit(rules.check_vip_masks(loader.load_shared_ips()))
 
     def test_enabled_not_connected(self):
-        self.emit(rules.check_enabled_ports_connected(loader.load_network_ports()))
+        findings = rules.check_enabled_ports_connected(loader.load_network_ports())
+        self.emit(loader.resolve_objects(findings, loader.interfaces()))
 
     def test_matching_vlan(self):
         self.emit(rules.check_uplink_vlans(loader.load_server_uplinks()))

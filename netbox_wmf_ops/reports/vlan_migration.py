@@ -15,13 +15,11 @@ class VlanMigration(WmfReport):
         description = "Report to keep track on migration away from row wide vlans."
 
     def test_summary(self):
-        findings = rules.check_legacy_vlans(
-            loader.load_active_servers(rules.SITE),
-            loader.load_legacy_prefixes(rules.LEGACY_VLANS),
-            timezone.localdate(),
-        )
-        self.emit(findings)
+        servers = loader.load_active_servers(rules.SITE)
+        legacy_prefixes = loader.load_legacy_prefixes(rules.LEGACY_VLANS)
+        self.emit(rules.check_legacy_vlans(servers, legacy_prefixes, today=today()))
 
 
 def today() -> datetime.date:
+    """The day the 5-year purchase window ends (a function, so tests can pin it)."""
     return timezone.localdate()

@@ -237,8 +237,8 @@ def test_seeded_defect_is_found(results, key):
     assert DEFECTS[key], f"{key}: nothing seeded at scale {TEST_SCALE}"
     for ref in DEFECTS[key]:
         lines = lines_about(results[report][test], resolve(ref))
-        if message is None:
-            assert [lvl for lvl, _ in lines] == [level], f"{key} {ref}: {lines}"
+        if message is None:  # any message, at that level only (a server can have one line per IP, say)
+            assert lines and {lvl for lvl, _ in lines} == {level}, f"{key} {ref}: {lines}"
         else:
             assert (level, message(ref)) in lines, f"{key} {ref}: {lines}"
 
