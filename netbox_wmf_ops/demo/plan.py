@@ -760,9 +760,6 @@ def _core_network(b: _Builder) -> None:
                 b.add_iface(dev.name, f"xe-0/0/{port}", "10gbase-x-sfpp", enabled=False, mtu=9192, mode="access")
                 b.switch_ports[dev.name].append(f"xe-0/0/{port}")
             b.rack_switch[(s, rack.name)] = dev.name
-    for dev in b.plan.devices:
-        if dev.role in ("cr", "mr", "pfw") and dev.name not in b.used:
-            pass
 
 
 def _first_rack_of_row(b: _Builder, site: str, row_index: int) -> RackPlan:
@@ -1449,17 +1446,14 @@ def _defects(b: _Builder) -> None:
 
     # ---- Ganeti (§4.4) NetBox-side parts; the RAPI side is built in _external.
     clustered = [vm.name for vm in p.virtual_machines if vm.cluster and vm.status == "active" and vm.name not in b.used]
-    for _name in b.pick(clustered, b.count("ganeti.vm_missing_in_ganeti"), "ganeti.vm_missing_in_ganeti"):
-        pass
-    for _name in b.pick(clustered, b.count("ganeti.vm_drift"), "ganeti.vm_drift"):
-        pass
+    b.pick(clustered, b.count("ganeti.vm_missing_in_ganeti"), "ganeti.vm_missing_in_ganeti")
+    b.pick(clustered, b.count("ganeti.vm_drift"), "ganeti.vm_drift")
     core_vms = [
         n
         for n in clustered
         if n not in b.used and next(v for v in p.virtual_machines if v.name == n).site in ("eqiad", "codfw")
     ]
-    for _name in b.pick(core_vms, b.count("ganeti.vm_wrong_cluster"), "ganeti.vm_wrong_cluster"):
-        pass
+    b.pick(core_vms, b.count("ganeti.vm_wrong_cluster"), "ganeti.vm_wrong_cluster")
     for name in b.pick(
         [n for n in clustered if n not in b.used], b.count("ganeti.primary_placeholder"), "ganeti.primary_placeholder"
     ):
@@ -1471,8 +1465,7 @@ def _defects(b: _Builder) -> None:
     for name in b.pick(nodes, b.count("ganeti.node_not_in_cluster"), "ganeti.node_not_in_cluster"):
         b.devices[name].cluster = None
     nodes = [n for (g, c), ns in sorted(b.cluster_nodes.items()) for n in ns if len(ns) > 1 and n not in b.used]
-    for _name in b.pick(nodes, b.count("ganeti.device_not_a_node"), "ganeti.device_not_a_node"):
-        pass  # stays in its NetBox cluster; the RAPI node list leaves it out
+    b.pick(nodes, b.count("ganeti.device_not_a_node"), "ganeti.device_not_a_node")
     codfw = b.plan.cluster_groups[1].name
     p.clusters.append(ClusterPlan(codfw, "old_row_D", "codfw", status="decommissioning"))
     b.record("ganeti.cluster_missing_in_ganeti", [f"{codfw}/old_row_D"])
