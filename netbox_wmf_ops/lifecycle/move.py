@@ -1,0 +1,304 @@
+"""Move servers and their uplinks between top-of-rack switches (spec §2.6): MoveServer, MoveServersUplinks,
+MoveSpecificUplinks.
+
+``MoveServer`` checks everything first (``check_move_server``, reads only) and then moves (``apply_move_server``);
+any refusal raises ``AbortScript`` and NetBox rolls the run back. The uplink moves handle several servers: each
+server is moved inside its own savepoint, so a server that cannot be moved is logged and left exactly as it was,
+and the others still move (the spec's "skipping" semantics).
+
+The first part of this module is pure (naming rules, unit-tested without Django); the NetBox part imports its models
+inside the functions for that reason.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from utilities.exceptions import AbortScript
+
+from .common import (
+    JUNIPER_TYPE_PREFIX,
+    SERVER_ROLE,
+    SPINE_NAME_PREFIX,
+    SWITCH_INTERFACES_PREFIX_ALLOWLIST,
+    TOR_ROLES,
+    Log,
+    clean_interface,
+    configure_switch_port,
+    create_cable,
+    find_primary_interface,
+    find_remote_interface,
+    is_allowed_switch_port,
+    tagged_vlans_of,
+)
+
+if TYPE_CHECKING:
+    from dcim.models import Device, Interface
+
+NEW_SWITCH_STATUSES = ("active", "staged")
+UPLINK_SWITCH_STATUSES = ("active", "staged", "planned")
+POSITION_CHOICES = tuple((str(u), str(u)) for u in range(48))  # "0".."47", as the original offered them
+VENDORS = ("juniper", "nokia")
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Pure rules
+# --------------------------------------------------------------------------------------------------------------------
+
+
+def vc_port_problem(device: str, z_iface: str, switch: str, vc_position: int | None) -> str | None:
+    """On a virtual-chassis member, the FPC number of the port (``xe-2/0/5`` → 2) must be the member's position."""
+    if vc_position is None:
+        return None
+    match = re.match(r"^[^-]+-(\d+)/", z_iface)
+    if match is None or int(match.group(1)) != vc_position:
+        return (
+            f"{device}: Interface name {z_iface} invalid, first digit of port number should be {vc_position}, "
+            f"matching {switch} virtual-chassis postition."
+        )
+    return None
+
+
+def allowed_prefixes_text() -> str:
+    return " or ".join(SWITCH_INTERFACES_PREFIX_ALLOWLIST)
+
+
+def uplink_port_name(old_name: str, old_type: str, old_vendor: str, new_vendor: str, new_fpc: int | None) -> str:
+    """The name on the new switch of the port that replaces ``old_name`` (spec §2.6 ``move_server_uplink`` step 4).
+
+    Juniper numbers ports from 0, Nokia from 1. Raises ValueError with the reason when there is no such name.
+    Decision: Juniper → Juniper keeps the port number and type prefix but takes the new switch's FPC (its
+    virtual-chassis position, 0 when standalone), where the original kept the old name verbatim (wrong when one of
+    the two switches is a virtual-chassis member)."""
+    if old_vendor not in VENDORS or new_vendor not in VENDORS:
+        raise ValueError("unsupported switch vendor (must be Nokia or Juniper)")
+    match = re.match(r"^(?P<prefix>[a-z]+-)(?P<fpc>\d+)/(?:\d+/)*(?P<port>\d+)$", old_name)
+    if match is None:
+        raise ValueError(f"cannot read the port number of {old_name}")
+    port = int(match.group("port"))
+    if old_vendor == new_vendor == "nokia":
+        return old_name
+    if new_vendor == "nokia":
+        return f"ethernet-1/{port + 1}"
+    fpc = new_fpc or 0
+    if old_vendor == "juniper":
+        return f"{match.group('prefix')}{fpc}/0/{port}"
+    if old_type not in JUNIPER_TYPE_PREFIX:
+        raise ValueError(f"no Juniper name for a {old_type} port")
+    if port < 1:
+        raise ValueError(f"Nokia port {old_name} has no Juniper equivalent")
+    return f"{JUNIPER_TYPE_PREFIX[old_type]}{fpc}/0/{port - 1}"
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# MoveServer
+# --------------------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class MovePlan:
+    device: Device
+    switch: Device
+    z_iface: str
+    position: int
+    cable_id: str
+    primary: Interface
+    old_port: Interface
+
+
+def check_move_server(
+    device: Device | None, switch: Device | None, z_iface: str, position: str | int | None, cable_id: str = ""
+) -> MovePlan:
+    """The checks of spec §2.6 MoveServer in the spec's order, then the ones the moves need (reads only)."""
+    if device is None:
+        raise AbortScript("No server given, skipping.")
+    if switch is None or not z_iface:
+        raise AbortScript(f"{device}: New switch or switch interface missing, skipping.")
+    if switch.status not in NEW_SWITCH_STATUSES:
+        raise AbortScript(
+            f"{device}: switch {switch} with status {switch.status}, expected Active or Staged, skipping."
+        )
+    try:
+        unit = int(position) if position not in (None, "") else 0
+    except (TypeError, ValueError):
+        raise AbortScript(f"{device}: invalid rack unit {position}, skipping.") from None
+    if unit == 0:
+        raise AbortScript(f"{device}: Rack unit can't be 0, skipping.")
+    if device.role.slug != SERVER_ROLE:
+        raise AbortScript(f"{device.name}: role {device.role.slug}, only servers are supported, skipping.")
+    if switch.role.slug not in TOR_ROLES:
+        raise AbortScript(
+            f"{device}: switch {switch} with role {switch.role.slug}, only switches are supported, skipping."
+        )
+    if not is_allowed_switch_port(z_iface):
+        raise AbortScript(f"{device}: Switch interface {z_iface} invalid, must start with {allowed_prefixes_text()}.")
+    problem = vc_port_problem(
+        str(device), z_iface, str(switch), switch.vc_position if switch.virtual_chassis_id else None
+    )
+    if problem:
+        raise AbortScript(problem)
+
+    primary = find_primary_interface(device)
+    old_port = find_remote_interface(primary)
+    if old_port is None:
+        raise AbortScript(f"{device}: could not find connected switch port for {primary.name}")
+    _check_rack_unit(device, switch, unit)
+    return MovePlan(device, switch, z_iface, unit, cable_id or "", primary, old_port)
+
+
+def _check_rack_unit(device: Device, switch: Device, unit: int) -> None:
+    """The new U must exist in the new switch's rack and be free (the original saved without checking, which fails
+    on NetBox's unique rack/position/face constraint or silently overlaps two servers)."""
+    rack = switch.rack
+    if rack is None:
+        raise AbortScript(f"{device}: switch {switch} is not in a rack, skipping.")
+    u_height = device.device_type.u_height
+    if not u_height:
+        return
+    face = device.face or "front"
+    free = rack.get_available_units(
+        u_height=u_height, rack_face=None if device.device_type.is_full_depth else face, exclude=[device.pk]
+    )
+    if unit not in free:
+        raise AbortScript(f"{device}: U{unit} of rack {rack} is not free for a {u_height}U device, skipping.")
+
+
+def apply_move_server(plan: MovePlan, log: Log) -> None:
+    """Move the uplink to the new switch port and the server to the new rack unit (spec §2.6 MoveServer)."""
+    device, old_port = plan.device, plan.old_port
+    new_port = configure_switch_port(
+        plan.switch,
+        plan.z_iface,
+        old_port.untagged_vlan,
+        log,
+        iface_type=old_port.type,
+        tagged_vlans=tagged_vlans_of(old_port),
+    )
+    clean_interface(old_port)
+    log("success", f"{device}: reset old switch interface {old_port.device}:{old_port.name}.", old_port)
+    _delete_cable(plan.primary)
+    log("success", f"{device}: deleted old cable.", device)
+    create_cable(plan.primary, new_port, log, label=plan.cable_id)
+    device.refresh_from_db()
+    device.snapshot()
+    device.rack = plan.switch.rack
+    device.location = plan.switch.rack.location
+    device.position = plan.position
+    device.face = device.face or "front"
+    device.save()
+    log("success", f"{device}: moved to rack {device.rack}, U{plan.position}.", device)
+
+
+def _delete_cable(iface: Interface) -> tuple[str, str, str]:
+    """Delete the cable on ``iface``; returns its (label, color, type)."""
+    cable = iface.cable
+    kept = (cable.label or "", cable.color or "", cable.type or "")
+    cable.snapshot()
+    cable.delete()
+    iface.refresh_from_db()
+    return kept
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Uplink moves
+# --------------------------------------------------------------------------------------------------------------------
+
+
+class Skip(Exception):  # noqa: N818 - it is an outcome, not an error
+    """A server the uplink move leaves alone; ``level`` is how it is reported (failure, or info when nothing to do)."""
+
+    def __init__(self, message: str, level: str = "failure") -> None:
+        super().__init__(message)
+        self.level = level
+
+
+def servers_in_rack_of(switch: Device) -> list[Device]:
+    """MoveServersUplinks' servers: active, without a tenant, in the new switch's rack."""
+    from dcim.models import Device
+
+    return list(
+        Device.objects.filter(rack_id=switch.rack_id, role__slug=SERVER_ROLE, status="active", tenant__isnull=True)
+        .select_related("role", "rack")
+        .order_by("name")
+    )
+
+
+def other_switch_in_rack(server: Device, old_switch: Device) -> Device:
+    """The single other active top-of-rack switch in the old switch's rack (spines excluded). Role by slug: the
+    original hardcoded the role's primary key 4 (spec §6.4 item 10)."""
+    from dcim.models import Device
+
+    others = list(
+        Device.objects.filter(rack_id=old_switch.rack_id, role__slug__in=TOR_ROLES, status="active")
+        .exclude(pk=old_switch.pk)
+        .exclude(name__startswith=SPINE_NAME_PREFIX)
+        .select_related("device_type__manufacturer", "rack")
+    )
+    if len(others) != 1:
+        raise Skip(f"{server}: rack {old_switch.rack} has {len(others)} other switches, skipping.")
+    return others[0]
+
+
+def move_server_uplink(server: Device, log: Log, new_switch: Device | None = None) -> str:
+    """Move one server's uplink from its current switch port to the matching port of ``new_switch`` (or of the other
+    switch in the old switch's rack). Raises :class:`Skip` or ``AbortScript``; the caller rolls the server back."""
+    try:
+        primary = find_primary_interface(server)
+    except AbortScript as exc:
+        log("info", str(exc), server)
+        raise Skip(f"{server}: cannot find primary interface, skipping.") from None
+    old_port = find_remote_interface(primary)
+    if old_port is None:
+        raise Skip(f"{server}: could not find connected switch port for {primary.name}")
+    old_switch = old_port.device
+    if new_switch is None:
+        new_switch = other_switch_in_rack(server, old_switch)
+    elif new_switch.pk == old_switch.pk:
+        raise Skip(f"{server} already connected to {new_switch}, skipping.", level="info")
+    try:
+        new_name = uplink_port_name(
+            old_port.name,
+            old_port.type,
+            old_switch.device_type.manufacturer.slug,
+            new_switch.device_type.manufacturer.slug,
+            new_switch.vc_position if new_switch.virtual_chassis_id else None,
+        )
+    except ValueError as exc:
+        raise Skip(f"{server}: cannot move {old_switch} {old_port.name} to {new_switch}: {exc}, skipping.") from None
+
+    new_port = configure_switch_port(
+        new_switch,
+        new_name,
+        old_port.untagged_vlan,
+        log,
+        iface_type=old_port.type,
+        tagged_vlans=tagged_vlans_of(old_port),
+    )
+    clean_interface(old_port)
+    label, color, cable_type = _delete_cable(primary)
+    create_cable(primary, new_port, log, label=label, color=color, cable_type=cable_type)
+    message = f"{server}: moved connection from {old_switch} {old_port.name} to {new_switch} {new_name}."
+    log("success", message, server)
+    return message
+
+
+def move_uplinks(servers: Iterable[Device], log: Log, new_switch: Device | None = None) -> tuple[int, int]:
+    """Move each server's uplink in its own savepoint: (moved, refused). A refused server keeps no change."""
+    from django.db import transaction
+
+    moved = refused = 0
+    for server in servers:
+        try:
+            with transaction.atomic():
+                move_server_uplink(server, log, new_switch)
+            moved += 1
+        except Skip as exc:
+            log(exc.level, str(exc), server)
+            refused += exc.level == "failure"
+        except AbortScript as exc:  # a helper refused mid-way (cabled port, validator): this server is rolled back
+            log("failure", f"{server}: not moved: {exc}", server)
+            refused += 1
+    return moved, refused

@@ -1,0 +1,667 @@
+"""Provision a server's network attributes (spec §2.4): primary interface and IPs, switch port, cable, mgmt.
+
+Two phases, so that a refused input never leaves a partial write:
+
+* ``check_provision`` runs every check of the spec, in the spec's order, and resolves what the writes need (switch,
+  switch-port name, VLAN, prefixes). It only reads; every refusal raises ``AbortScript`` with the spec's message.
+* ``apply_provision`` makes the changes (interfaces, IPs, switch port, cable, mgmt IP). A problem only visible at
+  that point (a validator refusing a change, a management prefix with no free address) also raises ``AbortScript``,
+  and NetBox rolls the whole run back.
+
+The CSV variant (``check_csv`` + ``apply_provision`` per row) checks every row before the first write: on any refused
+row nothing is written.
+
+The first part of this module is pure (naming and parsing rules, unit-tested without Django); the NetBox part imports
+its models inside the functions for that reason.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import ipaddress
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from utilities.exceptions import AbortScript
+
+from .common import (
+    INTERFACE_TYPE_CHOICES,
+    PRIMARY_IFACE_NAME,
+    SERVER_ROLE,
+    TOR_ROLES,
+    Log,
+    configure_switch_port,
+    create_cable,
+    duplicate_cable_id,
+    find_tor,
+    switch_port_name,
+)
+
+if TYPE_CHECKING:
+    from dcim.models import Device, Interface
+    from ipam.models import VLAN, IPAddress, Prefix
+
+PROVISIONABLE_STATUSES = ("inventory", "planned")
+VLAN_TYPES = ("public", "private", "analytics", "cloud-hosts")
+POP_VLAN_TYPES = ("public", "private")
+CORE_SITES = ("eqiad", "codfw")  # sites whose legacy VLANs are per row
+MGMT_MAC_REQUIRED_VENDORS = ("supermicro",)
+MAC_RE = re.compile(r"^[a-fA-F0-9]{2}(:[a-fA-F0-9]{2}){5}$")
+MIN_PORT, MAX_PORT = 0, 48
+FRTECH_TENANT = "fr-tech"
+MGMT_IFACE = "mgmt"
+MGMT_PREFIX_ROLE = "management"
+SKIP_IPV6_DNS_PREFIXES = ("an-redacteddb", "clouddb", "db", "dbproxy", "dbstore", "es", "pc", "restbase")
+SKIP_IPV6_DNS_RE = re.compile(rf"^({'|'.join(map(re.escape, SKIP_IPV6_DNS_PREFIXES))})[1-9]")
+CSV_HEADERS = ("device", "z_nbdevice", "vlan", "vlan_type", "z_port", "interface_type", "cable_id")
+CSV_OPTIONAL_HEADERS = ("mgmt_mac",)  # fix of spec §6.4 item 11: the original rows had no mgmt MAC at all
+INTERFACE_TYPES = tuple(value for value, _ in INTERFACE_TYPE_CHOICES)
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Pure rules
+# --------------------------------------------------------------------------------------------------------------------
+
+
+def vlan_choice_problem(device: str, vlan_type: str, has_vlan: bool) -> str | None:
+    """Exactly one of VLAN type and VLAN must be given (spec §2.4 step 1)."""
+    if not vlan_type and not has_vlan:
+        return f"{device}: one parameter between VLAN Type and VLAN must be specified, skipping."
+    if vlan_type and has_vlan:
+        return f"{device}: only one parameter between VLAN Type and VLAN can be specified, skipping."
+    return None
+
+
+def vlan_names(device: str, vlan_type: str, site: str, rack: str, location_slug: str | None) -> tuple[str, str]:
+    """(new-style per-rack name, old-style name) of the VLAN of ``vlan_type`` for a server (spec §2.4 step 7)."""
+    new = f"{vlan_type}1-{rack.lower()}-{site}"
+    if site in CORE_SITES:
+        if vlan_type == "cloud-hosts":
+            return new, f"cloud-hosts1-{site}"
+        row = location_slug.rsplit("-", 1)[-1] if location_slug else ""
+        return new, f"{vlan_type}1-{row}-{site}"
+    if vlan_type not in POP_VLAN_TYPES:
+        raise AbortScript(f"{device}: VLAN type {vlan_type} not available in site {site}, skipping.")
+    return new, f"{vlan_type}1-{site}"
+
+
+def skip_ipv6_dns(name: str) -> bool:
+    """Database-like hosts get no DNS name on their IPv6 address."""
+    return bool(SKIP_IPV6_DNS_RE.match(name))
+
+
+def dns_suffix(prefix: str, site: str, frack: bool = False) -> str:
+    """The DNS domain of a primary address in ``prefix``: private (RFC 1918) ranges are in ``{site}.wmnet``."""
+    network = ipaddress.ip_network(prefix, strict=False)
+    if network.version == 4 and network.is_private:
+        return f"frack.{site}.wmnet" if frack else f"{site}.wmnet"
+    return "wikimedia.org"
+
+
+def mgmt_dns_name(device: str, site: str, frack: bool = False) -> str:
+    return f"{device}.mgmt.frack.{site}.wmnet" if frack else f"{device}.mgmt.{site}.wmnet"
+
+
+def mapped_ipv6(ipv4: str, ipv6_prefix: str) -> str | None:
+    """WMF's primary IPv6: the VLAN's IPv6 prefix plus the IPv4 address with dots read as hextets
+    (10.192.16.5 in 2620:0:860:103::/64 → 2620:0:860:103:10:192:16:5/64).
+
+    Computed on the address rather than on the prefix text, so it is right however the prefix is written
+    (``2001:db8::/64`` too); None when the prefix is longer than /64 (no room for four hextets)."""
+    v4 = ipaddress.ip_interface(ipv4).ip
+    network = ipaddress.ip_network(ipv6_prefix, strict=False)
+    if network.prefixlen > 64:
+        return None
+    host = 0
+    for octet in str(v4).split("."):
+        host = (host << 16) | int(octet, 16)
+    return f"{network.network_address + host}/{network.prefixlen}"
+
+
+@dataclass(frozen=True)
+class CsvRow:
+    line: int  # the row's line number in the file (header = 1)
+    device: str
+    switch: str
+    vlan: str
+    vlan_type: str
+    z_port: int
+    interface_type: str
+    cable_id: str
+    mgmt_mac: str = ""
+
+
+def parse_csv(text: str) -> tuple[list[CsvRow], list[tuple[str, str]]]:
+    """Parse the provisioning CSV: (rows, [(device, problem)]). A missing header refuses the whole file."""
+    if text.startswith("\ufeff"):  # a UTF-8 BOM, as spreadsheet exports write it
+        text = text[1:]
+    reader = csv.DictReader(io.StringIO(text))
+    try:
+        headers = reader.fieldnames or []
+    except csv.Error as exc:
+        raise AbortScript(f"Error parsing row 1: {exc}") from None
+    for header in CSV_HEADERS:
+        if header not in headers:
+            raise AbortScript(f"CSV header {header} missing, skipping.")
+    rows: list[CsvRow] = []
+    problems: list[tuple[str, str]] = []
+    while True:
+        try:
+            raw = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            problems.append(("", f"Error parsing row {reader.line_num}: {exc}"))
+            continue
+        device = (raw.get("device") or "").strip()
+        if any(raw.get(h) is None for h in CSV_HEADERS) or None in raw:
+            problems.append((device, f"{device}: missing CSV cells, skipping."))
+            continue
+        cells = {k: (v or "").strip() for k, v in raw.items() if k is not None}
+        problem = _row_problem(cells)
+        if problem:
+            problems.append((device, problem))
+            continue
+        rows.append(
+            CsvRow(
+                line=reader.line_num,
+                device=device,
+                switch=cells["z_nbdevice"],
+                vlan=cells["vlan"],
+                vlan_type=cells["vlan_type"],
+                z_port=int(cells["z_port"]),
+                interface_type=cells["interface_type"],
+                cable_id=cells["cable_id"],
+                mgmt_mac=cells.get("mgmt_mac", ""),
+            )
+        )
+    return rows, problems
+
+
+def _row_problem(cells: Mapping[str, str]) -> str | None:
+    device = cells["device"]
+    if not device:
+        return "(no device name): missing CSV cells, skipping."
+    port = cells["z_port"]
+    if not re.fullmatch(r"\d+", port) or not MIN_PORT <= int(port) <= MAX_PORT:
+        return f"{device}: invalid switch port {port!r}, must be a number between {MIN_PORT} and {MAX_PORT}, skipping."
+    if cells["interface_type"] not in INTERFACE_TYPES:
+        return f"{device}: invalid interface type {cells['interface_type']!r}, must be one of {list(INTERFACE_TYPES)}."
+    if cells["vlan_type"] and cells["vlan_type"] not in VLAN_TYPES:
+        return f"{device}: invalid VLAN type {cells['vlan_type']!r}, must be one of {list(VLAN_TYPES)}."
+    mac = cells.get("mgmt_mac", "")
+    if mac and not MAC_RE.match(mac):
+        return f"{device}: invalid mgmt MAC address {mac!r}, skipping."
+    return None
+
+
+def csv_conflicts(rows: Iterable[tuple[int, str, str, str, str]]) -> list[tuple[str, str]]:
+    """Rows of one CSV that would provision the same thing twice: (device, problem) for each later row.
+
+    ``rows`` are (line, device, switch port as ``switch:port``, site, cable id)."""
+    problems = []
+    seen_device: dict[str, int] = {}
+    seen_port: dict[str, int] = {}
+    seen_cable: dict[tuple[str, str], int] = {}
+    for line, device, port, site, cable_id in rows:
+        if device in seen_device:
+            problems.append((device, f"{device}: already provisioned by line {seen_device[device]} of the CSV."))
+            continue
+        if port in seen_port:
+            problems.append((device, f"{device}: switch port {port} already used by line {seen_port[port]} of the CSV"))
+            continue
+        if cable_id and (site, cable_id) in seen_cable:
+            problems.append(
+                (device, f"{device}: cable ID {cable_id} already used by line {seen_cable[site, cable_id]} of the CSV.")
+            )
+            continue
+        seen_device[device] = line
+        seen_port[port] = line
+        if cable_id:
+            seen_cable[site, cable_id] = line
+    return problems
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# NetBox: checks
+# --------------------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ProvisionRequest:
+    """The script's inputs (the form's cleaned data, or one CSV row resolved to objects)."""
+
+    device: Device
+    z_port: int
+    interface_type: str
+    cable_id: str = ""
+    switch: Device | None = None
+    vlan_type: str = ""
+    vlan: VLAN | None = None
+    mgmt_mac: str = ""
+
+
+@dataclass
+class ProvisionPlan:
+    """What ``check_provision`` resolved: everything ``apply_provision`` needs, nothing written yet."""
+
+    request: ProvisionRequest
+    device: Device
+    switch: Device
+    switch_port: str
+    vlan: VLAN
+    assign_primary: bool  # False for fr-tech (their primary IPs are allocated by hand)
+    assign_mgmt: bool  # False when the mgmt interface and its IP already exist
+    mgmt_prefix: Prefix | None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def frack(self) -> bool:
+        return _tenant_slug(self.device) == FRTECH_TENANT
+
+
+def check_provision(req: ProvisionRequest) -> ProvisionPlan:
+    """Every check of spec §2.4 in the spec's order; raises AbortScript with the first refusal. Reads only."""
+    from dcim.models import Interface
+
+    device = req.device
+    problem = vlan_choice_problem(str(device), req.vlan_type, req.vlan is not None)
+    if problem:
+        raise AbortScript(problem)
+    if device.status not in PROVISIONABLE_STATUSES:
+        raise AbortScript(f"{device}: status {device.status}, expected Inventory or Planned, skipping.")
+    if not device.rack_id:
+        raise AbortScript(f"{device}: missing rack information, skipping.")
+    if device.role.slug != SERVER_ROLE:
+        raise AbortScript(f"{device.name}: role {device.role.slug}, only servers are supported, skipping.")
+    # Refused before the generic message below would hide it: the ObjectVar's filter already hides such servers.
+    if device.primary_ip4_id or device.primary_ip6_id:
+        raise AbortScript(f"{device}: already has a primary IP, skipping.")
+    if req.cable_id and duplicate_cable_id(req.cable_id, device.site):
+        raise AbortScript(f"Cable ID {req.cable_id} already assigned in {device.site}.")
+
+    switch = req.switch
+    if switch is None:
+        switch = find_tor(device)
+        if switch is None:
+            raise AbortScript(
+                f"{device}: Can't find an adequate top-or-rack switch in rack {device.rack}. please double check or "
+                "select it manually."
+            )
+    else:
+        if switch.rack_id != device.rack_id:
+            raise AbortScript(f"{device}: switch {switch} not in same rack as server.")
+        if switch.role.slug not in TOR_ROLES:
+            raise AbortScript(
+                f"{device}: switch {switch} with role {switch.role.slug}, only switches are supported, skipping."
+            )
+
+    vendor = device.device_type.manufacturer.slug
+    if vendor in MGMT_MAC_REQUIRED_VENDORS and not req.mgmt_mac:
+        raise AbortScript(f"The device's vendor, {vendor}, requires to provide the MAC address of the mgmt interface.")
+    if req.mgmt_mac and not MAC_RE.match(req.mgmt_mac):
+        raise AbortScript(f"{device}: invalid mgmt MAC address {req.mgmt_mac}, skipping.")
+
+    warnings: list[str] = []
+    assign_mgmt = True
+    interfaces = list(Interface.objects.filter(device=device).prefetch_related("ip_addresses").order_by("name"))
+    if interfaces:
+        if _mgmt_already_allocated(interfaces):
+            warnings.append(f"{device}: Skipping assignment of MGMT interface because already allocated")
+            assign_mgmt = False
+        else:
+            raise AbortScript(f"{device}: interfaces already defined: {[i.name for i in interfaces]}, skipping.")
+
+    if req.vlan_type:
+        vlan = _get_vlan(device, req.vlan_type)
+    else:
+        vlan = req.vlan
+        warnings += _check_vlan(device, vlan)
+
+    switch_port = switch_port_name(switch, req.z_port, req.interface_type)
+    cabled = Interface.objects.filter(device=switch, name=switch_port, cable__isnull=False).exists()
+    if cabled:
+        raise AbortScript(
+            f"There is already a cable on {switch}:{switch_port} (typo?), please fix it manually and re-run the script."
+        )
+
+    mgmt_prefix = _mgmt_prefix(device) if assign_mgmt else None
+    if req.mgmt_mac and assign_mgmt:
+        _check_mac_unused(device, req.mgmt_mac)
+    return ProvisionPlan(
+        request=req,
+        device=device,
+        switch=switch,
+        switch_port=switch_port,
+        vlan=vlan,
+        assign_primary=_tenant_slug(device) != FRTECH_TENANT,
+        assign_mgmt=assign_mgmt,
+        mgmt_prefix=mgmt_prefix,
+        warnings=warnings,
+    )
+
+
+def _mgmt_already_allocated(interfaces: list[Interface]) -> bool:
+    if len(interfaces) != 1 or interfaces[0].name != MGMT_IFACE:
+        return False
+    ips = list(interfaces[0].ip_addresses.all())
+    return len(ips) == 1 and bool(ips[0].dns_name)
+
+
+def _get_vlan(device: Device, vlan_type: str) -> VLAN:
+    from ipam.models import VLAN
+
+    rack = device.rack
+    location_slug = rack.location.slug if rack.location_id else None
+    new, old = vlan_names(str(device), vlan_type, device.site.slug, rack.name, location_slug)
+    # Decision: both names must be active VLANs (a deprecated legacy VLAN is not offered either).
+    for name in (new, old):
+        vlan = VLAN.objects.filter(name=name, status="active").select_related("site", "tenant").order_by("pk").first()
+        if vlan is not None:
+            return vlan
+    raise AbortScript(f"{device}: unable to find VLAN with name {old} or {new}, skipping.")
+
+
+def _check_vlan(device: Device, vlan: VLAN) -> list[str]:
+    """The explicit VLAN must be the device's site and tenant, and already present in the device's row."""
+    from dcim.models import Interface
+    from django.db.models import Q
+
+    if vlan.site_id != device.site_id:
+        raise AbortScript(
+            f"{device}: mismatch site for VLAN {vlan}: {device.site} (device) != {vlan.site} (VLAN), skipping."
+        )
+    if vlan.tenant_id != device.tenant_id:
+        raise AbortScript(
+            f"{device}: mismatch tenant for VLAN {vlan}: {device.tenant} (device) != {vlan.tenant} (VLAN), skipping."
+        )
+    members = list(
+        Interface.objects.filter(Q(untagged_vlan=vlan) | Q(tagged_vlans=vlan), device__rack__isnull=False)
+        .values_list("device__rack_id", "device__rack__location_id", "device__rack__location__name")
+        .distinct()
+    )
+    racks = {rack_id for rack_id, _, _ in members}
+    locations = {location_id: name for _, location_id, name in members}
+    if not members:
+        return []
+    rack = device.rack
+    if rack.location_id not in locations:
+        present = "{" + ", ".join(repr(n) for n in sorted(str(n) for n in locations.values())) + "}"
+        raise AbortScript(
+            f"{device} is in row {rack.location} but VLAN {vlan} is present only in {present}. Skipping device because "
+            "of invalid VLAN."
+        )
+    if rack.pk not in racks:
+        return [
+            f"{device} is the first device in rack {rack} to be added to VLAN {vlan}, unable to automatically verify "
+            "if that's correct, please double check."
+        ]
+    return []
+
+
+def _mgmt_prefix(device: Device) -> Prefix:
+    """The active management prefix of the device's tenant covering the device: scoped to its location (or an
+    enclosing one) first, else to its site. NetBox ≥ 4.2 scopes prefixes; the original looked up ``site=``."""
+    from dcim.models import Location, Site
+    from django.contrib.contenttypes.models import ContentType
+    from ipam.models import Prefix
+
+    candidates = list(
+        Prefix.objects.filter(
+            status="active", role__slug=MGMT_PREFIX_ROLE, tenant_id=device.tenant_id, _site_id=device.site_id
+        ).select_related("vrf")
+    )
+    location_ct = ContentType.objects.get_for_model(Location)
+    site_ct = ContentType.objects.get_for_model(Site)
+    location = device.location or (device.rack.location if device.rack_id else None)
+    levels: list[list[Prefix]] = []
+    if location is not None:
+        for ancestor in location.get_ancestors(ascending=True, include_self=True):
+            levels.append([p for p in candidates if p.scope_type_id == location_ct.pk and p.scope_id == ancestor.pk])
+    levels.append([p for p in candidates if p.scope_type_id == site_ct.pk])
+    for found in levels:
+        if len(found) == 1:
+            return found[0]
+        if len(found) > 1:
+            names = sorted(str(p.prefix) for p in found)
+            raise AbortScript(f"{device}: several management prefixes for site {device.site}: {names}, skipping.")
+    raise AbortScript(f"{device}: can't find management prefix for site {device.site}.")
+
+
+def _check_mac_unused(device: Device, mac: str) -> None:
+    from dcim.models import MACAddress
+
+    other = MACAddress.objects.filter(mac_address=mac).first()
+    if other is not None:
+        owner = other.assigned_object
+        where = f"{owner.parent_object}:{owner}" if owner is not None else "no interface"
+        raise AbortScript(f"{device}: mgmt MAC address {mac} already exists in Netbox ({where}), skipping.")
+
+
+def _tenant_slug(device: Device) -> str | None:
+    return device.tenant.slug if device.tenant_id else None
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# NetBox: changes
+# --------------------------------------------------------------------------------------------------------------------
+
+
+def apply_provision(plan: ProvisionPlan, log: Log) -> None:
+    """Make the checked plan's changes (spec §2.4 steps 8 to 10). Raises AbortScript; the caller's transaction
+    (the script's) rolls everything back then."""
+    device = plan.device
+    if plan.assign_primary:
+        primary = _assign_primary(plan, log)
+        switch_iface = configure_switch_port(
+            plan.switch, plan.switch_port, plan.vlan, log, iface_type=plan.request.interface_type
+        )
+        create_cable(primary, switch_iface, log, label=plan.request.cable_id or "")
+    else:
+        log(
+            "warning",
+            f"{device}: Skipping Primary IP allocation with tenant {device.tenant}. Primary IP allocation for "
+            "Fundraising Tech is done manually in the DNS repository.",
+            device,
+        )
+    if plan.assign_mgmt:
+        _assign_mgmt(plan, log)
+
+
+def _assign_primary(plan: ProvisionPlan, log: Log) -> Interface:
+    from dcim.models import Interface
+    from ipam.models import Prefix
+
+    device, vlan = plan.device, plan.vlan
+    iface = Interface.objects.create(
+        device=device, name=PRIMARY_IFACE_NAME, type=plan.request.interface_type, mgmt_only=False
+    )
+    log("success", f"{device}: created interface {PRIMARY_IFACE_NAME} (mgmt=False)", iface)
+
+    prefixes = list(Prefix.objects.filter(vlan=vlan, status="active").select_related("vrf").order_by("prefix"))
+    v4 = [p for p in prefixes if p.family == 4]
+    v6 = [p for p in prefixes if p.family == 6]
+    if len(v4) != 1 or len(v6) > 1:
+        log(
+            "warning",
+            f"{device}: unsupported case, found {len(v4)} v4 prefixes and {len(v6)} v6 prefixes, expected 1 and 0 or 1 "
+            "respectively, skipping IP allocation.",
+            device,
+        )
+        return iface
+    prefix4 = v4[0]
+    address4 = prefix4.get_first_available_ip()
+    if address4 is None:
+        log("warning", f"{device}: unable to find an available IP in prefix {prefix4}, skipping IP allocation.", device)
+        return iface
+    dns4 = f"{device.name}.{dns_suffix(str(prefix4.prefix), device.site.slug, plan.frack)}"
+    ip4 = _add_ip(device, iface, address4, dns4, prefix4, log)
+    device.snapshot()
+    device.primary_ip4 = ip4
+    device.save()
+    log("success", f"{device}: marked IPv4 address {ip4} as primary IPv4 for device.", device)
+
+    if not v6:
+        log("warning", f"{device}: no IPv6 prefix found for VLAN {vlan}, skipping IPv6 allocation.", device)
+        return iface
+    prefix6 = v6[0]
+    address6 = mapped_ipv6(address4, str(prefix6.prefix))
+    if address6 is None:
+        log("warning", f"{device}: IPv6 prefix {prefix6} is longer than /64, skipping IPv6 allocation.", device)
+        return iface
+    _refuse_existing_ip(device, address6, prefix6)
+    dns6 = dns4
+    if skip_ipv6_dns(device.name):
+        log("info", f"{device}: Not assigning DNS name to the IPv6 address as requested.", device)
+        dns6 = ""
+    ip6 = _add_ip(device, iface, address6, dns6, prefix6, log)
+    device.snapshot()
+    device.primary_ip6 = ip6
+    device.save()
+    log("success", f"{device}: marked IPv6 address {ip6} as primary IPv6.", device)
+    return iface
+
+
+def _assign_mgmt(plan: ProvisionPlan, log: Log) -> None:
+    from dcim.models import Interface
+    from django.core.exceptions import ValidationError
+
+    device, prefix = plan.device, plan.mgmt_prefix
+    iface = Interface.objects.create(device=device, name=MGMT_IFACE, type="1000base-t", mgmt_only=True)
+    if plan.request.mgmt_mac:
+        # NetBox ≥ 4.2: a MACAddress object made the interface's primary MAC (the original set Interface.mac_address).
+        try:
+            iface.set_primary_mac_address_from_value(plan.request.mgmt_mac)
+        except ValidationError as exc:
+            mac = plan.request.mgmt_mac
+            raise AbortScript(f"{device}: mgmt MAC address {mac} refused: {exc.messages[0]}") from None
+    log("success", f"{device}: created interface {MGMT_IFACE} (mgmt=True)", iface)
+    address = prefix.get_first_available_ip()
+    if address is None:
+        raise AbortScript(f"{device}: unable to find an available IP in prefix {prefix}")
+    ip = _add_ip(device, iface, address, mgmt_dns_name(device.name, device.site.slug, plan.frack), prefix, log)
+    device.snapshot()
+    device.oob_ip = ip
+    device.save()
+    log("success", f"{device}: set {ip} as out-of-band IP for host.", device)
+
+
+def _add_ip(device: Device, iface: Interface, address: str, dns_name: str, prefix: Prefix, log: Log) -> IPAddress:
+    from ipam.models import IPAddress
+
+    ip = IPAddress.objects.create(
+        address=address,
+        status="active",
+        dns_name=dns_name,
+        vrf=prefix.vrf,
+        tenant=device.tenant,
+        assigned_object=iface,
+    )
+    family = ipaddress.ip_interface(address).version
+    log("success", f"{device}: assigned IPv{family} {ip} to interface {iface.name} with DNS name '{dns_name}'.", ip)
+    return ip
+
+
+def _refuse_existing_ip(device: Device, address: str, prefix: Prefix) -> None:
+    from ipam.models import IPAddress
+
+    host = address.split("/", 1)[0]
+    if IPAddress.objects.filter(address__net_host=host, vrf=prefix.vrf).exists():
+        raise AbortScript(f"{device}: IPv6 address {address} already exists in Netbox, skipping.")
+
+
+def provision_server(req: ProvisionRequest, log: Log) -> ProvisionPlan:
+    """Check, then apply: the single-server service."""
+    plan = check_provision(req)
+    for warning in plan.warnings:
+        log("warning", warning, plan.device)
+    apply_provision(plan, log)
+    return plan
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# The CSV variant
+# --------------------------------------------------------------------------------------------------------------------
+
+
+def read_upload(upload: Any) -> str:
+    """The text of an uploaded file (Django's UploadedFile, a file object, bytes or str), decoded as UTF-8."""
+    data = upload.read() if hasattr(upload, "read") else upload
+    if isinstance(data, bytes):
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise AbortScript(f"The CSV file is not UTF-8 text: {exc}") from None
+    return data or ""
+
+
+def check_csv(text: str) -> tuple[list[ProvisionPlan], list[tuple[Any, str]]]:
+    """Check every row of the CSV: (plans of the good rows, [(object or None, problem)] of the refused ones).
+
+    Loads the named devices, switches and VLANs in bulk, then runs ``check_provision`` on each row and finally looks
+    for rows that would provision the same device, switch port or cable ID twice."""
+    from dcim.models import Device
+    from ipam.models import VLAN
+
+    rows, problems = parse_csv(text)
+    failures: list[tuple[Any, str]] = [(None, message) for _, message in problems]
+    related = ("site", "rack__location", "role", "tenant", "device_type__manufacturer", "location")
+    devices: dict[str, list[Device]] = {}
+    for dev in Device.objects.filter(name__in={r.device for r in rows}).select_related(*related):
+        devices.setdefault(dev.name, []).append(dev)
+    switches: dict[str, list[Device]] = {}
+    for dev in Device.objects.filter(name__in={r.switch for r in rows if r.switch}).select_related(*related):
+        switches.setdefault(dev.name, []).append(dev)
+    vlans: dict[tuple[str, int], VLAN] = {}
+    for vlan in VLAN.objects.filter(name__in={r.vlan for r in rows if r.vlan}).select_related("site", "tenant"):
+        vlans.setdefault((vlan.name, vlan.site_id), vlan)
+
+    plans: list[ProvisionPlan] = []
+    lines: list[int] = []
+    for row in rows:
+        found = devices.get(row.device, [])
+        if len(found) != 1:
+            message = "device not found" if not found else f"{len(found)} devices with this name"
+            failures.append((None, f"{row.device}: {message}, skipping."))
+            continue
+        device = found[0]
+        switch = None
+        if row.switch:
+            candidates = switches.get(row.switch, [])
+            same_site = [s for s in candidates if s.site_id == device.site_id]
+            if len(same_site) != 1:
+                failures.append((device, f"{device}: switch {row.switch} not found, skipping."))
+                continue
+            switch = same_site[0]
+        vlan = None
+        if row.vlan:
+            vlan = vlans.get((row.vlan, device.site_id))
+            if vlan is None:
+                failures.append((device, f"{device}: vlan {row.vlan} not found, skipping."))
+                continue
+        request = ProvisionRequest(
+            device=device,
+            z_port=row.z_port,
+            interface_type=row.interface_type,
+            cable_id=row.cable_id,
+            switch=switch,
+            vlan_type=row.vlan_type,
+            vlan=vlan,
+            mgmt_mac=row.mgmt_mac,
+        )
+        try:
+            plans.append(check_provision(request))
+            lines.append(row.line)
+        except AbortScript as exc:
+            failures.append((device, str(exc)))
+
+    keys = [
+        (line, p.device.name, f"{p.switch}:{p.switch_port}", p.device.site.slug, p.request.cable_id)
+        for line, p in zip(lines, plans, strict=True)
+    ]
+    by_name = {p.device.name: p.device for p in plans}
+    failures += [(by_name[name], message) for name, message in csv_conflicts(keys)]
+    return plans, failures

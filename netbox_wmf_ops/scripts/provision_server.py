@@ -1,0 +1,107 @@
+"""ProvisionServerNetwork and ProvisionServerNetworkCSV (spec §2.4): a new server's primary interface and IPs,
+switch port, cable and mgmt interface. The logic lives in ``netbox_wmf_ops.lifecycle.provision``."""
+
+from dcim.models import Device
+from extras.scripts import ChoiceVar, FileVar, IntegerVar, ObjectVar, Script, StringVar
+from ipam.models import VLAN
+from utilities.exceptions import AbortScript
+
+from netbox_wmf_ops.lifecycle.common import INTERFACE_TYPE_CHOICES, TOR_ROLES, format_logs, script_log
+from netbox_wmf_ops.lifecycle.provision import (
+    MAC_RE,
+    MAX_PORT,
+    MIN_PORT,
+    PROVISIONABLE_STATUSES,
+    VLAN_TYPES,
+    ProvisionRequest,
+    apply_provision,
+    check_csv,
+    provision_server,
+    read_upload,
+)
+
+DESCRIPTION = "More exactly: IPs, interfaces (including mgmt and switch), primary cable, vlan."
+
+
+class ProvisionServerNetwork(Script):
+    """Provision one inventory/planned server: IPs, interfaces (including mgmt and switch), primary cable, VLAN."""
+
+    class Meta:
+        name = "Provision a server's network attributes"
+        description = DESCRIPTION
+        commit_default = False
+        scheduling_enabled = False
+
+    device = ObjectVar(
+        model=Device,
+        query_params={"role": "server", "status": list(PROVISIONABLE_STATUSES), "has_primary_ip": "false"},
+        description="Inventory or planned server. (Required)",
+    )
+    z_port = IntegerVar(label="Switch port", min_value=MIN_PORT, max_value=MAX_PORT)
+    interface_type = ChoiceVar(label="Interface type/speed", choices=INTERFACE_TYPE_CHOICES)
+    cable_id = StringVar(label="Cable ID", required=False)
+    z_nbdevice = ObjectVar(
+        model=Device,
+        label="Switch",
+        required=False,
+        query_params={"role": list(TOR_ROLES)},
+        description="Top of rack switch, optional, if not set will try to find it automatically.",
+    )
+    vlan_type = ChoiceVar(label="VLAN Type", required=False, choices=(("", "---------"), *((t, t) for t in VLAN_TYPES)))
+    vlan = ObjectVar(model=VLAN, label="VLAN", required=False, query_params={"group": "production", "status": "active"})
+    mgmt_mac = StringVar(label="mgmt MAC address", required=False, regex=MAC_RE.pattern)
+
+    def run(self, data, commit):
+        self.log_info(f"Called with parameters: {data}")
+        device = data.get("device")
+        if device is None:
+            raise AbortScript("No server given, skipping.")
+        request = ProvisionRequest(
+            device=device,
+            z_port=int(data["z_port"]),
+            interface_type=data["interface_type"],
+            cable_id=data.get("cable_id") or "",
+            switch=data.get("z_nbdevice"),
+            vlan_type=data.get("vlan_type") or "",
+            vlan=data.get("vlan"),
+            mgmt_mac=data.get("mgmt_mac") or "",
+        )
+        provision_server(request, script_log(self))
+        self.log_success("1 server provisioned")
+        return format_logs(self.messages)
+
+
+class ProvisionServerNetworkCSV(Script):
+    """Provision several servers from a CSV: every row is checked first; if any row is refused nothing is written."""
+
+    class Meta:
+        name = "Provision multiple servers network attributes from a CSV"
+        description = DESCRIPTION
+        commit_default = False
+        scheduling_enabled = False
+
+    csv_file = FileVar(
+        label="CSV import",
+        description=(
+            "Columns: device, z_nbdevice, vlan, vlan_type, z_port, interface_type, cable_id and optionally mgmt_mac. "
+            "Every row is checked before any change: one refused row and nothing is written."
+        ),
+    )
+
+    def run(self, data, commit):
+        text = read_upload(data.get("csv_file") or b"")
+        plans, failures = check_csv(text)
+        for obj, message in failures:
+            self.log_failure(message, obj)
+        if failures:
+            raise AbortScript(f"{len(failures)} CSV rows refused, nothing provisioned")
+        if not plans:
+            raise AbortScript("The CSV file has no rows, nothing provisioned")
+        log = script_log(self)
+        for plan in plans:
+            for warning in plan.warnings:
+                log("warning", warning, plan.device)
+        for plan in plans:
+            apply_provision(plan, log)
+        self.log_success(f"{len(plans)} servers provisioned")
+        return format_logs(self.messages)
