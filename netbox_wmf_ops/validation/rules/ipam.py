@@ -1,0 +1,117 @@
+"""``ipam`` rules (spec §5.5): DNS names of IP addresses, Kubernetes prefixes."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from . import RuleError
+
+DATACENTERS = ("eqiad", "codfw", "esams", "ulsfo", "eqsin", "drmrs", "magru")
+DNS_LABEL = re.compile(r"(?!-)[A-Z\d-]{1,63}(?<!-)$", re.IGNORECASE)
+SERVER_ROLE = "server"
+KUBERNETES_ROLE = "kubernetes"
+
+
+@dataclass(frozen=True)
+class IPAddressRecord:
+    dns_name: str
+    role: str | None = None  # the IP's own role (vip, anycast, ...), empty for plain addresses
+    on_mgmt_interface: bool = False  # assigned to a device interface marked mgmt_only
+    device_status: str | None = None  # status of the device it is assigned to (None: not on a device)
+    device_role: str | None = None
+    device_name: str | None = None
+    is_device_primary: bool = False  # it is its device's primary IP of its family (compared by id)
+
+
+def check_ip_address(ip: IPAddressRecord) -> list[RuleError]:
+    dns_name = ip.dns_name or ""
+    if not dns_name:
+        if ip.on_mgmt_interface and ip.device_status == "active":
+            return [RuleError("dns_name", "Invalid DNS name: can't be empty on ACTIVE server's mgmt interface IP")]
+        return []
+    messages = []
+    if dns_name.endswith("."):
+        messages.append("Invalid DNS name: must not end with a dot")
+        dns_name = dns_name[:-1]  # the other rules look at the name without it (no second error for the dot)
+    if "." not in dns_name:
+        messages.append("Invalid DNS name: no dot found, it must be an FQDN, not a hostname")
+    elif ip.on_mgmt_interface:
+        messages.extend(_mgmt_messages(dns_name))
+    elif ip.device_role == SERVER_ROLE and not ip.role and ip.is_device_primary:
+        # Spec bug fixed: the original compared objects by identity, so this branch never ran.
+        messages.extend(_primary_messages(dns_name, ip.device_name or ""))
+    if not all(DNS_LABEL.match(label) for label in dns_name.split(".")):
+        messages.append("Invalid DNS name: must be a valid FQDN")
+    return [RuleError("dns_name", message) for message in messages]
+
+
+def _mgmt_messages(dns_name: str) -> list[str]:
+    labels = dns_name.split(".")
+    messages = []
+    if not 4 <= len(labels) <= 5:
+        messages.append(
+            f"Invalid DNS name: 4 or 5 domain levels are needed when assigned to a mgmt interface, got {len(labels)}"
+        )
+    if "mgmt" not in labels[-4:-2]:
+        messages.append(
+            "Invalid DNS name: '.mgmt.' must be the third or forth subdomain when assigned to a mgmt interface, "
+            f"got {dns_name}"
+        )
+    if labels[-1] != "wmnet":
+        messages.append(
+            f"Invalid DNS name: it should end with '.wmnet' when assigned to a mgmt interface, got {labels[-1]}"
+        )
+    if labels[-2] not in DATACENTERS:
+        messages.append(
+            "Invalid DNS name: the second level domain should be a valid DC name when assigned to a mgmt interface, "
+            f"got {labels[-2]}"
+        )
+    return messages
+
+
+def _primary_messages(dns_name: str, device_name: str) -> list[str]:
+    labels = dns_name.split(".")
+    tld, second = labels[-1], labels[-2]
+    messages = []
+    if tld not in ("wmnet", "org"):
+        messages.append(f"Invalid DNS name: TLDs should be .wmnet or .org for primary IPs, got {tld}")
+    elif tld == "wmnet" and second not in DATACENTERS:
+        messages.append(
+            f"Invalid DNS name: if ending with .wmnet the second level domain should be a valid DC name, got {second}"
+        )
+    elif tld == "org" and second != "wikimedia":
+        messages.append(
+            f"Invalid DNS name: if ending with .org the second level domain should be wikimedia got {second}"
+        )
+    if device_name not in dns_name:
+        messages.append(
+            "Invalid DNS name: if is a primary FQDN it should have the device name as part of the FQDN, "
+            f"{device_name} not in {dns_name}"
+        )
+    return messages
+
+
+@dataclass(frozen=True)
+class PrefixRecord:
+    role: str | None  # role slug
+    site_id: int | None  # the site of its scope (a site, or a location's site); None for other scopes
+    parent: str | None = None  # str() of the closest containing prefix
+    parent_role: str | None = None
+    parent_site_id: int | None = None
+    parent_site: str | None = None  # the name of that site, for the message
+
+
+def check_prefix(prefix: PrefixRecord) -> list[RuleError]:
+    """Prefixes inside a Kubernetes prefix are Kubernetes prefixes of the same site.
+
+    NetBox 4.2 replaced ``Prefix.site`` with a scope: the site is the scope's (a site, or a location's site). The site
+    error has no field: the scope is entered through different fields in the edit and import forms."""
+    if prefix.parent is None or prefix.parent_role != KUBERNETES_ROLE:
+        return []
+    errors = []
+    if prefix.role != KUBERNETES_ROLE:
+        errors.append(RuleError("role", f"Invalid role: must be '{KUBERNETES_ROLE}' like its parent {prefix.parent}"))
+    if prefix.site_id != prefix.parent_site_id:
+        errors.append(RuleError(None, f"Invalid site: must be {prefix.parent_site} like its parent {prefix.parent}"))
+    return errors
