@@ -89,3 +89,11 @@ def test_register_command(run_netbox):
     out = run_netbox("wmf_ops_register_scripts")
     assert out.returncode == 0, out.stderr
     assert "shim modules written" in out.stdout
+
+
+def test_navigation_links_to_the_exports_page(client):
+    from users.models import User
+
+    client.force_login(User.objects.create_user(username="viewer", password="Unused-Pass-1234", is_superuser=True))
+    page = client.get("/").content.decode()
+    assert 'href="/plugins/wmf-ops/exports/"' in page and "CSV exports" in page
