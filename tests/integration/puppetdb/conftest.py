@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import uuid
 
 import pytest
 from dcim.models import Cable, Device, Interface, VirtualChassis
@@ -65,6 +66,11 @@ def puppetdb(puppetdb_server):
 def microservice():
     with MicroserviceFixture() as fixture:
         yield fixture
+
+
+def hostname(prefix: str) -> str:
+    """A name unique across test sessions: PuppetDB keeps its nodes between runs, NetBox test data does not."""
+    return f"{prefix}{uuid.uuid4().hex[:10]}"
 
 
 def facts_for(fixture: str, host: str, switches: dict[str, str] | None = None, mutate=None) -> tuple[str, dict]:

@@ -13,7 +13,7 @@ from netbox_wmf_ops.puppetdb.facts import parse_host_facts
 from netbox_wmf_ops.puppetdb.importer import import_hosts, load_host_state
 from tests import factories
 
-from .conftest import Log, cable, facts_for, network, server, switch
+from .conftest import Log, cable, facts_for, hostname, network, server, switch
 
 pytestmark = pytest.mark.slow
 
@@ -41,7 +41,7 @@ def snapshot(device) -> dict:
 
 def provisioned_db_host(site):
     """A db1201-like host as provisioning leaves it: ##PRIMARY## cabled to its switch port, IPs reserved."""
-    host = factories.unique("pdbdb")
+    host = hostname("pdbdb")
     vc = factories.unique("asw")  # the LLDP neighbour is the virtual chassis; member 4 owns xe-4/0/*
     sw = switch(site, f"{vc}m4", {"xe-4/0/12": "10gbase-x-sfpp", "xe-4/0/30": "10gbase-x-sfpp"}, f"{vc}.mgmt", 4)
     dev = server(site, host)
@@ -153,7 +153,7 @@ def test_bonded_host(puppetdb):
     pdb, client = puppetdb
     site = factories.site()
     network(site)
-    host = factories.unique("pdbceph")
+    host = hostname("pdbceph")
     sw1, sw2 = factories.unique("lsw"), factories.unique("lsw")
     s1, s2 = switch(site, sw1, {}), switch(site, sw2, {})
     dev = server(site, host)
@@ -179,7 +179,7 @@ def test_bridged_vm_host_with_vlan_subinterfaces(puppetdb):
     pdb, client = puppetdb
     site = factories.site()
     vlans = network(site)
-    host, sw_name = factories.unique("pdbganeti"), factories.unique("asw")
+    host, sw_name = hostname("pdbganeti"), factories.unique("asw")
     sw = switch(site, sw_name, {"xe-2/0/7": "10gbase-x-sfpp"})
     dev = server(site, host)
     placeholder = Interface.objects.create(device=dev, name="##PRIMARY##", type="10gbase-x-sfpp")
@@ -208,7 +208,7 @@ def test_slaac_link_local_and_service_addresses(puppetdb):
     pdb, client = puppetdb
     site = factories.site()
     network(site)
-    host, sw_name = factories.unique("pdbdns"), factories.unique("asw")
+    host, sw_name = hostname("pdbdns"), factories.unique("asw")
     switch(site, sw_name, {"ge-5/0/3": "1000base-t"})
     server(site, host)
     pdb.replace_facts(*facts_for("slaac_vips", host, {"asw2-b-eqiad": sw_name}))
@@ -229,7 +229,7 @@ def test_virtual_machine(puppetdb):
 
     pdb, client = puppetdb
     network(factories.site())
-    host = factories.unique("pdbetcd")
+    host = hostname("pdbetcd")
     vm = VirtualMachine.objects.create(name=host, status="active")
     VMInterface.objects.create(virtual_machine=vm, name="##PRIMARY##")
     pdb.replace_facts(*facts_for("vm", host))
@@ -246,7 +246,7 @@ def test_virtual_machine(puppetdb):
 def test_malformed_or_missing_facts_change_nothing(puppetdb):
     pdb, client = puppetdb
     site = factories.site()
-    broken, absent = server(site, factories.unique("pdbmw")), server(site, factories.unique("pdbmw"))
+    broken, absent = server(site, hostname("pdbmw")), server(site, hostname("pdbmw"))
     pdb.replace_facts(*facts_for("malformed", broken.name))
     before = snapshot(broken)
     log = Log()
@@ -266,7 +266,7 @@ def test_puppetdb_down_is_one_clear_failure_and_no_change():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    dev = server(factories.site(), factories.unique("pdbdb"))
+    dev = server(factories.site(), hostname("pdbdb"))
     before = snapshot(dev)
     log = Log()
     import_hosts([dev.name], make_client(PuppetDBConfig(url=f"http://127.0.0.1:{port}")), log, commit=True)
@@ -281,12 +281,12 @@ def test_puppetdb_down_is_one_clear_failure_and_no_change():
 def test_refused_hosts_and_unknown_names(puppetdb):
     _, client = puppetdb
     site = factories.site()
-    tenant_host = server(site, factories.unique("pdbfr"))
+    tenant_host = server(site, hostname("pdbfr"))
     from tenancy.models import Tenant
 
     tenant_host.tenant = Tenant.objects.create(name=factories.unique("fr-tech"), slug=factories.unique("fr"))
     tenant_host.save()
-    offline = server(site, factories.unique("pdbold"), status="offline")
+    offline = server(site, hostname("pdbold"), status="offline")
     log = Log()
     import_hosts([tenant_host.name, offline.name, "no-such-host"], client, log, commit=True)
     assert log.of("failure") == [
@@ -319,7 +319,7 @@ def test_state_loading_query_count_does_not_grow_with_the_host():
 
     def host_with(n: int):
         sw = switch(site, factories.unique("asw"), {f"xe-0/0/{i}": "10gbase-x-sfpp" for i in range(n)})
-        dev = server(site, factories.unique("pdbq"))
+        dev = server(site, hostname("pdbq"))
         for i in range(n):
             iface = Interface.objects.create(device=dev, name=f"eth{i}", type="10gbase-x-sfpp")
             IPAddress.objects.create(address=f"10.251.16.{100 + i}/22", assigned_object=iface)

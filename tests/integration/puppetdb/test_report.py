@@ -11,7 +11,7 @@ from virtualization.models import VirtualMachine
 from netbox_wmf_ops.reports.puppetdb import PhysicalHosts, VirtualMachines
 from tests import factories
 
-from .conftest import server
+from .conftest import hostname, server
 
 pytestmark = pytest.mark.slow
 
@@ -44,11 +44,11 @@ def facts(is_virtual: bool, serial: str = "", product: str = "PowerEdge R450") -
 def test_physical_hosts_against_real_puppetdb(puppetdb_server, puppetdb_settings):
     site = factories.site()
     model = factories.device_type("PowerEdge R450 - ConfigA 202107", "Dell")
-    good = server(site, factories.unique("pdbr"), serial="SER1", device_type=model)
-    wrong = server(site, factories.unique("pdbr"), serial="SER2", device_type=model)
-    missing = server(site, factories.unique("pdbr"))
-    planned = server(site, factories.unique("pdbr"), status="planned")
-    ghost = factories.unique("pdbghost")
+    good = server(site, hostname("pdbr"), serial="SER1", device_type=model)
+    wrong = server(site, hostname("pdbr"), serial="SER2", device_type=model)
+    missing = server(site, hostname("pdbr"))
+    planned = server(site, hostname("pdbr"), status="planned")
+    ghost = hostname("pdbghost")
     for dev, node_facts in (
         (good, facts(False, "SER1")),
         (wrong, facts(False, "OTHER", "PowerEdge R440")),
@@ -81,10 +81,10 @@ def test_physical_hosts_against_real_puppetdb(puppetdb_server, puppetdb_settings
 
 @pytest.mark.django_db
 def test_virtual_machines_against_the_microservice(microservice, puppetdb_settings):
-    vm_ok = VirtualMachine.objects.create(name=factories.unique("pdbvm"), status="active")
-    vm_missing = VirtualMachine.objects.create(name=factories.unique("pdbvm"), status="active")
-    vm_physical = VirtualMachine.objects.create(name=factories.unique("pdbvm"), status="active")
-    ghost = factories.unique("pdbvmghost")
+    vm_ok = VirtualMachine.objects.create(name=hostname("pdbvm"), status="active")
+    vm_missing = VirtualMachine.objects.create(name=hostname("pdbvm"), status="active")
+    vm_physical = VirtualMachine.objects.create(name=hostname("pdbvm"), status="active")
+    ghost = hostname("pdbvmghost")
     microservice.add(f"{vm_ok.name}.eqiad.wmnet", facts(True))
     microservice.add(f"{vm_physical.name}.eqiad.wmnet", facts(False))
     microservice.add(f"{ghost}.eqiad.wmnet", facts(True))
@@ -104,7 +104,7 @@ def test_virtual_machines_against_the_microservice(microservice, puppetdb_settin
 @pytest.mark.django_db
 @pytest.mark.parametrize("report_class", [PhysicalHosts, VirtualMachines])
 def test_puppetdb_down_gives_one_failure_line_and_no_conclusions(report_class, puppetdb_settings):
-    server(factories.site(), factories.unique("pdbr"))
+    server(factories.site(), hostname("pdbr"))
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
