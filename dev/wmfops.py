@@ -402,8 +402,11 @@ def prune_fleet_templates(services: Services, keep: str) -> None:
     ).split()
     for name in stale:
         if name.endswith("_s" + suffix):
-            drop_own_database(services, name)
-            log(f"dropped the stale template {name}")
+            try:
+                drop_own_database(services, name)
+                log(f"dropped the stale template {name}")
+            except subprocess.CalledProcessError as exc:  # in use by a concurrent run, or dropped by it already
+                log(f"kept the stale template {name} for now: {exc.stderr.strip()}")
 
 
 # -------------------------------------------------------------------------------------------------------- instances

@@ -79,6 +79,15 @@ def _seconds(value: Any) -> str | None:
     return None if ok else "must be a number of seconds > 0"
 
 
+def _url_or_empty(value: Any) -> str | None:
+    ok = isinstance(value, str) and (value == "" or value.startswith(("http://", "https://")))
+    return None if ok else "must be empty or an http(s) URL"
+
+
+def _puppetdb_api(value: Any) -> str | None:
+    return None if value in ("v4", "microservice") else "must be 'v4' (PuppetDB's query API) or 'microservice'"
+
+
 def _bool(value: Any) -> str | None:
     return None if isinstance(value, bool) else "must be true or false"
 
@@ -175,6 +184,13 @@ def _register_feature_settings() -> None:
                 ["wmf_ops_device_stats.GetDeviceStats"], _script_names, "Scripts the script proxy may run."
             ),
             "proxy_timeout": Setting(60, _seconds, "Seconds the script proxy waits before answering with the job."),
+            "puppetdb_url": Setting("", _url_or_empty, "PuppetDB base URL (empty: PuppetDB features say so)."),
+            "puppetdb_api": Setting("v4", _puppetdb_api, "PuppetDB API: 'v4' query API or the /v1/facts service."),
+            "puppetdb_ca_cert": Setting("", _str, "CA bundle for PuppetDB's certificate (empty: system CAs)."),
+            "puppetdb_client_cert": Setting("", _str, "Client certificate (PEM) presented to PuppetDB."),
+            "puppetdb_client_key": Setting("", _str, "Private key of the client certificate, when separate."),
+            "puppetdb_timeout": Setting(60, _seconds, "PuppetDB read timeout, seconds."),
+            "puppetdb_connect_timeout": Setting(5, _seconds, "PuppetDB connect timeout, seconds."),
             "ganeti_sync_interval": Setting(
                 0, _minutes_or_zero, "Minutes between scheduled Ganeti syncs of every profile (0 = not scheduled)."
             ),

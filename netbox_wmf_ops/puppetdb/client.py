@@ -23,6 +23,8 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 import requests
 
+from ..config_schema import SETTINGS
+
 API_V4 = "v4"
 API_MICROSERVICE = "microservice"
 APIS = (API_V4, API_MICROSERVICE)
@@ -46,15 +48,8 @@ MICROSERVICE_FACTS = frozenset(
 )
 ERROR_BODY_CHARS = 200
 # The defaults of the plugin settings (config_schema.py holds the same values; used when a key is absent).
-SETTING_DEFAULTS: dict[str, Any] = {
-    "puppetdb_url": "",
-    "puppetdb_api": API_V4,
-    "puppetdb_ca_cert": "",
-    "puppetdb_client_cert": "",
-    "puppetdb_client_key": "",
-    "puppetdb_timeout": 60,
-    "puppetdb_connect_timeout": 5,
-}
+# Declared once, with validation, in config_schema; the fallback for use outside a configured NetBox.
+SETTING_DEFAULTS: dict[str, Any] = {name: s.default for name, s in SETTINGS.items() if name.startswith("puppetdb_")}
 
 
 class PuppetDBError(Exception):
