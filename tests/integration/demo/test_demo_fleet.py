@@ -259,3 +259,22 @@ def test_seeded_cable_coherence_and_network_defects_are_in_the_database(fleet):
 def test_command_refuses_a_database_that_holds_devices(fleet):
     with pytest.raises(CommandError, match=r"already holds \d+ devices"):
         call_command("wmf_ops_demo_data", "--scale", "0.05")
+
+
+def test_stored_paths_are_what_netbox_traces(fleet):
+    """Each stored path equals a fresh trace by NetBox's tracer (what Cable.save() and `netbox trace_paths` use)."""
+    names = [d.name for d in fleet.devices]
+    checked = 0
+    for model in (Interface, ConsolePort, ConsoleServerPort, PowerPort, PowerOutlet):
+        for origin in model.objects.filter(device__name__in=names, cable__isnull=False).select_related("_path")[:60]:
+            fresh = CablePath.from_origin([origin])
+            stored = origin._path
+            assert (stored.path, stored.is_active, stored.is_complete, stored.is_split) == (
+                fresh.path,
+                fresh.is_active,
+                fresh.is_complete,
+                fresh.is_split,
+            ), origin
+            assert stored._nodes == [node for step in fresh.path for node in step]
+            checked += 1
+    assert checked >= 200
