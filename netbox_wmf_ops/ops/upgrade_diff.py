@@ -5,16 +5,18 @@ A snapshot is what ``netbox wmf_ops_upgrade_check`` collects (``ops/upgrade_chec
 
     {"format": 1, "created": "2026-01-05T10:00:00+00:00",
      "versions": {"netbox": "4.7.3", "plugin": "0.1.0"},
+     "read_only": true,                                    # ran in one REPEATABLE READ READ ONLY transaction
      "reports": {"wmf_ops_coherence.Coherence": {          # module.ClassName as NetBox lists the report
          "name": "Coherence", "error": null,               # error: one line when the report raised
          "source_failure": null,                           # external-source reports: why the source was not read
          "tests": {"test_serials": {"counts": {"success": 1, "info": 0, "warning": 0, "failure": 2},
-                                    "log": [["failure", "cp1001", "missing serial"], ...]}}}},
+                                    "log": [["failure", "cp1001", "missing serial"], ...]}},
+         "seconds": 0.4}},
      "syncs": {"ganeti": {"skipped": "no Ganeti profiles configured"}
                | {"profiles": {"eqiad": {"error": null, "changes": 3, "summary": "...",
                                          "lines": [["info", "..."], ...]}}}},
      "dns": {"error": null, "records": 1234, "files": {"wmnet": {"sha256": "...", "lines": 1200}},
-             "messages": [["warning", "..."]]},
+             "messages": [["warning", "..."]]},                  # the generator's warnings and errors
      "dump": {"error": null, "tables": {"dcim.devices": {"rows": 10, "sha256": "...", "columns": ["id", ...]}}},
      "seconds": {"reports": 1.2, ...}}
 
@@ -320,7 +322,10 @@ def summary_lines(snapshot: Snapshot) -> list[str]:
             lines.append(f"sync {sync}: skipped: {result['skipped']}")
             continue
         for name, profile in sorted(result.get("profiles", {}).items()):
+            failures = [message for level, message in profile.get("lines", []) if level == "failure"]
             state = f"error: {profile['error']}" if profile.get("error") else f"{profile.get('changes', 0)} changes"
+            if failures and not profile.get("error"):
+                state += f", {len(failures)} failures, first: {failures[0]}"
             lines.append(f"sync {sync}/{name}: {state}")
     dns, dump = snapshot["dns"], snapshot["dump"]
     lines.append(

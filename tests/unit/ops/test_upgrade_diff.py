@@ -179,6 +179,9 @@ def test_sync_skipped_errors_and_profiles():
         "sync ganeti/eqiad: profile no longer configured",
     ]
     assert diff_syncs(one, broken) == ["sync ganeti/eqiad: now errors: Ganeti profile eqiad: connection refused"]
+    assert diff_syncs(broken, one) == [
+        "sync ganeti/eqiad: no longer errors (was: Ganeti profile eqiad: connection refused)"
+    ]
 
 
 def dns(files, records=2, messages=(), error=None):
@@ -282,11 +285,22 @@ def test_summary_lines():
             "wmf_ops_cables.Cables": report(error="ValueError: boom"),
         }
     )
+    snap["syncs"] = {
+        "ganeti": {
+            "profiles": {
+                "codfw": profile(error="RuntimeError: boom"),
+                "eqiad": profile(0, [("failure", "Ganeti profile eqiad: connection refused")]),
+                "ulsfo": profile(2),
+            }
+        }
+    }
     assert summary_lines(snap) == [
         "reports: 3 run, 2 failures, 0 warnings, 1 errors, 1 without their source",
         "report wmf_ops_cables.Cables: error: ValueError: boom",
         "report wmf_ops_puppetdb.VirtualMachines: source not read: PuppetDB: not configured",
-        "sync ganeti: skipped: no Ganeti profiles configured",
+        "sync ganeti/codfw: error: RuntimeError: boom",
+        "sync ganeti/eqiad: 0 changes, 1 failures, first: Ganeti profile eqiad: connection refused",
+        "sync ganeti/ulsfo: 2 changes",
         "dns: 2 records in 1 zone files",
         "dump: 1 tables, 120 rows",
     ]
