@@ -163,7 +163,7 @@ def _check_rack_unit(device: Device, switch: Device, unit: int) -> None:
         u_height=u_height, rack_face=None if device.device_type.is_full_depth else face, exclude=[device.pk]
     )
     if unit not in free:
-        raise AbortScript(f"{device}: U{unit} of rack {rack} is not free for a {u_height}U device, skipping.")
+        raise AbortScript(f"{device}: U{unit} of rack {rack} is not free, skipping.")
 
 
 def apply_move_server(plan: MovePlan, log: Log) -> None:
