@@ -30,6 +30,9 @@ class WmfOpsConfig(PluginConfig):
         super().ready()
         # Imported for their side effects: signal receivers and job registration.
         from . import jobs, signals  # noqa: F401
+        from .validation import register_validators_if_enabled
+
+        register_validators_if_enabled()
 
 
 config = WmfOpsConfig

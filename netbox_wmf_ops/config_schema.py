@@ -126,6 +126,11 @@ SETTINGS: dict[str, Setting] = {
         _list_of_str,
         "Site slugs skipped by the Management report (sites without out-of-band console infrastructure).",
     ),
+    "register_validators": Setting(
+        False,
+        _bool,
+        "Run the shipped save-time validators without listing them in CUSTOM_VALIDATORS (docs/validators.md).",
+    ),
     "report_schedules": Setting(
         {},
         _schedules,
