@@ -5,7 +5,7 @@ SCALE ?= 1.0
 SEED ?= 1
 PYTEST_ARGS ?=
 
-.PHONY: bootstrap demo demo-reset stop test unit lint format bench
+.PHONY: bootstrap demo demo-reset stop test unit lint format bench dist
 
 bootstrap:
 	@dev/bootstrap.sh
@@ -39,3 +39,7 @@ BENCH_SCALE ?= 1.0
 bench: bootstrap
 	@$(PY) dev/wmfops.py bench-prepare --scale $(BENCH_SCALE) --seed $(SEED)
 	source .state/bench.env && $(PY) bench/run.py $(BENCH)
+
+# The plugin's wheel and an offline wheelhouse with frozen requirements (see docs/upgrade.md).
+dist: bootstrap
+	@dev/dist.sh
