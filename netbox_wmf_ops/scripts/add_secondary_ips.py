@@ -12,7 +12,7 @@ from netbox_wmf_ops.lifecycle.add_secondary_ips import (
     load_context,
     parse_count,
 )
-from netbox_wmf_ops.scripts.offline_device import format_logs
+from netbox_wmf_ops.lifecycle.common import format_logs, script_log
 
 
 class AddSecondaryIPs(Script):
@@ -42,11 +42,8 @@ class AddSecondaryIPs(Script):
         self.log_info(f"Called with parameters: {data}")
         try:
             context = load_context(data["device"], parse_count(data.get("additional_ips")))
-            create_addresses(context, self._emit)
+            create_addresses(context, script_log(self))
         except RefusedError as e:
             raise AbortScript(str(e)) from e
         self.log_success("Additional IPs added, please run sre.dns.netbox cookbook to update DNS records")
         return format_logs(self.messages)
-
-    def _emit(self, level: str, message: str, obj=None) -> None:
-        getattr(self, f"log_{level}")(message, obj=obj)

@@ -5,12 +5,8 @@ from extras.scripts import Script, StringVar
 from utilities.exceptions import AbortScript
 
 from netbox_wmf_ops.lifecycle import offline_device as service
+from netbox_wmf_ops.lifecycle.common import format_logs, script_log
 from netbox_wmf_ops.lifecycle.offline_device import parse_names
-
-
-def format_logs(messages: list[dict]) -> str:
-    """The job output: one ``[{status}] {message}`` line per logged message (spec §2.0 ``format_logs``)."""
-    return "\n".join(f"[{m['status']}] {m['message']}" for m in messages)
 
 
 class OfflineDevice(Script):
@@ -40,7 +36,7 @@ class OfflineDevice(Script):
         for device, message in plan.refused:
             self.log_failure(message, obj=objects[device.pk])
         try:
-            offlined = service.apply_offline(plan, objects, self._emit)
+            offlined = service.apply_offline(plan, objects, script_log(self))
         except Exception as e:
             # The spec's message (its handler named a key that does not exist); raising rolls every change back.
             raise AbortScript(f"Failed to offline device(s) {' '.join(names)}: {e}") from e
@@ -48,6 +44,3 @@ class OfflineDevice(Script):
             self.log_warning(f"Device not found: {name}")
         self.log_success(f"{offlined} devices offlined")
         return format_logs(self.messages)
-
-    def _emit(self, level: str, message: str, obj=None) -> None:
-        getattr(self, f"log_{level}")(message, obj=obj)

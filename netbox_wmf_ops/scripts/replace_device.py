@@ -5,8 +5,8 @@ from dcim.models import Device
 from extras.scripts import BooleanVar, ObjectVar, Script
 from utilities.exceptions import AbortScript
 
+from netbox_wmf_ops.lifecycle.common import format_logs, script_log
 from netbox_wmf_ops.lifecycle.replace_device import RefusedError, apply_replacement, load_sides, plan_replacement
-from netbox_wmf_ops.scripts.offline_device import format_logs
 
 
 class ReplaceDevice(Script):
@@ -52,8 +52,5 @@ class ReplaceDevice(Script):
             raise AbortScript(str(e)) from e
         # Errors past this point propagate: NetBox logs them and rolls every change back (the original caught them
         # and kept a half-done replacement).
-        apply_replacement(plan, src, dst, self._emit)
+        apply_replacement(plan, src, dst, script_log(self))
         return format_logs(self.messages)
-
-    def _emit(self, level: str, message: str, obj=None) -> None:
-        getattr(self, f"log_{level}")(message, obj=obj)

@@ -4,6 +4,7 @@ The logic lives in ``netbox_wmf_ops.lifecycle.revert``."""
 from extras.scripts import Script, StringVar
 from utilities.exceptions import AbortScript
 
+from netbox_wmf_ops.lifecycle.common import script_log
 from netbox_wmf_ops.lifecycle.revert import NothingToRevertError, RevertInputError, parse_change_filter, revert_changes
 
 
@@ -26,7 +27,7 @@ class Revert(Script):
     def run(self, data, commit):
         try:
             change_filter = parse_change_filter(data.get("request_or_change_id", ""))
-            result = revert_changes(change_filter, self._emit)
+            result = revert_changes(change_filter, script_log(self))
         except (RevertInputError, NothingToRevertError) as e:
             raise AbortScript(str(e)) from e
         if result.failed:
@@ -36,6 +37,3 @@ class Revert(Script):
                 "reverted; nothing was changed"
             )
         self.log_success(f"{result.reverted} changes reverted")
-
-    def _emit(self, level: str, message: str, obj=None) -> None:
-        getattr(self, f"log_{level}")(message, obj=obj)
