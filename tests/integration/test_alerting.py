@@ -61,8 +61,8 @@ def test_run_then_check_critical_warning_and_stale(failing_fleet):
 
 
 def test_check_ok_when_nothing_fails():
-    for device in factories.Device.objects.filter(role__slug__in=["cr", "asw", "mr", "pfw", "cloudsw"]):
-        device.delete()
+    # Take every in-scope device of the seeded fleet out of scope (offline devices are not checked).
+    factories.Device.objects.filter(role__slug__in=["cr", "asw", "mr", "pfw", "cloudsw"]).update(status="offline")
     code, out = command("wmf_ops_run_report", REPORT, "--quiet")
     assert code == 0 and out.startswith(f"Netbox report {REPORT} OK - 0 failures")
 

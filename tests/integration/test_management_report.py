@@ -2,11 +2,13 @@
 
 import pytest
 from core.models import Job
+from dcim.models import Device
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from extras.models import Script
 from users.models import Token, User
 
+from netbox_wmf_ops.demo.plan import plan_fleet
 from netbox_wmf_ops.reports.management import ManagementConsole
 from tests import factories
 from tests.integration.conftest import wait_for_job
@@ -28,6 +30,26 @@ def summary_count(result: dict) -> int:
     last = result["log"][-1]
     assert last[1] == "success" and last[4].endswith(" devices with connected ports"), last
     return int(last[4].split()[0])
+
+
+@pytest.mark.django_db
+def test_finds_exactly_the_seeded_defects_of_the_demo_fleet():
+    defects = plan_fleet(0.05, 1).defects
+    expected = {
+        **dict.fromkeys(defects["management.missing_console_port"], "missing console port"),
+        **dict.fromkeys(defects["management.missing_connected_console_port"], "missing connected console port"),
+    }
+    assert expected, "the demo plan seeds no Management defects"
+    by_label = {str(d): d.name for d in Device.objects.filter(name__in=expected)}
+    result = run_report()
+    found = {by_label.get(obj, obj): message for obj, message in failures_by_object(result).items()}
+    assert found == expected
+    in_scope = (
+        Device.objects.filter(role__slug__in=["cr", "asw", "mr", "pfw", "cloudsw"])
+        .exclude(status__in=["inventory", "offline", "planned", "decommissioning"])
+        .exclude(site__slug__in=["eqord", "eqdfw"])
+    )
+    assert summary_count(result) == in_scope.count() - len(expected) > 0
 
 
 @pytest.mark.django_db

@@ -26,7 +26,7 @@ DEFECTS = plan_fleet(TEST_SCALE, SEED).defects
 def fleet_loaded(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         if not Device.objects.exists():
-            pytest.skip("the test template holds no demo fleet (the wmf_ops_demo_data command is missing)")
+            pytest.fail("the test template holds no demo fleet: rebuild it with `dev/wmfops.py test-prepare`")
 
 
 def device(name: str) -> Device:
