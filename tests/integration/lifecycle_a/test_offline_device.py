@@ -123,3 +123,17 @@ def test_an_error_midway_rolls_everything_back(run_script):
     )
     assert run.log[-1] == ("info", REVERTED_ON_ERROR)
     assert state(host) == before  # the status change saved before the deletions is rolled back too
+
+
+def test_loader_queries_do_not_grow_with_devices(django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from netbox_wmf_ops.lifecycle.offline_device import load_devices
+
+    hosts = [f.racked_server(status="decommissioning") for _ in range(3)]
+    with CaptureQueriesContext(connection) as one:
+        load_devices([hosts[0].device.name])
+    with django_assert_num_queries(len(one)):
+        records, _ = load_devices([h.device.name for h in hosts])
+    assert [len(r.interfaces) for r in records] == [4, 4, 4]

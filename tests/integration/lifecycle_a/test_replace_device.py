@@ -135,3 +135,14 @@ def test_refuses_when_the_old_name_is_taken(run_script):
         new,
         f"A device named {old.device.name}-old already exists at site {old.device.site.slug}",
     )
+
+
+def test_loader_reads_both_devices_in_a_bounded_number_of_queries(django_assert_max_num_queries):
+    from netbox_wmf_ops.lifecycle.replace_device import load_sides
+
+    old = f.racked_server()
+    new = f.replacement(old)
+    with django_assert_max_num_queries(12):  # devices, interface IPs, 6 component kinds, the "-old" name check
+        source, destination, *_ = load_sides(old.device, new)
+    assert [c.name for c in source.components["interfaces"]] == ["eno1", "eno1.1001", "eno2", "mgmt"]
+    assert destination.components["interfaces"][0].occupied_by == ""
