@@ -126,6 +126,9 @@ SETTINGS: dict[str, Setting] = {
         _list_of_str,
         "Site slugs skipped by the Management report (sites without out-of-band console infrastructure).",
     ),
+    "provision_custom_fields": Setting(
+        True, _bool, "Create the device custom fields purchase_date and ticket on migrate when they are missing."
+    ),
     "register_validators": Setting(
         False,
         _bool,

@@ -1,4 +1,5 @@
-"""Signal receivers: after every `netbox migrate`, register the shipped reports/scripts and install the custom links."""
+"""Signal receivers: after every `netbox migrate`, register the shipped reports/scripts, create the device custom
+fields they read, and install the custom links."""
 
 import logging
 
@@ -19,6 +20,10 @@ def register_after_migrate(sender, using="default", **kwargs):
         from .registration import register_shipped_scripts
 
         register_shipped_scripts()
+    if settings.get("provision_custom_fields"):
+        from .custom_fields import ensure_custom_fields
+
+        ensure_custom_fields()
     if settings.get("install_custom_links"):
         from .links import install_custom_links
 

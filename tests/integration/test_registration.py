@@ -97,3 +97,19 @@ def test_navigation_links_to_the_exports_page(client):
     client.force_login(User.objects.create_user(username="viewer", password="Unused-Pass-1234", is_superuser=True))
     page = client.get("/").content.decode()
     assert 'href="/plugins/wmf-ops/exports/"' in page and "CSV exports" in page
+
+
+def test_device_custom_fields_are_provisioned_and_never_altered():
+    from extras.models import CustomField
+
+    from netbox_wmf_ops.custom_fields import ensure_custom_fields
+
+    assert set(CustomField.objects.filter(object_types__model="device").values_list("name", flat=True)) >= {
+        "purchase_date",
+        "ticket",
+    }
+    CustomField.objects.filter(name="ticket").update(label="Ticket (ours)")
+    CustomField.objects.filter(name="purchase_date").delete()
+    assert ensure_custom_fields() == ["purchase_date"]
+    assert CustomField.objects.get(name="ticket").label == "Ticket (ours)"
+    assert CustomField.objects.get(name="purchase_date").type == "date"
