@@ -97,3 +97,20 @@ def wait_for_job(job_pk: int, seconds: int = 120):
             return job
         time.sleep(0.5)
     pytest.fail(f"job {job_pk} did not finish within {seconds} s (status {job.status})")
+
+
+@pytest.fixture
+def run_script(admin_user):
+    """Run a shipped script as NetBox does: run_script("offline_device", "OfflineDevice", data, commit=False)."""
+    from extras.jobs import ScriptJob
+    from extras.models import Script
+
+    from tests.script_runs import Run
+
+    def run(module: str, name: str, data: dict, commit: bool = True) -> Run:
+        script = Script.objects.get(module__file_path=f"wmf_ops_{module}.py", name=name)
+        job = ScriptJob.enqueue(instance=script, user=admin_user, immediate=True, data=data, commit=commit)
+        job.refresh_from_db()
+        return Run(job)
+
+    return run
