@@ -8,7 +8,7 @@ Every refusal raises NetBox's own ``AbortScript`` (NetBox matches its exact type
 crash), so a script that calls these helpers stops with a clear message and NetBox rolls the whole run back.
 
 Messages follow the spec verbatim; the spec bugs fixed here (§6.4 items 9 and 10) are listed in
-docs/lifecycle-scripts-b.md.
+docs/provisioning-scripts.md.
 """
 
 from __future__ import annotations
