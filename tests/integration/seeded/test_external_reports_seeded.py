@@ -14,6 +14,9 @@ and nothing else, clean objects included, is flagged. The summary line comes las
 
 from __future__ import annotations
 
+import csv
+import datetime
+import io
 from collections.abc import Callable
 
 import pytest
@@ -21,6 +24,7 @@ from dcim.models import Device, InventoryItem
 from virtualization.models import VirtualMachine
 
 from dev.puppetdb_harness import MicroserviceFixture
+from netbox_wmf_ops.checks.accounting import purchase_window
 from netbox_wmf_ops.checks.puppetdb import EXCLUDED_STATUSES
 from netbox_wmf_ops.demo.plan import plan_fleet
 from netbox_wmf_ops.reports.accounting import Accounting
@@ -208,6 +212,33 @@ def test_accounting_finds_exactly_the_seeded_defects(accounting_run):
     # Rows the sheet rules drop (Return, WMFNA, N/A, recycled) are valid rows that conclude nothing.
     rows = len(SHEET_ROWS) - len(DEFECTS["accounting.invalid_row"])
     assert summary_of(accounting_run, "test_invalid_rows") == f"{rows} valid Accounting rows"
+
+
+@pytest.mark.django_db
+def test_a_csv_export_holds_only_the_assets_tab(fleet_loaded, settings, tmp_path):
+    """A CSV export carries no recycled list and no motherboard swaps (docs/reports-external.md): the recycled serial
+    and the swapped board's old serial then look unknown to NetBox, and the board's new serial looks unlisted."""
+    text = io.StringIO()
+    csv.writer(text).writerows(ACCOUNTING["include"])
+    path = tmp_path / "accounting.csv"
+    path.write_text(text.getvalue())
+    with plugin_settings(
+        settings, accounting_sheet_id="", accounting_export_file=str(path), accounting_ranges=ACCOUNTING_RANGES
+    ):
+        found = report_lines(run(Accounting))
+    [recycled] = [row[0] for row in ACCOUNTING["exclude"][1:]]
+    [(swap_tag, old_serial, new_serial, *_)] = ACCOUNTING["motherboard_swaps"][2:]
+    swapped = Device.objects.get(serial=new_serial)
+    recycled_tag = next(row[2] for row in SHEET_ROWS if row[1] == recycled)
+    extra = [
+        line("test_field_match", "failure", None, f"Device with s/n {recycled} ({recycled_tag}) not present in Netbox"),
+        line("test_field_match", "failure", None, f"Device with s/n {old_serial} ({swap_tag}) not present in Netbox"),
+    ]
+    oldest, newest = purchase_window(datetime.date.today())
+    if oldest.isoformat() <= swapped.custom_field_data.get("purchase_date", "") <= newest.isoformat():
+        message = f"Device with s/n {new_serial} ({swapped.asset_tag}) not present in Accounting"
+        extra.append(line("test_missing_assets_from_accounting", "failure", swapped, message))
+    assert_exactly_the_seeded_lines(found, {**expected_lines("accounting", accounting_cases()), "csv": extra})
 
 
 @pytest.mark.django_db
