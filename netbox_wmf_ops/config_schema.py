@@ -177,6 +177,12 @@ def _register_feature_settings() -> None:
             ),
             "dns_icinga_state_file": Setting("", _str, "JSON state file of the DNS Icinga check."),
             "dns_lock_timeout": Setting(120, _positive_int, "Seconds a DNS run waits for another to finish."),
+            "dns_check_interval": Setting(
+                0, _minutes_or_zero, "Minutes between scheduled DNS state checks (0 = not scheduled)."
+            ),
+            "dns_publish_interval": Setting(
+                0, _minutes_or_zero, "Minutes between scheduled DNS commit-and-push runs (0 = not scheduled)."
+            ),
             "dns_export_permission": Setting(
                 "ipam.view_ipaddress", _permission, "Permission needed to clone the DNS repository over HTTP."
             ),

@@ -66,3 +66,17 @@ def reconcile_report_schedules(schedules: Mapping[str, int]) -> ScheduleChanges:
             )
             changes.scheduled.append(report)
     return changes
+
+
+def ensure_recurring(runner, name: str, interval: int, **kwargs) -> str:
+    """One waiting recurring job of `runner` named `name` every `interval` minutes (0: none). Returns what it did:
+    'kept', 'scheduled', 'replaced', 'removed' or 'none'."""
+    waiting = list(Job.objects.filter(name=name, status__in=WAITING))
+    if interval and len(waiting) == 1 and waiting[0].interval == interval:
+        return "kept"
+    for job in waiting:
+        job.delete()
+    if not interval:
+        return "removed" if waiting else "none"
+    runner.enqueue(name=name, schedule_at=timezone.now(), interval=interval, **kwargs)
+    return "replaced" if waiting else "scheduled"

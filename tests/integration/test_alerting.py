@@ -102,3 +102,33 @@ def test_schedules_follow_the_configuration():
 
     assert reconcile_report_schedules({}).removed == [REPORT]
     assert not Job.objects.filter(name=JOB_NAME_PREFIX + REPORT).exists()
+
+
+def test_recurring_jobs_follow_their_interval():
+    from netbox_wmf_ops.dns.jobs import DnsSnippetsJob
+    from netbox_wmf_ops.scheduling import ensure_recurring
+
+    name = "WMF Ops: DNS snippets (check)"
+    assert ensure_recurring(DnsSnippetsJob, name, 0) == "none"
+    assert ensure_recurring(DnsSnippetsJob, name, 30, publish=False) == "scheduled"
+    assert ensure_recurring(DnsSnippetsJob, name, 30, publish=False) == "kept"
+    assert ensure_recurring(DnsSnippetsJob, name, 15, publish=False) == "replaced"
+    assert list(Job.objects.filter(name=name).values_list("interval", flat=True)) == [15]
+    assert ensure_recurring(DnsSnippetsJob, name, 0) == "removed"
+    assert not Job.objects.filter(name=name).exists()
+
+
+def test_the_system_job_applies_the_configured_schedules(settings):
+    from netbox_wmf_ops.jobs import ReportSchedulesJob
+
+    config = settings.PLUGINS_CONFIG["netbox_wmf_ops"]
+    settings.PLUGINS_CONFIG = {
+        **settings.PLUGINS_CONFIG,
+        "netbox_wmf_ops": {**config, "report_schedules": {REPORT: 720}, "dns_check_interval": 30},
+    }
+    job = ReportSchedulesJob.enqueue(immediate=True)
+    job.refresh_from_db()
+    assert job.status == "completed", job.error
+    assert Job.objects.get(name=JOB_NAME_PREFIX + REPORT).interval == 720
+    assert Job.objects.get(name="WMF Ops: DNS snippets (check)").interval == 30
+    assert not Job.objects.filter(name="WMF Ops: DNS snippets (publish)").exists()
