@@ -432,7 +432,12 @@ def write_atomic(path: Path, content: str, mode: int = 0o644) -> None:
 
 
 def write_instance(
-    services: Services, kind: str, database: str, plugins: bool = True, test_template: str | None = None
+    services: Services,
+    kind: str,
+    database: str,
+    plugins: bool = True,
+    test_template: str | None = None,
+    plugin_config: dict | None = None,
 ) -> Path:
     """Write NETBOX_ROOT for one use (demo, test, build). The database and Redis DBs can be overridden through the
     environment (WMF_OPS_DB_NAME, WMF_OPS_REDIS_TASKS_DB, ...) so the tests can point a worker at their test DB."""
@@ -472,7 +477,7 @@ REDIS = {{
 SECRET_KEY = {secret("secret_key", 60)!r}
 API_TOKEN_PEPPERS = {{1: {secret("token_pepper", 64)!r}}}
 PLUGINS = {["netbox_wmf_ops"] if plugins else []!r}
-PLUGINS_CONFIG = {{'netbox_wmf_ops': {{'dump_root': {str(root / "dumps")!r}}}}}
+PLUGINS_CONFIG = {{'netbox_wmf_ops': {{'dump_root': {str(root / "dumps")!r}, **{plugin_config or {}!r}}}}}
 SCRIPTS_ROOT = {str(root / "scripts")!r}
 REPORTS_ROOT = {str(root / "reports")!r}
 MEDIA_ROOT = {str(root / "media")!r}
@@ -539,15 +544,15 @@ def kill_pidfile(pidfile: Path) -> None:
 
 
 def stop_demo_processes() -> None:
-    for name in ("web", "worker"):
+    for name in ("web", "worker", "ganeti"):
         kill_pidfile(RUN / f"{name}.pid")
 
 
-def start_background(name: str, instance: Path, *args: str) -> None:
+def start_background(name: str, instance: Path, *args: str, command: list[str] | None = None) -> None:
     RUN.mkdir(parents=True, exist_ok=True)
     with open(RUN / f"{name}.log", "ab") as logfile:  # the child keeps its own copy of the descriptor
         proc = subprocess.Popen(
-            [str(NETBOX), *args],
+            [*(command or [str(NETBOX)]), *args],
             env=instance_env(instance),
             cwd=str(STATE),
             stdout=logfile,
@@ -587,7 +592,8 @@ def demo(scale: float, seed: int) -> None:
         raise SetupError(f"database {DEMO_DB!r} exists but was not created by netbox-wmf-ops; refusing to use it")
     else:
         log(f"keeping the existing {DEMO_DB} (`make demo-reset` rebuilds it from the template)")
-    instance = write_instance(services, "demo", DEMO_DB)
+    profiles = start_fake_ganeti(scale, seed)
+    instance = write_instance(services, "demo", DEMO_DB, plugin_config={"ganeti_profiles": profiles})
     netbox(instance, "migrate", "--no-input", quiet=True)
     password, token = secret("admin_password", 20), secret("admin_token", 40)
     netbox(instance, "shell", "-c", ENSURE_ADMIN.format(password=password, token=token), quiet=True)
@@ -597,6 +603,15 @@ def demo(scale: float, seed: int) -> None:
     start_background("worker", instance, "rqworker")
     wait_http(f"http://127.0.0.1:{DEMO_PORT}/login/", 120, RUN / "web.log")
     token_key = netbox(instance, "shell", "-c", PRINT_TOKEN_KEY, capture=True).strip().splitlines()[-1]
+    ganeti_demo = sorted(profiles)[0]
+    sync = subprocess.run(
+        [str(NETBOX), "wmf_ops_ganeti_sync", "--profile", ganeti_demo, "--skip-checks"],
+        env=instance_env(instance),
+        cwd=str(STATE),
+        capture_output=True,
+        text=True,
+    )
+    ganeti_summary = (sync.stdout.strip().splitlines() or ["(no output)"])[-1]
     print(f"""
 NetBox with netbox-wmf-ops is running:
   URL:        http://127.0.0.1:{DEMO_PORT}/
@@ -604,8 +619,36 @@ NetBox with netbox-wmf-ops is running:
   password:   {password}
   API token:  Authorization: Bearer nbt_{token_key}.{token}
   NETBOX_ROOT={instance}   (logs: {RUN}/web.log, {RUN}/worker.log)
+  Ganeti:     fake RAPI servers for profiles {", ".join(sorted(profiles))} serve the fleet's clusters; a dry run of
+              `netbox wmf_ops_ganeti_sync --profile {ganeti_demo}` says: {ganeti_summary}
 Stop it with: make stop
 """)
+
+
+def start_fake_ganeti(scale: float, seed: int) -> dict:
+    """Fake Ganeti RAPI servers serving the demo fleet's clusters (one per sync profile); returns `ganeti_profiles`."""
+    profiles_file = RUN / "ganeti-profiles.json"
+    profiles_file.unlink(missing_ok=True)
+    start_background(
+        "ganeti",
+        STATE,
+        "-m",
+        "netbox_wmf_ops.ganeti.demo_rapi",
+        "--scale",
+        str(scale),
+        "--seed",
+        str(seed),
+        "--profiles-file",
+        str(profiles_file),
+        command=[str(VENV / "bin" / "python")],
+    )
+    for _ in range(600):
+        if profiles_file.exists():
+            return json.loads(profiles_file.read_text())
+        if not pid_alive(int((RUN / "ganeti.pid").read_text())):
+            break
+        time.sleep(0.1)
+    raise SetupError(f"the fake Ganeti RAPI servers did not start; see {RUN / 'ganeti.log'}")
 
 
 ENSURE_ADMIN = """

@@ -36,6 +36,7 @@ import ssl
 import threading
 import time
 import uuid as uuidlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -394,6 +395,32 @@ class Fault:
 
     def applies_to(self, resource: str) -> bool:
         return self.endpoints is None or resource in self.endpoints
+
+
+def cluster_from_view(view: Mapping[str, Any]) -> FakeCluster:
+    """A cluster from a view of the RAPI answers ({"cluster", "groups": [{name, node_list}], "instances": [{name,
+    pnode, beparams, disk.sizes, admin_state}]}), as the demo fleet's plan describes its Ganeti clusters."""
+    groups = [g["name"] for g in view["groups"]]
+    nodes = [FakeNode(name=n, group=g["name"], uuid=_uuid(n)) for g in view["groups"] for n in g["node_list"]]
+    instances = [
+        FakeInstance(
+            name=i["name"],
+            pnode=i["pnode"],
+            vcpus=i["beparams"]["vcpus"],
+            memory=i["beparams"]["memory"],
+            disks=list(i["disk.sizes"]),
+            state="running" if i.get("admin_state", "up") == "up" else "ADMIN_down",
+            uuid=_uuid(i["name"]),
+        )
+        for i in view["instances"]
+    ]
+    return FakeCluster(
+        name=view["cluster"],
+        groups=groups,
+        nodes=nodes,
+        instances=instances,
+        group_uuids={g: _uuid(f"group/{view['cluster']}/{g}") for g in groups},
+    )
 
 
 class FakeRapiServer:
