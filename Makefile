@@ -37,8 +37,10 @@ unit: bootstrap
 # Benchmarks on the demo fleet at BENCH_SCALE (default 1.0; the fleet template is built once). Not timed tests.
 BENCH_SCALE ?= 1.0
 bench: bootstrap
-	@$(PY) dev/wmfops.py bench-prepare --scale $(BENCH_SCALE) --seed $(SEED)
-	source .state/bench.env && $(PY) bench/run.py $(BENCH)
+	@db=wmf_ops_bench_$$$$; \
+	$(PY) dev/wmfops.py bench-prepare --scale $(BENCH_SCALE) --seed $(SEED) --db $$db && \
+	source .state/bench.env && WMF_OPS_DB_NAME=$$db $(PY) bench/run.py $(BENCH); \
+	status=$$?; $(PY) dev/wmfops.py bench-drop --db $$db; exit $$status
 
 # The plugin's wheel and an offline wheelhouse with frozen requirements (see docs/upgrade.md).
 dist: bootstrap

@@ -705,17 +705,20 @@ def test_prepare() -> None:
     write_atomic(STATE / "test.env", "".join(f"export {k}={v}\n" for k, v in env.items()))
 
 
-BENCH_DB = "wmf_ops_bench"
-
-
-def bench_prepare(scale: float, seed: int) -> None:
-    """A fresh benchmark database cloned from the fleet template at `scale`; writes .state/bench.env."""
+def bench_prepare(scale: float, seed: int, database: str) -> None:
+    """A fresh benchmark database `database` cloned from the fleet template at `scale`; writes .state/bench.env.
+    Each `make bench` uses its own database (dropped by `bench-drop`), so two runs never disturb each other."""
     services = ensure_services()
     fleet = build_fleet_template(services, scale, seed)
-    drop_own_database(services, BENCH_DB)
-    create_database(services, BENCH_DB, "bench", template=fleet)
-    instance = write_instance(services, "bench", BENCH_DB)
-    netbox(instance, "migrate", "--no-input", quiet=True)
+    drop_own_database(services, database)
+    create_database(services, database, "bench", template=fleet)
+    instance = write_instance(services, "bench", database)
+    env = {**instance_env(instance), "WMF_OPS_DB_NAME": database}
+    result = subprocess.run(
+        [str(NETBOX), "migrate", "--no-input"], env=env, cwd=str(STATE), capture_output=True, text=True
+    )
+    if result.returncode != 0:
+        raise SetupError(f"`netbox migrate` on {database} failed:\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
     env = {**services.env(), "NETBOX_ROOT": str(instance), "WMF_OPS_BENCH_SCALE": str(scale)}
     write_atomic(STATE / "bench.env", "".join(f"export {k}={v}\n" for k, v in env.items()))
 
@@ -735,6 +738,8 @@ def main() -> int:
     bench_parser = sub.add_parser("bench-prepare")
     bench_parser.add_argument("--scale", type=float, default=1.0)
     bench_parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    bench_parser.add_argument("--db", default="wmf_ops_bench")
+    sub.add_parser("bench-drop").add_argument("--db", required=True)
     sub.add_parser("stop")
     args = parser.parse_args()
     try:
@@ -747,7 +752,9 @@ def main() -> int:
         elif args.command == "demo":
             demo(args.scale, args.seed)
         elif args.command == "bench-prepare":
-            bench_prepare(args.scale, args.seed)
+            bench_prepare(args.scale, args.seed, args.db)
+        elif args.command == "bench-drop":
+            drop_own_database(ensure_services(), args.db)
         elif args.command == "demo-reset":
             demo_reset()
         elif args.command == "stop":
