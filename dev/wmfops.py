@@ -365,7 +365,7 @@ def build_base_template(services: Services) -> str:
         log(f"building {name}: a full `netbox migrate` (several minutes, once per machine and NetBox version)")
         create_database(services, building, "template:building")
         instance = write_instance(services, "build", building, plugins=False)
-        netbox(instance, "migrate", "--no-input", quiet=True)
+        netbox(instance, "migrate", "--no-input", "--skip-checks", quiet=True)
 
     ensure_template(services, name, build)
     return name
@@ -379,9 +379,9 @@ def build_fleet_template(services: Services, scale: float, seed: int) -> str:
         log(f"building {name}: demo dataset at scale {scale}, seed {seed}")
         create_database(services, building, "template:building", template=base)
         instance = write_instance(services, "build", building)
-        netbox(instance, "migrate", "--no-input", quiet=True)
+        netbox(instance, "migrate", "--no-input", "--skip-checks", quiet=True)
         if DEMO_COMMAND.exists():
-            netbox(instance, "wmf_ops_demo_data", "--scale", str(scale), "--seed", str(seed))
+            netbox(instance, "wmf_ops_demo_data", "--skip-checks", "--scale", str(scale), "--seed", str(seed))
         else:  # only while the dataset generator is being written; remove with it
             log("WARNING: no wmf_ops_demo_data command yet: the fleet template holds no demo data")
 
@@ -594,7 +594,7 @@ def demo(scale: float, seed: int) -> None:
         log(f"keeping the existing {DEMO_DB} (`make demo-reset` rebuilds it from the template)")
     profiles = start_fake_ganeti(scale, seed)
     instance = write_instance(services, "demo", DEMO_DB, plugin_config={"ganeti_profiles": profiles})
-    netbox(instance, "migrate", "--no-input", quiet=True)
+    netbox(instance, "migrate", "--no-input", "--skip-checks", quiet=True)
     password, token = secret("admin_password", 20), secret("admin_token", 40)
     netbox(instance, "shell", "-c", ENSURE_ADMIN.format(password=password, token=token), quiet=True)
     start_background(
@@ -715,7 +715,7 @@ def bench_prepare(scale: float, seed: int, database: str) -> None:
     instance = write_instance(services, "bench", database)
     env = {**instance_env(instance), "WMF_OPS_DB_NAME": database}
     result = subprocess.run(
-        [str(NETBOX), "migrate", "--no-input"], env=env, cwd=str(STATE), capture_output=True, text=True
+        [str(NETBOX), "migrate", "--no-input", "--skip-checks"], env=env, cwd=str(STATE), capture_output=True, text=True
     )
     if result.returncode != 0:
         raise SetupError(f"`netbox migrate` on {database} failed:\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
