@@ -1,7 +1,7 @@
 """The script proxy: synchronous runs over the API, allow-list, permissions, errors and the timeout.
 
-The proxy runs the script in a worker thread with its own database connection, which sees committed data only:
-these tests use a transactional database."""
+The proxy runs the script in a pooled worker thread with its own database connection, which sees committed data only:
+these tests commit what the script must see."""
 
 import time
 from datetime import timedelta
@@ -10,8 +10,10 @@ import pytest
 from core.models import Job
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
+from django.db import connection
 from extras.models import ScriptModule
 
+from netbox_wmf_ops.proxy import runner
 from netbox_wmf_ops.registration import register_shipped_scripts
 from tests import factories_ops
 
@@ -73,6 +75,13 @@ def commit_world() -> dict[str, str]:
     }
 
 
+@pytest.fixture(scope="module", autouse=True)
+def retired_workers():
+    """The pooled workers keep their database connections: close them, or the test database cannot be dropped."""
+    yield
+    runner.retire_workers()
+
+
 @pytest.fixture(scope="session")
 def committed_world(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
@@ -111,6 +120,34 @@ def test_runs_a_script_and_returns_its_output(client, scripts, admin_header):
     assert response["Content-Type"].startswith("text/plain")
     job = Job.objects.get(pk=response["X-Job-Id"])
     assert job.status == "completed" and job.notifications == "never"
+
+
+def backends() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")  # the statistics are a snapshot per transaction
+        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()")
+        return cursor.fetchone()[0]
+
+
+def wait_for_backends(expected: int) -> int:
+    deadline = time.monotonic() + 5  # a closed connection's backend leaves pg_stat_activity a moment later
+    while (count := backends()) != expected and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return count
+
+
+def test_workers_are_reused_and_close_their_connection_when_retired(client, scripts, admin_header):
+    runner.retire_workers()
+    assert runner._pool.size() == 0
+    before = wait_for_backends(backends())
+    jobs = [get(client, "opskit_proxytest.Hello", admin_header) for _ in range(3)]
+    assert [response.status_code for response in jobs] == [200, 200, 200]
+    assert len({response["X-Job-Id"] for response in jobs}) == 3
+    assert runner._pool.size() == 1  # one thread and one database connection served the three runs
+    assert backends() == before + 1
+    runner.retire_workers()
+    assert runner._pool.size() == 0
+    assert wait_for_backends(before) == before
 
 
 def test_device_stats_for_prometheus(client, scripts, admin_header):
@@ -187,6 +224,9 @@ def test_timeout_and_job_pruning(client, proxy_settings):
     assert response.status_code == 504
     body = response.json()
     assert "Timeout exceeded" in body["detail"] and body["job_url"].endswith(f"/api/core/jobs/{body['job_id']}/")
+    # The busy worker does not hold up the next request: another one serves it while the slow job runs.
+    assert get(client, "opskit_proxytest.Hello", admin).status_code == 200
+    assert Job.objects.get(pk=body["job_id"]).status == "running"
     deadline = time.monotonic() + 20
     while Job.objects.get(pk=body["job_id"]).status != "completed":
         assert time.monotonic() < deadline, "the timed-out job never completed"
