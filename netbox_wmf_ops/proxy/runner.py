@@ -13,6 +13,7 @@ database is dropped).
 
 from __future__ import annotations
 
+import os
 import queue
 import threading
 from collections.abc import Callable
@@ -101,6 +102,12 @@ class WorkerPool:
                 worker.thread.start()
         worker.inbox.put(task)
 
+    def forget_workers(self) -> None:
+        """After a fork: the parent's threads do not exist in the child, so none of its workers may be handed work."""
+        self._lock = threading.Lock()
+        self._idle = []
+        self._workers = set()
+
     def size(self) -> int:
         with self._lock:
             return len(self._workers)
@@ -148,6 +155,7 @@ class WorkerPool:
 
 
 _pool = WorkerPool()
+os.register_at_fork(after_in_child=_pool.forget_workers)  # e.g. a server that forks after serving (or preloading)
 
 
 def retire_workers(timeout: float = 30.0) -> None:

@@ -3,6 +3,8 @@
 The proxy runs the script in a pooled worker thread with its own database connection, which sees committed data only:
 these tests commit what the script must see."""
 
+import os
+import threading
 import time
 from datetime import timedelta
 
@@ -21,6 +23,8 @@ pytestmark = pytest.mark.django_db
 
 TEST_MODULE = "opskit_proxytest.py"
 TEST_SCRIPTS = b"""
+import os
+import threading
 import time
 from extras.scripts import IntegerVar, Script, StringVar
 
@@ -148,6 +152,18 @@ def test_workers_are_reused_and_close_their_connection_when_retired(client, scri
     runner.retire_workers()
     assert runner._pool.size() == 0
     assert wait_for_backends(before) == before
+
+
+def test_a_forked_process_starts_its_own_workers(client, scripts, admin_header):
+    assert get(client, "opskit_proxytest.Hello", admin_header).status_code == 200
+    assert runner._pool.size() >= 1  # an idle worker, whose thread the child will not have
+    pid = os.fork()
+    if pid == 0:  # the child: no database here, only the pool
+        ran = threading.Event()
+        runner._pool.submit(ran.set)
+        os._exit(0 if ran.wait(5) else 1)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0, "the child handed its task to a worker thread it does not have"
 
 
 def test_device_stats_for_prometheus(client, scripts, admin_header):
