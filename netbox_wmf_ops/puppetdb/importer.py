@@ -338,6 +338,15 @@ class _Applier:
         self.ifaces: dict[PortRef, Interface | VMInterface] = {}
         self.loaded_owners: set[str] = set()
         self.ips: dict[str, IPAddress] = {}  # address → object created/updated in this run
+        self.ip_objects: dict[int, IPAddress] = {}  # pk → IP the plan updates, loaded up front
+        self.cable_objects: dict[int, Cable] = {}  # pk → cable the plan updates or deletes, loaded up front
+
+    def preload(self, changes: Sequence[Change]) -> None:
+        """Load the IPs and cables the plan changes in one query each, instead of one query per change."""
+        ip_ids = [c.key for c in changes if c.model == "ipaddress" and c.action == "update"]
+        cable_ids = [c.key for c in changes if c.model == "cable" and c.action in ("update", "delete")]
+        self.ip_objects = IPAddress.objects.in_bulk(ip_ids) if ip_ids else {}
+        self.cable_objects = Cable.objects.in_bulk(cable_ids) if cable_ids else {}
 
     def owner(self, name: str, kind: str | None = None, pk: int | None = None) -> Device | VirtualMachine:
         if name not in self.owners:
@@ -441,7 +450,7 @@ class _Applier:
         self.ips[_norm(fields["address"])] = obj
 
     def _update_ipaddress(self, change: Change) -> None:
-        obj = IPAddress.objects.get(pk=change.key)
+        obj = self.ip_objects.get(change.key) or IPAddress.objects.get(pk=change.key)
         obj.snapshot()
         for key, value in change.fields.items():
             if key == "assigned":
@@ -489,14 +498,14 @@ class _Applier:
             self.ifaces[ref].refresh_from_db()
 
     def _update_cable(self, change: Change) -> None:
-        cable = Cable.objects.get(pk=change.key)
+        cable = self.cable_objects.get(change.key) or Cable.objects.get(pk=change.key)
         cable.snapshot()
         for key, value in change.fields.items():
             setattr(cable, key, value)
         cable.save()
 
     def _delete_cable(self, change: Change) -> None:
-        cable = Cable.objects.get(pk=change.key)
+        cable = self.cable_objects.pop(change.key, None) or Cable.objects.get(pk=change.key)
         cable.snapshot()
         cable.delete()
         for obj in self.ifaces.values():
@@ -512,6 +521,7 @@ def apply_plan(plan: Plan, host: Device | VirtualMachine, state: HostState | Non
     """Make the plan's changes, in order. Raises ApplyError (the caller's transaction rolls back)."""
     owner_ids = {s.name: s.id for s in state.switches if s.id} if state is not None else {}
     applier = _Applier(host, owner_ids)
+    applier.preload(plan.changes)
     for change in plan.changes:
         applier.apply(change)
 
@@ -539,7 +549,10 @@ class ImportResult:
 def find_hosts(names: Iterable[str]) -> tuple[list[Device], list[VirtualMachine], list[str]]:
     names = list(dict.fromkeys(n for n in names if n))
     related = ("tenant", "primary_ip4", "primary_ip6")
-    devices = list(Device.objects.filter(name__in=names).select_related(*related).order_by("name"))
+    # Saving a device's interface reads its site, location and rack (denormalised onto the interface): load them here.
+    devices = list(
+        Device.objects.filter(name__in=names).select_related(*related, "site", "location", "rack").order_by("name")
+    )
     vms = list(VirtualMachine.objects.filter(name__in=names).select_related(*related).order_by("name"))
     found = {d.name for d in devices} | {v.name for v in vms}
     return devices, vms, [n for n in names if n not in found]
