@@ -30,6 +30,6 @@ class ReportSchedulesJob(JobRunner):
             if done != "none":
                 self.logger.info(f"{done}: {name}")
         interval = settings.get("ganeti_sync_interval")
-        if interval:
-            for job in schedule_profiles(interval):
-                self.logger.info(f"scheduled: {job.name} every {interval} min")
+        for name, done in schedule_profiles(interval).items():
+            if done != "none":
+                self.logger.info(f"{done}: {name} every {interval} min")

@@ -23,6 +23,9 @@ from .loaders.report_status import find_script
 logger = logging.getLogger("netbox_wmf_ops.scheduling")
 JOB_NAME_PREFIX = "wmf-ops schedule: "
 WAITING = (JobStatusChoices.STATUS_PENDING, JobStatusChoices.STATUS_SCHEDULED)
+# A running recurring job counts as present: NetBox enqueues its successor when it ends, so scheduling another one
+# meanwhile would leave two schedules. Running jobs are never deleted either.
+PRESENT = (*WAITING, JobStatusChoices.STATUS_RUNNING)
 
 
 @dataclass
@@ -33,50 +36,55 @@ class ScheduleChanges:
     unknown: list[str] = field(default_factory=list)  # configured names that match no report
 
 
+def ensure_recurring(runner, name: str, interval: int, **kwargs) -> str:
+    """One recurring job of `runner` named `name` every `interval` minutes (0: none). Returns what it did:
+    'kept', 'scheduled', 'replaced', 'removed' or 'none'."""
+    present = list(Job.objects.filter(name=name, status__in=PRESENT))
+    stale = [job for job in present if job.status in WAITING and job.interval != interval]
+    for job in stale:
+        job.delete()
+    if not interval:
+        return "removed" if stale else "none"
+    if any(job.interval == interval for job in present):
+        return "kept"
+    runner.enqueue(name=name, schedule_at=timezone.now(), interval=interval, **kwargs)
+    return "replaced" if stale else "scheduled"
+
+
 def reconcile_report_schedules(schedules: Mapping[str, int]) -> ScheduleChanges:
     changes = ScheduleChanges()
-    ours = Job.objects.filter(
-        object_type=ObjectType.objects.get_for_model(Script), name__startswith=JOB_NAME_PREFIX, status__in=WAITING
-    )
     with transaction.atomic():
-        existing = {job.name.removeprefix(JOB_NAME_PREFIX): job for job in ours}
-        for report, job in existing.items():
-            if schedules.get(report) != job.interval:
-                job.delete()
+        scheduled_names = set(
+            Job.objects.filter(
+                object_type=ObjectType.objects.get_for_model(Script),
+                name__startswith=JOB_NAME_PREFIX,
+                status__in=PRESENT,
+            ).values_list("name", flat=True)
+        )
+        for name in sorted(scheduled_names):
+            report = name.removeprefix(JOB_NAME_PREFIX)
+            if report not in schedules and ensure_recurring(ScriptJob, name, 0) == "removed":
                 changes.removed.append(report)
         for report, minutes in sorted(schedules.items()):
-            job = existing.get(report)
-            if job is not None and job.interval == minutes:
-                changes.kept.append(report)
-                continue
             script = find_script(report)
             if script is None or not script.is_executable:
                 changes.unknown.append(report)
                 logger.warning("report_schedules names %r, which is not an executable report", report)
                 continue
-            ScriptJob.enqueue(
+            done = ensure_recurring(
+                ScriptJob,
+                f"{JOB_NAME_PREFIX}{report}",
+                minutes,
                 instance=script,
-                name=f"{JOB_NAME_PREFIX}{report}",
-                schedule_at=timezone.now(),
-                interval=minutes,
                 data={},
                 commit=False,  # reports only read; nothing to commit
                 notifications="never",
                 job_timeout=script.python_class.job_timeout,
             )
-            changes.scheduled.append(report)
+            if done == "replaced":
+                changes.removed.append(report)
+            if done in ("scheduled", "replaced"):
+                changes.scheduled.append(report)
+            else:
+                changes.kept.append(report)
     return changes
-
-
-def ensure_recurring(runner, name: str, interval: int, **kwargs) -> str:
-    """One waiting recurring job of `runner` named `name` every `interval` minutes (0: none). Returns what it did:
-    'kept', 'scheduled', 'replaced', 'removed' or 'none'."""
-    waiting = list(Job.objects.filter(name=name, status__in=WAITING))
-    if interval and len(waiting) == 1 and waiting[0].interval == interval:
-        return "kept"
-    for job in waiting:
-        job.delete()
-    if not interval:
-        return "removed" if waiting else "none"
-    runner.enqueue(name=name, schedule_at=timezone.now(), interval=interval, **kwargs)
-    return "replaced" if waiting else "scheduled"

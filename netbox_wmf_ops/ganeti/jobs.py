@@ -38,18 +38,12 @@ def job_name(profile: str) -> str:
     return f"{GanetiSyncJob.name} {profile}"
 
 
-def schedule_profiles(interval: int) -> list:
-    """Schedule every configured profile every ``interval`` minutes (idempotent; for the lead to call from the
-    worker start-up, e.g. a system job or ``enqueue_once``)."""
-    from core.models import Job
+def schedule_profiles(interval: int) -> dict[str, str]:
+    """Schedule every configured profile every ``interval`` minutes (idempotent; called by the plugin's system job).
+    Returns {job name: what was done} as :func:`netbox_wmf_ops.scheduling.ensure_recurring` reports it."""
+    from ..scheduling import ensure_recurring
 
-    jobs = []
-    for name in sorted(configured_profiles()):
-        existing = Job.objects.filter(name=job_name(name), status__in=("pending", "scheduled", "running")).first()
-        if existing is not None and existing.interval == interval:
-            jobs.append(existing)
-            continue
-        if existing is not None:
-            existing.delete()
-        jobs.append(GanetiSyncJob.enqueue(name=job_name(name), interval=interval, profile=name, commit=True))
-    return jobs
+    return {
+        job_name(name): ensure_recurring(GanetiSyncJob, job_name(name), interval, profile=name, commit=True)
+        for name in sorted(configured_profiles())
+    }

@@ -118,6 +118,23 @@ def test_recurring_jobs_follow_their_interval():
     assert not Job.objects.filter(name=name).exists()
 
 
+def test_a_running_recurring_job_is_neither_duplicated_nor_deleted():
+    from netbox_wmf_ops.dns.jobs import DnsSnippetsJob
+    from netbox_wmf_ops.scheduling import ensure_recurring
+
+    name = "WMF Ops: DNS snippets (check)"
+    ensure_recurring(DnsSnippetsJob, name, 30, publish=False)
+    Job.objects.filter(name=name).update(status="running")  # NetBox schedules its successor when it ends
+    assert ensure_recurring(DnsSnippetsJob, name, 30, publish=False) == "kept"
+    assert ensure_recurring(DnsSnippetsJob, name, 0) == "none"
+    assert list(Job.objects.filter(name=name).values_list("status", flat=True)) == ["running"]
+
+    reconcile_report_schedules({REPORT: 60})
+    Job.objects.filter(name=JOB_NAME_PREFIX + REPORT).update(status="running")
+    assert reconcile_report_schedules({REPORT: 60}).kept == [REPORT]
+    assert Job.objects.filter(name=JOB_NAME_PREFIX + REPORT).count() == 1
+
+
 def test_the_system_job_applies_the_configured_schedules(settings):
     from netbox_wmf_ops.jobs import ReportSchedulesJob
 
