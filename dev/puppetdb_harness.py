@@ -43,6 +43,9 @@ from urllib.error import HTTPError, URLError
 from urllib.parse import quote, unquote, urlsplit
 from urllib.request import Request, urlopen
 
+# The client's allow-list: the fixture serves exactly the facts the real microservice serves.
+from netbox_wmf_ops.puppetdb.client import MICROSERVICE_FACTS
+
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES_DIR = ROOT / "tests" / "fixtures" / "puppetdb"
 STATE_DIR = ROOT / ".state" / "puppetdb"
@@ -361,20 +364,6 @@ def _now() -> str:
 # --------------------------------------------------------------------------------------------------------------------
 # The /v1/facts microservice contract (spec §6.6), served from memory
 # --------------------------------------------------------------------------------------------------------------------
-
-MICROSERVICE_FACTS = frozenset(
-    {
-        "puppetversion",
-        "serialnumber",
-        "is_virtual",
-        "productname",
-        "manufacturer",
-        "interfaces",
-        "networking",
-        "net_driver",
-        "lldp",
-    }
-)
 
 
 class MicroserviceFixture:
