@@ -136,6 +136,31 @@ DEFECTS: dict[str, DefectKind] = {
         "§1.4 test_nb_net_in_librenms", "info", "network device absent and without primary IP (counted)", 2
     ),
     "librenms.inventory_missing": D("§1.4 test_nb_inventory_in_librenms", "failure", "inventory serial absent", 2),
+    # §1.7 Juniper installed base (external data: FleetPlan.external['juniper'], the export's rows)
+    "juniper.city_mismatch": D("§1.7 test_consistency", "failure", "installed at another site's city", 2),
+    "juniper.support_missing": D("§1.7 test_consistency", "failure", "support expired on an active device", 2),
+    "juniper.city_and_support_mismatch": D(
+        "§1.7 test_consistency", "failure", "both at once: one line, joined with '; '", 1
+    ),
+    "juniper.device_missing_from_netbox": D(
+        "§1.7 test_consistency", "warning", "installed-base serial unknown to NetBox (serial)", 2
+    ),
+    "juniper.device_missing_from_installed_base": D(
+        "§1.7 test_missing_device_from_installed_base", "failure", "Juniper device absent from the export", 3
+    ),
+    "juniper.inventory_missing_from_installed_base": D(
+        "§1.7 test_missing_inventory_from_installed_base", "failure", "Juniper inventory item absent", 2
+    ),
+    "juniper.untracked_product": D(
+        "§1.7 parse", "edge", "optic/PSU/licence rows NetBox does not track (serial): skipped", 3, "edge"
+    ),
+    # §2.4 ProvisionServerNetwork: servers the lifecycle scripts' demo-fleet tests provision
+    "lifecycle.ready_to_provision": D(
+        "§2.4 happy path", "edge", "planned racked server without interfaces, ToR with free ports", 6, "edge"
+    ),
+    "lifecycle.ready_to_provision_mgmt": D(
+        "§2.4 step 6", "edge", "the same with its mgmt interface and IP already allocated", 2, "edge"
+    ),
     # §1.1 Accounting (external data: FleetPlan.external['accounting'])
     "accounting.asset_tag_mismatch": D("§1.1 test_field_match", "failure", "sheet has another asset tag", 2),
     "accounting.ticket_mismatch": D("§1.1 test_field_match", "warning", "sheet has another ticket", 2),

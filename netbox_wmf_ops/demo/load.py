@@ -142,7 +142,14 @@ class FleetLoader:
             field.object_types.add(device_ct)
         self.sites = {}
         for s in p.sites:
-            site = Site(name=s.name, slug=s.slug, status="active", time_zone=s.time_zone, facility=s.facility)
+            site = Site(
+                name=s.name,
+                slug=s.slug,
+                status="active",
+                time_zone=s.time_zone,
+                facility=s.facility,
+                physical_address=s.physical_address,
+            )
             site.full_clean()
             site.save()
             self.sites[s.slug] = site

@@ -18,6 +18,7 @@ class SitePlan:
     core: bool  # core sites have many rows; POPs are small caching sites
     time_zone: str
     facility: str
+    physical_address: str = ""  # what the Juniper installed base's "Install City" is matched against
 
 
 @dataclass

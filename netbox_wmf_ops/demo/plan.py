@@ -15,6 +15,8 @@ import ipaddress
 import itertools
 import random
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 
 from .defects import DEFECTS
@@ -60,6 +62,16 @@ SITES = [
     ("drmrs", 6, False, "Europe/Paris", "Digital Realty Marseille", 144, "185.15.58.0/24", "2a02:ec80:600::/48"),
     ("magru", 7, False, "America/Sao_Paulo", "Ascenty Sao Paulo", 160, "195.200.68.0/24", "2a02:ec80:700::/48"),
 ]
+# Street addresses (Site.physical_address); the Juniper installed base's "Install City" must be part of them.
+SITE_ADDRESSES = {
+    "eqiad": ("21715 Filigree Court\nAshburn, VA 20147\nUnited States", "Ashburn"),
+    "codfw": ("1649 West Frankford Road\nCarrollton, TX 75007\nUnited States", "Carrollton"),
+    "esams": ("Science Park 120\n1098 XG Amsterdam\nNetherlands", "Amsterdam"),
+    "ulsfo": ("200 Paul Avenue\nSan Francisco, CA 94124\nUnited States", "San Francisco"),
+    "eqsin": ("20 Ayer Rajah Crescent\nSingapore 139964", "Singapore"),
+    "drmrs": ("2 Rue Henri Barbusse\n13001 Marseille\nFrance", "Marseille"),
+    "magru": ("Avenida Marcos Penteado de Ulhoa Rodovalho 3000\nSantana de Parnaiba, Sao Paulo\nBrazil", "Sao Paulo"),
+}
 CORE_ROWS = ["A", "B", "C", "D", "E", "F"]  # A-D: legacy virtual-chassis rows, E-F: one leaf switch per rack
 LEGACY_ROWS = ["A", "B", "C", "D"]
 POP_ROWS = ["1", "2"]
@@ -368,6 +380,15 @@ class _Builder:
     def record(self, defect: str, names) -> None:
         self.plan.defects.setdefault(defect, []).extend(names)
 
+    @contextmanager
+    def substream(self, name: str) -> Iterator[None]:
+        """Draw from a random stream of its own, so a pass added late changes nothing the other passes draw."""
+        saved, self.rng = self.rng, random.Random(f"{self.plan.seed}:{name}")
+        try:
+            yield
+        finally:
+            self.rng = saved
+
 
 # ---------------------------------------------------------------------------------------------------- the fleet
 
@@ -384,6 +405,8 @@ def plan_fleet(scale: float = 1.0, seed: int = 1) -> FleetPlan:
     _vms(b)
     _dns_edges(b)
     _defects(b)
+    with b.substream("provisioning"):
+        _ready_to_provision(b)
     _external(b)
     _natural_lists(b)
     for key in b.plan.defects:
@@ -405,7 +428,7 @@ def _static(b: _Builder) -> None:
 
 def _site(b: _Builder, spec) -> None:
     slug, dc, core, tz, facility, octet, public, v6 = spec
-    site = SitePlan(slug, slug, dc, core, tz, facility)
+    site = SitePlan(slug, slug, dc, core, tz, facility, SITE_ADDRESSES[slug][0])
     b.site[slug] = site
     b.plan.sites.append(site)
     net = {"octet": octet, "public": ipaddress.ip_network(public), "v6": ipaddress.ip_network(v6)}
@@ -1570,6 +1593,57 @@ def _rename_device(b: _Builder, old: str, new: str) -> None:
         b.rack_pdus[key] = [new if v == old else v for v in value]
 
 
+# Where the servers waiting for ProvisionServerNetwork go: (site, kind of rack), in this order, as many as the scale
+# asks for. "legacy" is a row-wide VLAN row (A-D, a virtual-chassis member as ToR), "leaf" a per-rack VLAN row (E-F,
+# a standalone leaf), "pop" a caching site's rack.
+PROVISION_SLOTS = [
+    ("eqiad", "legacy"),
+    ("eqiad", "leaf"),
+    ("esams", "pop"),
+    ("codfw", "legacy"),
+    ("codfw", "leaf"),
+    ("ulsfo", "pop"),
+]
+
+
+def _ready_to_provision(b: _Builder) -> None:
+    """Planned servers as DC-ops leave them after racking, waiting for ProvisionServerNetwork (spec §2.4): racked in
+    a rack with one top-of-rack switch that has free ports, no interfaces yet, or only a mgmt interface whose IP
+    (with its DNS name) was allocated beforehand. Nothing else about them is unusual, so no report flags them."""
+    bare = max(3, round(6 * b.scale))
+    with_mgmt = max(1, round(2 * b.scale))
+    slots = list(itertools.islice(itertools.cycle(PROVISION_SLOTS), bare + with_mgmt))
+    for index, (site, kind) in enumerate(slots):
+        rack = _provision_rack(b, site, kind)
+        b.server_numbers[("mw", b.site[site].dc)] += 1
+        name = f"mw{b.site[site].dc}{b.server_numbers[('mw', b.site[site].dc)]:03d}"
+        dtype = "poweredge-r450-configa-202107"
+        dev = b.add_device(
+            name, "server", dtype, site, rack, b.place(rack, DT[dtype].u_height), status="planned", platform="linux"
+        )
+        dev.cluster_name = "mw"
+        if index >= bare:
+            b.add_iface(name, "mgmt", "1000base-t", mgmt_only=True, mac=b.mac("Dell"))
+            _cable_mgmt(b, dev, "mgmt")
+            _mgmt_ip(b, dev, "mgmt")
+            b.record("lifecycle.ready_to_provision_mgmt", [name])
+        else:
+            b.record("lifecycle.ready_to_provision", [name])
+
+
+def _provision_rack(b: _Builder, site: str, kind: str) -> RackPlan:
+    """The first rack of ``kind`` at ``site`` with a free U and a single top-of-rack switch with a free port."""
+    for rack in b.racks_by_site[site]:
+        legacy_row = rack.name[0] in LEGACY_ROWS
+        if (kind == "legacy" and not legacy_row) or (kind == "leaf" and legacy_row):
+            continue
+        switch = b.rack_switch.get((site, rack.name))
+        tors = [d for d in b.plan.devices if d.rack == rack.name and d.site == site and d.role in ("asw", "cloudsw")]
+        if switch and len(tors) == 1 and b.next_port[switch] < len(b.switch_ports[switch]) and b.free_u(rack) >= 1:
+            return rack
+    raise RuntimeError(f"no rack at {site} for a server to provision ({kind})")
+
+
 # ------------------------------------------------------------------------------------------- external systems
 
 
@@ -1580,6 +1654,8 @@ def _external(b: _Builder) -> None:
         "accounting": _accounting(b),
         "ganeti": _ganeti(b),
     }
+    with b.substream("juniper"):
+        b.plan.external["juniper"] = _juniper(b)
 
 
 def _puppetdb(b: _Builder) -> dict[str, dict]:
@@ -1898,3 +1974,89 @@ def _ganeti(b: _Builder) -> dict[str, dict]:
         b.record("ganeti.vm_missing_in_netbox", [name])
     # Node assignments: nodes whose device lost its cluster are still in the RAPI list (done above).
     return out
+
+
+JUNIPER_HEADER = [
+    "Serial #",
+    "Product Name",
+    "Product Description",
+    "Install City",
+    "Install Country",
+    "Status",
+    "Contract End Date",
+    "Service Level",
+]
+JUNIPER_STATUSES_IGNORED = ("offline", "decommissioning")
+# Installed-base rows of products NetBox does not track (optics, power supplies, licences): the report skips them.
+JUNIPER_UNTRACKED = [
+    ("QFX-QSFP-40G-SR4", "QSFP+ 40GBASE-SR4 optic"),
+    ("PWR-MX480-2520-AC", "MX480 AC power supply"),
+    ("S-MX104-ADV-R2", "MX104 advanced routing licence"),
+]
+
+
+def _juniper(b: _Builder) -> list[list[str]]:
+    """The vendor portal's installed-base export: one row per Juniper device and Juniper inventory item with a
+    serial, at its site's city and under support, except where a ``juniper.*`` defect says otherwise."""
+    p = b.plan
+    country = {"eqiad": "US", "codfw": "US", "ulsfo": "US", "esams": "NL", "drmrs": "FR", "eqsin": "SG", "magru": "BR"}
+    devices = [
+        d for d in p.devices if DT[d.device_type].manufacturer == "Juniper" and d.serial and not d.remove_after_load
+    ]
+    retired = [d.name for d in devices if d.status in JUNIPER_STATUSES_IGNORED]
+    clean = [d.name for d in devices if d.status not in JUNIPER_STATUSES_IGNORED and d.name not in b.used]
+    left_out = set(
+        b.pick(
+            clean, b.count("juniper.device_missing_from_installed_base"), "juniper.device_missing_from_installed_base"
+        )
+    )
+    moved = set(b.pick(clean, b.count("juniper.city_mismatch"), "juniper.city_mismatch"))
+    expired = set(b.pick(clean, b.count("juniper.support_missing"), "juniper.support_missing"))
+    both = set(b.pick(clean, b.count("juniper.city_and_support_mismatch"), "juniper.city_and_support_mismatch"))
+    cities = [SITE_ADDRESSES[s.slug][1] for s in p.sites]
+
+    def row(serial: str, product: str, description: str, site: str, name: str) -> list[str]:
+        city = SITE_ADDRESSES[site][1]
+        status, contract_end = "Active", "2027-06-30"
+        if name in moved | both:
+            city = next(c for c in cities[::-1] if c != city)
+        if name in expired | both or name in retired:  # retired: support lapsed on purpose, not flagged
+            status, contract_end = "Expired", "2024-12-31"
+        return [serial, product, description, city, country[site], status, contract_end, "SVC-CORE"]
+
+    rows = [JUNIPER_HEADER]
+    for dev in devices:
+        if dev.name not in left_out:
+            model = DT[dev.device_type].model
+            rows.append(row(dev.serial, model.upper(), f"{model} chassis", dev.site, dev.name))
+    juniper_hosts = {d.name: d for d in devices}
+    items = [
+        it for it in p.inventory_items if it.manufacturer == "Juniper" and it.serial and it.device in juniper_hosts
+    ]
+    free = [
+        f"{it.device}:{it.name}"
+        for it in items
+        if it.device not in b.used
+        and f"{it.device}:{it.name}" not in b.used
+        and juniper_hosts[it.device].status not in JUNIPER_STATUSES_IGNORED
+    ]
+    items_left_out = set(
+        b.pick(
+            free,
+            b.count("juniper.inventory_missing_from_installed_base"),
+            "juniper.inventory_missing_from_installed_base",
+        )
+    )
+    for it in items:
+        if f"{it.device}:{it.name}" not in items_left_out:
+            rows.append(row(it.serial, it.part_id, it.name, juniper_hosts[it.device].site, ""))
+    for i, (product, description) in enumerate(JUNIPER_UNTRACKED):
+        serial = f"WSUNTRK{i:04d}"
+        rows.append([serial, product, description, "Ashburn", "US", "Active", "2027-06-30", "SVC-CORE"])
+        b.record("juniper.untracked_product", [serial])
+    rows.append(["", "JNP-SFP-10G-LR", "spare optic, no serial", "Ashburn", "US", "Active", "", ""])
+    for i in range(b.count("juniper.device_missing_from_netbox")):
+        serial = f"WSGONE{i:05d}"
+        rows.append([serial, "EX4300-48T", "EX4300-48T chassis", "Ashburn", "US", "Active", "2027-06-30", "SVC-CORE"])
+        b.record("juniper.device_missing_from_netbox", [serial])
+    return rows

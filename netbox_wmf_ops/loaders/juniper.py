@@ -50,4 +50,4 @@ def load_juniper_items() -> list[JuniperItem]:
         .select_related("device__device_type__manufacturer", "device__virtual_chassis")
         .order_by("device__name", "name", "pk")
     )
-    return [JuniperItem(i, i.serial, i.part_id, str(i.device), i.device.status) for i in items]
+    return [JuniperItem(i, i.serial, i.part_id, i.device.name, i.device.status) for i in items]

@@ -68,7 +68,7 @@ def check_outcome(tests, nb, items, unknown):
     assert lines_about(inventory, items["unlisted"]) == [
         (
             "failure",
-            f"{nb['good']} item MPC7E-MRATE with s/n {items['unlisted'].serial} not present in Juniper Installed Base",
+            f"{nb['good'].name} item MPC7E-MRATE with s/n {items['unlisted'].serial} not present in Juniper Installed Base",
         )
     ]
     assert lines_about(inventory, items["listed"]) == lines_about(inventory, items["psu"]) == []

@@ -6,7 +6,8 @@ report gets that view through its real source path, using the fixtures the other
 * Accounting: an XLSX export of the sheet (assets, recycled and motherboard-swap tabs) in ``tmp_path``, and the same
   values served by the Google Sheets API fake;
 * LibreNMS: a throw-away MariaDB database with LibreNMS's ``devices`` and ``entPhysical`` tables;
-* PuppetDB: the ``/v1/facts`` microservice fixture serving the fleet's facts.
+* PuppetDB: the ``/v1/facts`` microservice fixture serving the fleet's facts;
+* Juniper: the installed-base export uploaded as XLSX, and the same rows as the configured CSV file.
 
 For every report the set of non-summary lines must equal the lines the seeded defect ids call for (catalogue:
 ``netbox_wmf_ops/demo/defects.py``; table: docs/reports-external.md, "Seeded demo defects"), so every id is found
@@ -28,11 +29,12 @@ from netbox_wmf_ops.checks.accounting import purchase_window
 from netbox_wmf_ops.checks.puppetdb import EXCLUDED_STATUSES
 from netbox_wmf_ops.demo.plan import plan_fleet
 from netbox_wmf_ops.reports.accounting import Accounting
+from netbox_wmf_ops.reports.juniper import Juniper
 from netbox_wmf_ops.reports.librenms import LibreNMS
 from netbox_wmf_ops.reports.puppetdb import PhysicalHosts, VirtualMachines
 from tests.fixtures.extreports.fake_services import FakeGoogleSheets, ServiceAccountKey
 from tests.fixtures.extreports.librenms_db import device_row, entphysical_row, librenms_database
-from tests.integration.extreports.helpers import plugin_settings, run
+from tests.integration.extreports.helpers import plugin_settings, run, upload
 from tests.integration.reports.helpers import assert_conventions
 from tests.unit.extreports.test_tabular import xlsx
 
@@ -491,3 +493,87 @@ def test_puppetdb_leaves_a_clean_server_and_vm_alone(fleet_loaded, microservice_
     for report_class in (VirtualMachines, PhysicalHosts):
         tests = run(report_class)
         assert [e for result in tests.values() for e in result["log"] if e[3] in urls] == []
+
+
+# --------------------------------------------------------------------------------------------------------- Juniper
+JUNIPER = EXTERNAL["juniper"]  # the export's rows, header first
+JUNIPER_ROWS = {row[0]: dict(zip(JUNIPER[0], row, strict=True)) for row in JUNIPER[1:] if row[0]}
+
+
+def juniper_cases() -> dict[str, Callable[[str], list[Line]]]:
+    def address(dev: Device) -> str:
+        return " ".join(dev.site.physical_address.split())
+
+    def city(name):
+        dev = device(name)
+        row = JUNIPER_ROWS[dev.serial]
+        return f"City mismatch: {row['Install City']} (Juniper) vs. {address(dev)} (Netbox)"
+
+    def support(name):
+        return f"Support missing, ended on: {JUNIPER_ROWS[device(name).serial]['Contract End Date']}"
+
+    def consistency(*parts):
+        def lines_for(name):
+            return [line("test_consistency", "failure", device(name), "; ".join(part(name) for part in parts))]
+
+        return lines_for
+
+    def unknown_serial(serial):
+        message = f"Device {JUNIPER_ROWS[serial]['Product Name']} with s/n {serial} not present in Netbox"
+        return [line("test_consistency", "warning", None, message)]
+
+    def device_absent(name):
+        dev = device(name)
+        message = f"Device with s/n {dev.serial} not present in Juniper Installed Base"
+        return [line("test_missing_device_from_installed_base", "failure", dev, message)]
+
+    def item_absent(ref):
+        item = inventory_item(ref)
+        message = f"{item.device.name} item {item.part_id} with s/n {item.serial} not present in Juniper Installed Base"
+        return [line("test_missing_inventory_from_installed_base", "failure", item, message)]
+
+    return {
+        "juniper.city_mismatch": consistency(city),
+        "juniper.support_missing": consistency(support),
+        "juniper.city_and_support_mismatch": consistency(city, support),
+        "juniper.device_missing_from_netbox": unknown_serial,
+        "juniper.device_missing_from_installed_base": device_absent,
+        "juniper.inventory_missing_from_installed_base": item_absent,
+    }
+
+
+def juniper_upload(settings, tmp_path):
+    export = upload("installed-base.xlsx", xlsx({"Installed Base": JUNIPER}))
+    with plugin_settings(settings, juniper_installed_base_file=""):
+        return run(Juniper, installed_base=export)
+
+
+def juniper_configured_csv(settings, tmp_path):
+    path = tmp_path / "juniper_installed_base.csv"
+    with path.open("w", newline="") as handle:
+        csv.writer(handle).writerows(JUNIPER)
+    with plugin_settings(settings, juniper_installed_base_file=str(path)):
+        return run(Juniper)
+
+
+@pytest.fixture(params=[juniper_upload, juniper_configured_csv], ids=["xlsx-upload", "configured-csv"])
+def juniper_run(request, fleet_loaded, settings, tmp_path):
+    return request.param(settings, tmp_path)
+
+
+@pytest.mark.django_db
+def test_juniper_finds_exactly_the_seeded_defects(juniper_run):
+    found = report_lines(juniper_run)
+    assert_exactly_the_seeded_lines(found, expected_lines("juniper", juniper_cases()))
+    # Untracked products (optics, power supplies, licences) and rows without a serial conclude nothing.
+    assert DEFECTS["juniper.untracked_product"] and not any(
+        serial in message for *_, message in found for serial in DEFECTS["juniper.untracked_product"]
+    )
+    on_devices = set(Device.objects.filter(serial__in=JUNIPER_ROWS).values_list("serial", flat=True))
+    on_items = set(InventoryItem.objects.filter(serial__in=JUNIPER_ROWS).values_list("serial", flat=True))
+    moved = len(DEFECTS["juniper.city_mismatch"]) + len(DEFECTS["juniper.city_and_support_mismatch"])
+    lapsed = len(DEFECTS["juniper.support_missing"]) + len(DEFECTS["juniper.city_and_support_mismatch"])
+    assert summary_of(juniper_run, "test_consistency") == (
+        f"{len(on_devices | on_items)} matching serials; {len(on_devices) - moved} matching addresses; "
+        f"{len(on_devices) - lapsed} matching support"
+    )

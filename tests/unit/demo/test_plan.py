@@ -193,7 +193,7 @@ def test_rack_positions_do_not_overlap(full):
 
 def test_external_systems_mirror_the_fleet(small):
     ext = small.external
-    assert set(ext) == {"puppetdb", "librenms", "accounting", "ganeti"}
+    assert set(ext) == {"puppetdb", "librenms", "accounting", "ganeti", "juniper"}
     physical = {h for h, virtual in ext["puppetdb"]["is_virtual"].items() if not virtual}
     assert set(small.defects["puppetdb.device_unexpected_state"]) <= physical
     assert not set(small.defects["puppetdb.device_missing_from_puppetdb"]) & set(ext["puppetdb"]["is_virtual"])
@@ -205,6 +205,43 @@ def test_external_systems_mirror_the_fleet(small):
     assert set(ext["ganeti"]) == profiles
     instance = ext["ganeti"]["eqiad"]["instances"][0]
     assert set(instance) == {"name", "beparams", "disk.sizes", "admin_state", "pnode"}
+    juniper = {row[0] for row in ext["juniper"][1:]}
+    assert ext["juniper"][0][:2] == ["Serial #", "Product Name"]
+    assert set(small.defects["juniper.device_missing_from_netbox"]) <= juniper
+    absent = {small_device(small, name).serial for name in small.defects["juniper.device_missing_from_installed_base"]}
+    assert absent and not absent & juniper
+
+
+def small_device(plan, name):
+    return next(d for d in plan.devices if d.name == name)
+
+
+def test_servers_ready_to_provision_wait_in_racks_with_a_free_switch_port(small):
+    ready = small.defects["lifecycle.ready_to_provision"]
+    with_mgmt = small.defects["lifecycle.ready_to_provision_mgmt"]
+    assert len(ready) >= 3 and with_mgmt
+    sites = {small_device(small, name).site for name in ready}
+    assert {"eqiad", "esams"} <= sites
+    ifaces = Counter(i.device for i in small.interfaces)
+    cabled = {end.device for c in small.cables for end in (c.a, c.b)}
+    for name in ready + with_mgmt:
+        dev = small_device(small, name)
+        assert (dev.status, dev.role) == ("planned", "server") and dev.rack and dev.position
+        tors = [d for d in small.devices if (d.site, d.rack) == (dev.site, dev.rack) and d.role in ("asw", "cloudsw")]
+        assert len(tors) == 1, name
+        free = [
+            i
+            for i in small.interfaces
+            if i.device == tors[0].name and not i.enabled and i.name[:2] in ("xe", "ge", "et")
+        ]
+        assert free, f"{tors[0].name} has no free port for {name}"
+        if name in ready:
+            assert ifaces[name] == 0 and name not in cabled
+        else:
+            [mgmt] = [i for i in small.interfaces if i.device == name]
+            assert mgmt.name == "mgmt" and mgmt.mgmt_only
+            [ip] = [ip for ip in small.ip_addresses if ip.assigned and ip.assigned[1] == name]
+            assert ip.dns_name == f"{name}.mgmt.{dev.site}.wmnet"
 
 
 def test_rejects_non_positive_scale():
