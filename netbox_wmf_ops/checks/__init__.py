@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -28,3 +29,34 @@ def warning(obj: Any, message: str) -> Finding:
 def summary(count: int, text: str) -> Finding:
     """The closing success line of a test, in the `<count> <verb/condition> <noun>` form."""
     return Finding("success", None, f"{count} {text}")
+
+
+def judge_each[T](
+    items: Iterable[T], problem: Callable[[T], str | None], clean: str, *, obj: Callable[[T], Any] | None
+) -> list[Finding]:
+    """The usual report test: one failure about ``obj(item)`` per item whose ``problem`` is a message, then the
+    ``summary`` of the clean items (``problem`` returned None). ``obj=None``: the failures are about no object.
+    Out-of-scope items are filtered out by the caller, so that they are neither failed nor counted."""
+
+    def judged(item: T) -> Finding | None:
+        message = problem(item)
+        return None if message is None else failure(None if obj is None else obj(item), message)
+
+    return judge_each_graded(items, judged, clean)
+
+
+def judge_each_graded[T](items: Iterable[T], finding: Callable[[T], Finding | None], clean: str) -> list[Finding]:
+    """``judge_each`` for tests whose problems are failures or warnings: ``finding`` returns the item's failure or
+    warning, or None when the item is clean. The failures come first, then the warnings, then the summary.
+
+    ``finding`` is called once per item, in order, so it may remember earlier items (e.g. to spot duplicates)."""
+    failures: list[Finding] = []
+    warnings: list[Finding] = []
+    good = 0
+    for item in items:
+        found = finding(item)
+        if found is None:
+            good += 1
+        else:
+            (failures if found.level == "failure" else warnings).append(found)
+    return [*failures, *warnings, summary(good, clean)]

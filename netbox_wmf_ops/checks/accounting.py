@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..sources import SourceError
-from . import Finding, failure, summary, warning
+from . import Finding, failure, judge_each, summary, warning
 
 Rows = Sequence[Sequence[str]]
 
@@ -209,14 +209,11 @@ def check_missing_assets(
     devices: Iterable[DeviceFacts], sheet: AccountingSheet, oldest: datetime.date, newest: datetime.date
 ) -> list[Finding]:
     """Every NetBox device purchased in [oldest, newest] must be in the sheet."""
-    findings: list[Finding] = []
-    matched = 0
-    for device in devices:
+
+    def problem(device: DeviceFacts) -> str | None:
         if device.serial in sheet.assets:
-            matched += 1
-        else:
-            findings.append(
-                failure(device.obj, f"Device with s/n {device.serial} ({device.asset_tag}) not present in Accounting")
-            )
-    findings.append(summary(matched, f"devices ({oldest.isoformat()} to {newest.isoformat()}) matched"))
-    return findings
+            return None
+        return f"Device with s/n {device.serial} ({device.asset_tag}) not present in Accounting"
+
+    clean = f"devices ({oldest.isoformat()} to {newest.isoformat()}) matched"
+    return judge_each(devices, problem, clean, obj=lambda device: device.obj)

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from . import Finding, failure, summary, warning
+from . import Finding, failure, judge_each, judge_each_graded, summary, warning
 
 # Component name patterns (HEAD report; the power outlet one is the 2021 report's and today's validator rule).
 CONSOLE_PORT_NAME = re.compile(r"console\d|console-re\d|serial\d|Console")
@@ -74,15 +74,13 @@ class NamedInterface:
 
 def check_component_names(components: Iterable[NamedComponent], pattern: re.Pattern, label: str) -> list[Finding]:
     """The name of every component must match ``pattern`` in full."""
-    findings: list[Finding] = []
-    good = 0
-    for component in components:
+
+    def problem(component: NamedComponent) -> str | None:
         if pattern.fullmatch(component.name):
-            good += 1
-        else:
-            findings.append(failure(component.obj, f"incorrectly named {label} cable termination: {component.name}"))
-    findings.append(summary(good, f"correctly named {label} cable terminations"))
-    return findings
+            return None
+        return f"incorrectly named {label} cable termination: {component.name}"
+
+    return judge_each(components, problem, f"correctly named {label} cable terminations", obj=lambda c: c.obj)
 
 
 def interface_name_is_valid(interface: NamedInterface) -> bool:
@@ -93,16 +91,16 @@ def interface_name_is_valid(interface: NamedInterface) -> bool:
     return bool(OTHER_INTERFACE_NAME.fullmatch(interface.name))
 
 
+def interface_name_problem(interface: NamedInterface) -> str | None:
+    if interface_name_is_valid(interface):
+        return None
+    return f"incorrectly named interface cable termination: {interface.name}"
+
+
 def check_interface_names(interfaces: Iterable[NamedInterface]) -> list[Finding]:
-    findings: list[Finding] = []
-    good = 0
-    for interface in interfaces:
-        if interface_name_is_valid(interface):
-            good += 1
-        else:
-            findings.append(failure(interface.obj, f"incorrectly named interface cable termination: {interface.name}"))
-    findings.append(summary(good, "correctly named interface cable terminations"))
-    return findings
+    return judge_each(
+        interfaces, interface_name_problem, "correctly named interface cable terminations", obj=lambda i: i.obj
+    )
 
 
 @dataclass(frozen=True)
@@ -162,34 +160,25 @@ def check_blank_labels(cables: Iterable[CableRecord], warning_sites: Sequence[st
     """Connected cables need a label (the cable ID), except server cables in the core sites.
 
     ``warning_sites`` downgrades the finding to a warning for sites still being labelled (the 2021 blocklist)."""
-    failures: list[Finding] = []
-    warnings: list[Finding] = []
-    labelled = 0
-    for cable in cables:
-        if cable.status != "connected":
-            continue
+
+    def blank_label(cable: CableRecord) -> Finding | None:
         if cable.clean_label:
-            labelled += 1
-            continue
-        if is_core_site_server_cable(cable):
-            continue
+            return None
         site = cable.site
         if any(end.kind == "interface" and end.name.startswith("vcp-") for end in cable.a_ends):
-            warnings.append(warning(cable.cable, f"VC link with no cable ID (site {site})"))
-        elif site in warning_sites:
-            warnings.append(warning(cable.cable, f"blank cable label (site {site})"))
-        else:
-            failures.append(failure(cable.cable, f"blank cable label (site {site})"))
-    return [*failures, *warnings, summary(labelled, "non-blank cable labels")]
+            return warning(cable.cable, f"VC link with no cable ID (site {site})")
+        if site in warning_sites:
+            return warning(cable.cable, f"blank cable label (site {site})")
+        return failure(cable.cable, f"blank cable label (site {site})")
+
+    # Unlabelled server cables in the core sites are neither counted nor reported.
+    in_scope = (c for c in cables if c.status == "connected" and (c.clean_label or not is_core_site_server_cable(c)))
+    return judge_each_graded(in_scope, blank_label, "non-blank cable labels")
+
+
+def unterminated_problem(cable: CableRecord) -> str | None:
+    return None if cable.a_ends and cable.b_ends else "Unterminated cable, should be connected on both sides."
 
 
 def check_unterminated(cables: Iterable[CableRecord]) -> list[Finding]:
-    findings: list[Finding] = []
-    good = 0
-    for cable in cables:
-        if cable.a_ends and cable.b_ends:
-            good += 1
-        else:
-            findings.append(failure(cable.cable, "Unterminated cable, should be connected on both sides."))
-    findings.append(summary(good, "cables correctly connected."))
-    return findings
+    return judge_each(cables, unterminated_problem, "cables correctly connected.", obj=lambda c: c.cable)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from . import Finding, failure, summary, warning
+from . import Finding, failure, judge_each, judge_each_graded, summary, warning
 
 ASSET_TAG = re.compile(r"WMF\d{4,5}")
 TICKET = re.compile(r"RT #\d{2,}|T\d{5,}")
@@ -51,6 +51,10 @@ class DeviceRecord:
     u_height: Decimal = Decimal(1)
 
 
+def _device(record: DeviceRecord) -> Any:
+    return record.device
+
+
 # ---------------------------------------------------------------------------------------------------- Coherence
 
 
@@ -74,42 +78,33 @@ def device_name_problem(record: DeviceRecord) -> str | None:
     return None
 
 
+def device_name_finding(record: DeviceRecord) -> Finding | None:
+    problem = device_name_problem(record)
+    if problem is None:
+        return None
+    extra = f": {problem}" if problem else ""
+    if record.status == "active":
+        return failure(record.device, f"malformed device name for active device{extra}")
+    return warning(record.device, f"malformed device name for inactive device{extra}")
+
+
 def check_device_names(devices: Iterable[DeviceRecord]) -> list[Finding]:
     """Malformed names are failures on active devices and warnings on the others. Unnamed devices are skipped."""
-    failures: list[Finding] = []
-    warnings: list[Finding] = []
-    good = 0
-    for record in devices:
-        if not record.name:
-            continue
-        problem = device_name_problem(record)
-        if problem is None:
-            good += 1
-            continue
-        extra = f": {problem}" if problem else ""
-        if record.status == "active":
-            failures.append(failure(record.device, f"malformed device name for active device{extra}"))
-        else:
-            warnings.append(warning(record.device, f"malformed device name for inactive device{extra}"))
-    return [*failures, *warnings, summary(good, "correctly formatted device names")]
+    named = (record for record in devices if record.name)
+    return judge_each_graded(named, device_name_finding, "correctly formatted device names")
 
 
 def serial_required(record: DeviceRecord) -> bool:
     return record.role not in SERIAL_EXEMPT_ROLES and record.status not in DECOMMISSIONED
 
 
+def serial_problem(record: DeviceRecord) -> str | None:
+    return None if (record.serial or "").strip() else "missing serial number"
+
+
 def check_serials(devices: Iterable[DeviceRecord]) -> list[Finding]:
-    findings: list[Finding] = []
-    present = 0
-    for record in devices:
-        if not serial_required(record):
-            continue
-        if (record.serial or "").strip():
-            present += 1
-        else:
-            findings.append(failure(record.device, "missing serial number"))
-    findings.append(summary(present, "present serial numbers"))
-    return findings
+    in_scope = (record for record in devices if serial_required(record))
+    return judge_each(in_scope, serial_problem, "present serial numbers", obj=_device)
 
 
 def check_duplicate_serials(devices: Iterable[DeviceRecord]) -> list[Finding]:
@@ -124,56 +119,44 @@ def check_duplicate_serials(devices: Iterable[DeviceRecord]) -> list[Finding]:
     return findings
 
 
+def asset_tag_problem(record: DeviceRecord) -> str | None:
+    if not record.asset_tag:
+        return "missing asset tag"
+    if not ASSET_TAG.fullmatch(record.asset_tag):
+        return f"malformed asset tag: {record.asset_tag}"
+    return None
+
+
 def check_asset_tags(devices: Iterable[DeviceRecord]) -> list[Finding]:
-    findings: list[Finding] = []
-    good = 0
-    for record in devices:
-        if record.role in ASSET_TAG_EXEMPT_ROLES:
-            continue
-        if not record.asset_tag:
-            findings.append(failure(record.device, "missing asset tag"))
-        elif not ASSET_TAG.fullmatch(record.asset_tag):
-            findings.append(failure(record.device, f"malformed asset tag: {record.asset_tag}"))
-        else:
-            good += 1
-    findings.append(summary(good, "correctly formatted asset tags"))
-    return findings
+    in_scope = (record for record in devices if record.role not in ASSET_TAG_EXEMPT_ROLES)
+    return judge_each(in_scope, asset_tag_problem, "correctly formatted asset tags", obj=_device)
 
 
 def check_purchase_dates(devices: Iterable[DeviceRecord], today: datetime.date) -> list[Finding]:
-    findings: list[Finding] = []
-    present = 0
-    for record in devices:
+    def problem(record: DeviceRecord) -> str | None:
         value = record.purchase_date
         if value in (None, ""):
-            findings.append(failure(record.device, "missing purchase date"))
-            continue
+            return "missing purchase date"
         try:
             purchased = datetime.date.fromisoformat(str(value))
         except ValueError:
-            findings.append(failure(record.device, f"malformed purchase date: {value}"))
-            continue
-        if purchased > today:
-            findings.append(failure(record.device, "purchase date is in the future"))
-        else:
-            present += 1
-    findings.append(summary(present, "present purchase dates"))
-    return findings
+            return f"malformed purchase date: {value}"
+        return "purchase date is in the future" if purchased > today else None
+
+    return judge_each(devices, problem, "present purchase dates", obj=_device)
+
+
+def ticket_problem(record: DeviceRecord) -> str | None:
+    ticket = record.ticket
+    if ticket in (None, ""):
+        return "missing procurement ticket"
+    if not TICKET.fullmatch(str(ticket)):
+        return f"malformed procurement ticket: {ticket}"
+    return None
 
 
 def check_tickets(devices: Iterable[DeviceRecord]) -> list[Finding]:
-    findings: list[Finding] = []
-    good = 0
-    for record in devices:
-        ticket = record.ticket
-        if ticket in (None, ""):
-            findings.append(failure(record.device, "missing procurement ticket"))
-        elif not TICKET.fullmatch(str(ticket)):
-            findings.append(failure(record.device, f"malformed procurement ticket: {ticket}"))
-        else:
-            good += 1
-    findings.append(summary(good, "correctly formatted procurement tickets"))
-    return findings
+    return judge_each(devices, ticket_problem, "correctly formatted procurement tickets", obj=_device)
 
 
 @dataclass(frozen=True)
@@ -184,19 +167,19 @@ class InventoryRecord:
     description: str
 
 
+def inventory_description_problem(item: InventoryRecord) -> str | None:
+    if INVENTORY_DESCRIPTION.match(item.description or ""):
+        return None
+    return f"malformed inventory description: {item.description}"
+
+
 def check_juniper_inventory_descriptions(items: Iterable[InventoryRecord]) -> list[Finding]:
     """Juniper inventory items (a manufacturer filter is the loader's job) carry purchase date and task."""
-    findings: list[Finding] = []
-    good = 0
-    for item in items:
-        if item.name.startswith("Power Supply") or item.part_id in INVENTORY_EXCLUDED_PART_IDS:
-            continue
-        if INVENTORY_DESCRIPTION.match(item.description or ""):
-            good += 1
-        else:
-            findings.append(failure(item.item, f"malformed inventory description: {item.description}"))
-    findings.append(summary(good, "correctly formatted inventory descriptions."))
-    return findings
+    in_scope = (
+        i for i in items if not i.name.startswith("Power Supply") and i.part_id not in INVENTORY_EXCLUDED_PART_IDS
+    )
+    clean = "correctly formatted inventory descriptions."
+    return judge_each(in_scope, inventory_description_problem, clean, obj=lambda i: i.item)
 
 
 # --------------------------------------------------------------------------------------------------------- Rack
@@ -206,59 +189,39 @@ def check_connected_unracked(
     devices: Iterable[DeviceRecord], cabled_console_ports: Mapping[Any, Sequence[str]]
 ) -> list[Finding]:
     """Unracked devices must not have cabled console ports. ``cabled_console_ports``: device pk → port names."""
-    findings: list[Finding] = []
-    clean = 0
-    for record in devices:
-        if record.rack is not None:
-            continue
+
+    def problem(record: DeviceRecord) -> str | None:
         ports = cabled_console_ports.get(record.device.pk)
         if ports:
-            message = f"connected console ports attached to unracked device {record.name}: {' '.join(ports)}"
-            findings.append(failure(record.device, message))
-        else:
-            clean += 1
-    findings.append(summary(clean, "unracked devices without connected console ports"))
-    return findings
+            return f"connected console ports attached to unracked device {record.name}: {' '.join(ports)}"
+        return None
+
+    unracked = (record for record in devices if record.rack is None)
+    return judge_each(unracked, problem, "unracked devices without connected console ports", obj=_device)
+
+
+def offline_rack_problem(record: DeviceRecord) -> str | None:
+    return None if record.rack is None else f"rack defined for status Offline device: {record.site}-{record.rack}"
 
 
 def check_offline_racked(devices: Iterable[DeviceRecord]) -> list[Finding]:
-    findings: list[Finding] = []
-    good = 0
-    for record in devices:
-        if record.status != "offline":
-            continue
-        if record.rack is not None:
-            message = f"rack defined for status Offline device: {record.site}-{record.rack}"
-            findings.append(failure(record.device, message))
-        else:
-            good += 1
-    findings.append(summary(good, "offline devices without a rack"))
-    return findings
+    offline = (record for record in devices if record.status == "offline")
+    return judge_each(offline, offline_rack_problem, "offline devices without a rack", obj=_device)
+
+
+def online_rack_problem(record: DeviceRecord) -> str | None:
+    return f"no rack defined for status {record.status_display} device" if record.rack is None else None
 
 
 def check_online_racked(devices: Iterable[DeviceRecord]) -> list[Finding]:
-    findings: list[Finding] = []
-    good = 0
-    for record in devices:
-        if record.status in NOT_RACKED_STATUSES:
-            continue
-        if record.rack is None:
-            findings.append(failure(record.device, f"no rack defined for status {record.status_display} device"))
-        else:
-            good += 1
-    findings.append(summary(good, "racked devices in service"))
-    return findings
+    in_service = (record for record in devices if record.status not in NOT_RACKED_STATUSES)
+    return judge_each(in_service, online_rack_problem, "racked devices in service", obj=_device)
+
+
+def rack_position_problem(record: DeviceRecord) -> str | None:
+    return None if record.position else "no position set for racked device with U height"
 
 
 def check_rack_positions(devices: Iterable[DeviceRecord]) -> list[Finding]:
-    findings: list[Finding] = []
-    good = 0
-    for record in devices:
-        if record.rack is None or record.u_height < 1:
-            continue
-        if record.position:
-            good += 1
-        else:
-            findings.append(failure(record.device, "no position set for racked device with U height"))
-    findings.append(summary(good, "racked devices with a position"))
-    return findings
+    racked = (record for record in devices if record.rack is not None and record.u_height >= 1)
+    return judge_each(racked, rack_position_problem, "racked devices with a position", obj=_device)

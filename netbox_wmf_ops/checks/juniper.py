@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..sources import SourceError
-from . import Finding, failure, summary, warning
+from . import Finding, failure, judge_each, summary, warning
 
 COLUMNS = {
     "Serial #": "serial",
@@ -125,36 +125,27 @@ def check_consistency(
 
 
 def check_missing_devices(base: Mapping[str, InstalledBaseEntry], devices: Iterable[JuniperDevice]) -> list[Finding]:
-    findings: list[Finding] = []
-    matched = 0
-    for device in devices:
-        if not device.serial or device.status in IGNORED_STATUSES:
-            continue
+    def problem(device: JuniperDevice) -> str | None:
         if device.serial in base:
-            matched += 1
-        else:
-            findings.append(
-                failure(device.obj, f"Device with s/n {device.serial} not present in Juniper Installed Base")
-            )
-    findings.append(summary(matched, "devices matched"))
-    return findings
+            return None
+        return f"Device with s/n {device.serial} not present in Juniper Installed Base"
+
+    in_use = (device for device in devices if device.serial and device.status not in IGNORED_STATUSES)
+    return judge_each(in_use, problem, "devices matched", obj=lambda device: device.obj)
 
 
 def check_missing_inventory(base: Mapping[str, InstalledBaseEntry], items: Iterable[JuniperItem]) -> list[Finding]:
-    findings: list[Finding] = []
-    matched = 0
-    for item in items:
-        if not item.serial or item.device_status in IGNORED_STATUSES:
-            continue
+    def problem(item: JuniperItem) -> str | None:
         if item.serial in base:
-            matched += 1
-        elif not is_ignored_product(item.part_id):
-            findings.append(
-                failure(
-                    item.obj,
-                    f"{item.device_name} item {item.part_id} with s/n {item.serial} "
-                    "not present in Juniper Installed Base",
-                )
-            )
-    findings.append(summary(matched, "inventory items matched"))
-    return findings
+            return None
+        return f"{item.device_name} item {item.part_id} with s/n {item.serial} not present in Juniper Installed Base"
+
+    # Products the installed base ignores are not expected in it, but count when they are there.
+    in_use = (
+        item
+        for item in items
+        if item.serial
+        and item.device_status not in IGNORED_STATUSES
+        and (item.serial in base or not is_ignored_product(item.part_id))
+    )
+    return judge_each(in_use, problem, "inventory items matched", obj=lambda item: item.obj)

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from . import Finding, failure, summary
+from . import Finding, failure, judge_each, summary
 
 STATUSES = ("active", "staged")
 LIBRENMS_ROLES = ("asw", "msw", "cr", "mr", "pfw", "pdu", "scs", "cloudsw")  # LibreNMS → NetBox direction
@@ -122,6 +122,10 @@ def normalise(devices: Iterable[Mapping[str, Any]], inventory: Iterable[Mapping[
     return LibreNMSData(normalise_devices(devices), normalise_inventory(inventory))
 
 
+def _obj(record: NetDevice | NetItem) -> Any:
+    return record.obj
+
+
 def _checked(devices: Iterable[NetDevice]) -> list[NetDevice]:
     return [d for d in devices if d.role in CHECKED_ROLES and d.serial]
 
@@ -129,78 +133,70 @@ def _checked(devices: Iterable[NetDevice]) -> list[NetDevice]:
 def check_librenms_in_netbox(librenms: LibreNMSData, devices: Iterable[NetDevice]) -> list[Finding]:
     """Every LibreNMS device must be a NetBox network device (scs included)."""
     serials = {d.serial for d in devices if d.role in LIBRENMS_ROLES and d.serial}
-    findings: list[Finding] = []
-    found = 0
-    for device in librenms.devices.values():
+
+    def problem(device: LibreNMSDevice) -> str | None:
         if device.serial in serials:
-            found += 1
-        else:
-            findings.append(
-                failure(
-                    None,
-                    f"missing LibreNMS device from Netbox: serial: {device.serial} hostname: {device.hostname} "
-                    f"id: {device.id}",
-                )
-            )
-    findings.append(summary(found, "LibreNMS devices in Netbox"))
-    return findings
+            return None
+        return (
+            f"missing LibreNMS device from Netbox: serial: {device.serial} hostname: {device.hostname} id: {device.id}"
+        )
+
+    return judge_each(librenms.devices.values(), problem, "LibreNMS devices in Netbox", obj=None)
+
+
+def vendor_model_problem(librenms: LibreNMSData, device: NetDevice) -> str | None:
+    """A device LibreNMS knows (as a device, else as an inventory item): does what it says match the NetBox type?"""
+    vendor, model = device.vendor, device.model
+    vendor_model = f"{vendor} {model}"
+    if (seen := librenms.devices.get(device.serial)) is not None:
+        haystack = f"{seen.hardware} {seen.description.replace('_', ' ')}"
+        equivalent = MODEL_EQUIVS_DEVICES.get(model)
+        if vendor in haystack and (model in haystack or (equivalent is not None and equivalent in haystack)):
+            return None
+        return (
+            f"mismatch between LibreNMS and Netbox device types: Netbox: {vendor_model} (vendor model), "
+            f"LibreNMS: {seen.description} (description) || {seen.hardware} (hardware)"
+        )
+    item = librenms.inventory[device.serial]
+    seen_as = f"{item.vendor} {item.model}"
+    equivalent = MODEL_EQUIVS_INVENTORY.get(vendor_model)
+    if (
+        vendor_model in seen_as
+        or (vendor in seen_as and model in seen_as)
+        or (equivalent is not None and equivalent in seen_as)
+    ):
+        return None
+    return (
+        f"mismatch between LibreNMS and Netbox inventory; Netbox: {vendor_model} (vendor model), "
+        f"LibreNMS: {seen_as} (vendor model)"
+    )
 
 
 def check_vendor_model(librenms: LibreNMSData, devices: Iterable[NetDevice]) -> list[Finding]:
     """Manufacturer and model of a NetBox device must appear in what LibreNMS says about the same serial."""
-    findings: list[Finding] = []
-    matches = 0
-    for device in _checked(devices):
-        vendor, model = device.vendor, device.model
-        vendor_model = f"{vendor} {model}"
-        if (seen := librenms.devices.get(device.serial)) is not None:
-            haystack = f"{seen.hardware} {seen.description.replace('_', ' ')}"
-            equivalent = MODEL_EQUIVS_DEVICES.get(model)
-            if vendor in haystack and (model in haystack or (equivalent is not None and equivalent in haystack)):
-                matches += 1
-            else:
-                findings.append(
-                    failure(
-                        device.obj,
-                        f"mismatch between LibreNMS and Netbox device types: Netbox: {vendor_model} (vendor model), "
-                        f"LibreNMS: {seen.description} (description) || {seen.hardware} (hardware)",
-                    )
-                )
-        elif (item := librenms.inventory.get(device.serial)) is not None:
-            seen_as = f"{item.vendor} {item.model}"
-            equivalent = MODEL_EQUIVS_INVENTORY.get(vendor_model)
-            if (
-                vendor_model in seen_as
-                or (vendor in seen_as and model in seen_as)
-                or (equivalent is not None and equivalent in seen_as)
-            ):
-                matches += 1
-            else:
-                findings.append(
-                    failure(
-                        device.obj,
-                        f"mismatch between LibreNMS and Netbox inventory; Netbox: {vendor_model} (vendor model), "
-                        f"LibreNMS: {seen_as} (vendor model)",
-                    )
-                )
-        # A device LibreNMS does not know at all is test_nb_net_in_librenms's business.
-    findings.append(summary(matches, "LibreNMS hardware and manufacturer matches in Netbox"))
-    return findings
+    # A device LibreNMS does not know at all is test_nb_net_in_librenms's business.
+    known = (d for d in _checked(devices) if d.serial in librenms.devices or d.serial in librenms.inventory)
+    return judge_each(
+        known,
+        lambda device: vendor_model_problem(librenms, device),
+        "LibreNMS hardware and manufacturer matches in Netbox",
+        obj=_obj,
+    )
 
 
 def check_inventory_in_librenms(librenms: LibreNMSData, items: Iterable[NetItem]) -> list[Finding]:
     """Every serial-numbered inventory item of a checked device must be in LibreNMS's entPhysical."""
-    findings: list[Finding] = []
-    found = 0
-    for item in items:
-        if not item.serial or item.name in INVENTORY_EXCLUDED_NAMES or item.role in INVENTORY_EXCLUDED_ROLES:
-            continue
-        if item.serial in librenms.inventory:
-            found += 1
-        else:
-            findings.append(failure(item.obj, "missing Netbox inventory item from LibreNMS"))
-    findings.append(summary(found, "Netbox inventory items in LibreNMS"))
-    return findings
+    in_scope = (
+        item
+        for item in items
+        if item.serial and item.name not in INVENTORY_EXCLUDED_NAMES and item.role not in INVENTORY_EXCLUDED_ROLES
+    )
+    return judge_each(
+        in_scope,
+        lambda item: None if item.serial in librenms.inventory else "missing Netbox inventory item from LibreNMS",
+        "Netbox inventory items in LibreNMS",
+        obj=_obj,
+    )
 
 
 def check_netbox_in_librenms(librenms: LibreNMSData, devices: Iterable[NetDevice]) -> list[Finding]:

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from . import Finding, failure, summary
+from . import Finding, judge_each
 
 
 @dataclass(frozen=True)
@@ -16,16 +16,14 @@ class ConsoleState:
     cabled_console_ports: int
 
 
+def console_problem(state: ConsoleState) -> str | None:
+    if state.console_ports == 0:
+        return "missing console port"
+    if state.cabled_console_ports == 0:
+        return "missing connected console port"
+    return None
+
+
 def check_console_ports(devices: Iterable[ConsoleState]) -> list[Finding]:
     """One failure per device without a (cabled) console port, then the count of devices that are fine."""
-    findings: list[Finding] = []
-    connected = 0
-    for state in devices:
-        if state.console_ports == 0:
-            findings.append(failure(state.device, "missing console port"))
-        elif state.cabled_console_ports == 0:
-            findings.append(failure(state.device, "missing connected console port"))
-        else:
-            connected += 1
-    findings.append(summary(connected, "devices with connected ports"))
-    return findings
+    return judge_each(devices, console_problem, "devices with connected ports", obj=lambda state: state.device)

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import Finding, failure, summary, warning
+from . import Finding, failure, judge_each, judge_each_graded, summary, warning
 
 EXCLUDED_DEVICE_STATUSES = ("decommissioning", "inventory", "offline", "planned")
 SWITCH_ROLES = ("asw", "msw", "cloudsw")
@@ -40,27 +40,21 @@ class SwitchPort:
 def check_switch_port_names(ports: Iterable[SwitchPort]) -> list[Finding]:
     """Access port names carry the switch's VC member number (0 when standalone) and are unique modulo the speed
     prefix (``xe-0/0/1`` and ``ge-0/0/1`` are the same port). One failure per port: the first rule it breaks."""
-    findings: list[Finding] = []
-    seen: dict[str, set[str]] = defaultdict(set)
-    good = 0
-    for port in ports:
+    seen: dict[str, set[str]] = defaultdict(set)  # device → the well-named ports so far, without speed prefix
+
+    def problem(port: SwitchPort) -> str | None:
         if port.vc_position:
             if f"-{port.vc_position}/" not in port.name:
-                message = f"Interface doesn't match its switch member: {port.vc_position} on {port.device}"
-                findings.append(failure(port.obj, message))
-                continue
+                return f"Interface doesn't match its switch member: {port.vc_position} on {port.device}"
         elif "-0/" not in port.name:
-            findings.append(failure(port.obj, f"Interface on a non-VC should start with -0/ on {port.device}"))
-            continue
+            return f"Interface on a non-VC should start with -0/ on {port.device}"
         suffix = port.name.split("-", 1)[1]
         if suffix in seen[port.device]:
-            message = f"Duplicated interface with different prefix (eg. xe- & ge-) on {port.device}"
-            findings.append(failure(port.obj, message))
-            continue
+            return f"Duplicated interface with different prefix (eg. xe- & ge-) on {port.device}"
         seen[port.device].add(suffix)
-        good += 1
-    findings.append(summary(good, "switch ports named after their switch member"))
-    return findings
+        return None
+
+    return judge_each(ports, problem, "switch ports named after their switch member", obj=lambda port: port.obj)
 
 
 # --------------------------------------------------------------------------------------- test_duplicate_ip_netmask
@@ -74,19 +68,15 @@ class SharedIp:
 
 def check_vip_masks(addresses: Iterable[SharedIp]) -> list[Finding]:
     """All the IP objects of one shared address (VIP, anycast, ...) use the same prefix length."""
-    findings: list[Finding] = []
-    lengths: dict[ipaddress._BaseAddress, set[int]] = defaultdict(set)
-    good = 0
-    for address in addresses:
+    lengths: dict[ipaddress._BaseAddress, set[int]] = defaultdict(set)  # the prefix lengths seen so far
+
+    def problem(address: SharedIp) -> str | None:
         interface = ipaddress.ip_interface(address.address)
         seen = lengths[interface.ip]
         seen.add(interface.network.prefixlen)
-        if len(seen) > 1:
-            findings.append(failure(address.obj, "Multiple VIPs with different prefix length"))
-        else:
-            good += 1
-    findings.append(summary(good, "correctly masked VIPs"))
-    return findings
+        return "Multiple VIPs with different prefix length" if len(seen) > 1 else None
+
+    return judge_each(addresses, problem, "correctly masked VIPs", obj=lambda address: address.obj)
 
 
 # --------------------------------------------------------------------------------------- test_enabled_not_connected
@@ -100,19 +90,17 @@ class NetworkPort:
     connected: bool  # has a cable, or is marked connected
 
 
+def unconnected_port(port: NetworkPort) -> Finding | None:
+    if port.connected:
+        return None
+    if NO_MONITORING in (port.description or ""):
+        message = f"Interface enabled but not connected on {port.device} (description: {port.description})"
+        return warning(port.obj, message)
+    return failure(port.obj, f"Interface enabled but not connected on {port.device}")
+
+
 def check_enabled_ports_connected(ports: Iterable[NetworkPort]) -> list[Finding]:
-    failures: list[Finding] = []
-    warnings: list[Finding] = []
-    good = 0
-    for port in ports:
-        if port.connected:
-            good += 1
-        elif NO_MONITORING in (port.description or ""):
-            message = f"Interface enabled but not connected on {port.device} (description: {port.description})"
-            warnings.append(warning(port.obj, message))
-        else:
-            failures.append(failure(port.obj, f"Interface enabled but not connected on {port.device}"))
-    return [*failures, *warnings, summary(good, "enabled interfaces connected")]
+    return judge_each_graded(ports, unconnected_port, "enabled interfaces connected")
 
 
 # --------------------------------------------------------------------------------------------- test_matching_vlan
@@ -190,19 +178,16 @@ def expected_mgmt_dns_name(device_name: str, site: str, tenant: str | None) -> s
     return f"{device_name}.mgmt.{frack}{site}.wmnet"
 
 
+def mgmt_dns_problem(address: MgmtAddress) -> str | None:
+    expected = expected_mgmt_dns_name(address.device_name, address.site, address.tenant)
+    if address.dns_name == expected:
+        return None
+    return f"Invalid management interface DNS ({address.dns_name} != {expected})"
+
+
 def check_mgmt_dns_names(addresses: Iterable[MgmtAddress]) -> list[Finding]:
     """The DNS name of a device's management IP is ``<device>.mgmt[.frack].<site>.wmnet``."""
-    findings: list[Finding] = []
-    good = 0
-    for address in addresses:
-        expected = expected_mgmt_dns_name(address.device_name, address.site, address.tenant)
-        if address.dns_name == expected:
-            good += 1
-        else:
-            message = f"Invalid management interface DNS ({address.dns_name} != {expected})"
-            findings.append(failure(address.device, message))
-    findings.append(summary(good, "correct mgmt DNS names"))
-    return findings
+    return judge_each(addresses, mgmt_dns_problem, "correct mgmt DNS names", obj=lambda address: address.device)
 
 
 # ------------------------------------------------------------------------------------ test_port_block_consistency
@@ -305,20 +290,16 @@ def without_ipv6_dns(name: str, prefixes: Sequence[str] = NO_IPV6_NAME_PREFIXES)
 def check_primary_ipv6(
     servers: Iterable[ServerPrimaryIps], no_ipv6_prefixes: Sequence[str] = NO_IPV6_NAME_PREFIXES
 ) -> list[Finding]:
-    failures: list[Finding] = []
-    warnings: list[Finding] = []
-    operational = 0
-    for server in servers:
+    def ipv6_finding(server: ServerPrimaryIps) -> Finding | None:
         if not server.has_ipv6:
-            failures.append(failure(server.device, "Missing primary IPv6"))
-        elif without_ipv6_dns(server.name, no_ipv6_prefixes):
+            return failure(server.device, "Missing primary IPv6")
+        if without_ipv6_dns(server.name, no_ipv6_prefixes):
             if server.ipv6_dns:
                 message = "Primary IPv6 has DNS name on a cluster that is listed as not supporting IPv6"
-                warnings.append(warning(server.device, message))
-            else:
-                operational += 1
-        elif not server.ipv6_dns:
-            failures.append(failure(server.device, "Primary IPv6 missing DNS name"))
-        else:
-            operational += 1
-    return [*failures, *warnings, summary(operational, "devices with operational primary IPv6")]
+                return warning(server.device, message)
+            return None
+        if not server.ipv6_dns:
+            return failure(server.device, "Primary IPv6 missing DNS name")
+        return None
+
+    return judge_each_graded(servers, ipv6_finding, "devices with operational primary IPv6")

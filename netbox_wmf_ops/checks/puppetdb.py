@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from . import Finding, failure, summary
+from . import Finding, judge_each
 
 FACTS = ("is_virtual", "serialnumber", "productname")
 SERVER_ROLE = "server"
@@ -39,6 +39,10 @@ class Vm:
     has_tenant: bool
 
 
+def _obj(record: Server | Vm) -> Any:
+    return record.obj
+
+
 def _is_virtual(facts: Facts) -> Mapping[str, Any]:
     return facts.get("is_virtual", {})
 
@@ -46,35 +50,25 @@ def _is_virtual(facts: Facts) -> Mapping[str, Any]:
 def check_netbox_vms_in_puppetdb(vms: Iterable[Vm], facts: Facts) -> list[Finding]:
     """Every tenant-less VM that is not offline is a virtual host in PuppetDB."""
     is_virtual = _is_virtual(facts)
-    findings: list[Finding] = []
-    found = 0
-    for vm in vms:
-        if vm.status == "offline" or vm.has_tenant:
-            continue
+
+    def problem(vm: Vm) -> str | None:
         if vm.name not in is_virtual:
-            findings.append(failure(vm.obj, "missing VM from PuppetDB"))
-        elif not is_virtual[vm.name]:
-            findings.append(failure(vm.obj, "expected VM marked as Physical in PuppetDB"))
-        else:
-            found += 1
-    findings.append(summary(found, "VMs that are in Netbox are also in PuppetDB VMs"))
-    return findings
+            return "missing VM from PuppetDB"
+        return None if is_virtual[vm.name] else "expected VM marked as Physical in PuppetDB"
+
+    in_scope = (vm for vm in vms if vm.status != "offline" and not vm.has_tenant)
+    return judge_each(in_scope, problem, "VMs that are in Netbox are also in PuppetDB VMs", obj=_obj)
 
 
 def check_puppetdb_vms_in_netbox(vm_names: Iterable[str], facts: Facts) -> list[Finding]:
     """Every virtual host in PuppetDB is a NetBox VM (any status, any tenant)."""
     names = set(vm_names)
-    findings: list[Finding] = []
-    found = 0
-    for host, virtual in sorted(_is_virtual(facts).items()):
-        if not virtual:
-            continue
-        if host in names:
-            found += 1
-        else:
-            findings.append(failure(None, f"missing VM from Netbox: {host}"))
-    findings.append(summary(found, "VMs that are in PuppetDB are also in Netbox VMs"))
-    return findings
+    return judge_each(
+        (host for host, virtual in sorted(_is_virtual(facts).items()) if virtual),
+        lambda host: None if host in names else f"missing VM from Netbox: {host}",
+        "VMs that are in PuppetDB are also in Netbox VMs",
+        obj=None,
+    )
 
 
 def _should_be() -> str:
@@ -85,85 +79,61 @@ def _should_be() -> str:
 def check_netbox_in_puppetdb(servers: Iterable[Server], facts: Facts) -> list[Finding]:
     """Servers in service (not excluded, not failed) are physical hosts in PuppetDB."""
     is_virtual = _is_virtual(facts)
-    findings: list[Finding] = []
-    found = 0
-    for server in servers:
-        if server.status in EXCLUDED_AND_FAILED_STATUSES:
-            continue
+
+    def problem(server: Server) -> str | None:
         if server.name not in is_virtual:
-            findings.append(
-                failure(
-                    server.obj,
-                    f"Device is {server.status_display} in Netbox but is missing from PuppetDB "
-                    f"(should be {_should_be()})",
-                )
+            return (
+                f"Device is {server.status_display} in Netbox but is missing from PuppetDB (should be {_should_be()})"
             )
-        elif is_virtual[server.name]:
-            findings.append(failure(server.obj, "expected physical device marked as virtual in PuppetDB"))
-        else:
-            found += 1
-    findings.append(summary(found, "physical devices that are in Netbox are also in PuppetDB"))
-    return findings
+        return "expected physical device marked as virtual in PuppetDB" if is_virtual[server.name] else None
+
+    in_service = (server for server in servers if server.status not in EXCLUDED_AND_FAILED_STATUSES)
+    return judge_each(in_service, problem, "physical devices that are in Netbox are also in PuppetDB", obj=_obj)
 
 
 def check_puppetdb_in_netbox(servers: Iterable[Server], facts: Facts) -> list[Finding]:
     """Physical hosts in PuppetDB are servers in service in NetBox."""
     by_name = {s.name: s for s in servers}
-    findings: list[Finding] = []
-    found = 0
-    for host, virtual in sorted(_is_virtual(facts).items()):
-        if virtual:
-            continue
+
+    def problem(host: str) -> str | None:
         server = by_name.get(host)
         if server is None:
-            findings.append(failure(None, f"expected device missing from Netbox: {host}"))
-        elif server.status in EXCLUDED_STATUSES:
-            findings.append(
-                failure(
-                    server.obj,
-                    f"Device is in PuppetDB but is {server.status_display} in Netbox (should be Active or Failed)",
-                )
-            )
-        else:
-            found += 1
-    findings.append(summary(found, "physical devices that are in PuppetDB are also in Netbox"))
-    return findings
+            return f"expected device missing from Netbox: {host}"
+        if server.status in EXCLUDED_STATUSES:
+            return f"Device is in PuppetDB but is {server.status_display} in Netbox (should be Active or Failed)"
+        return None
+
+    physical = (host for host, virtual in sorted(_is_virtual(facts).items()) if not virtual)
+    return judge_each(
+        physical,
+        problem,
+        "physical devices that are in PuppetDB are also in Netbox",
+        obj=lambda host: by_name[host].obj if host in by_name else None,
+    )
 
 
 def check_models(servers: Iterable[Server], facts: Facts) -> list[Finding]:
     """The device-type model (without WMF's " - " suffix) is PuppetDB's productname."""
     products = facts.get("productname", {})
-    findings: list[Finding] = []
-    matching = 0
-    for server in servers:
-        if server.name not in products:
-            continue
+
+    def problem(server: Server) -> str | None:
         product = products[server.name]
         if server.model.split(MODEL_SUFFIX_SEPARATOR, 1)[0] == product:
-            matching += 1
-        else:
-            findings.append(
-                failure(server.obj, f"mismatched device models: {server.model} (netbox) != {product} (puppetdb)")
-            )
-    findings.append(summary(matching, "devices have matching model names"))
-    return findings
+            return None
+        return f"mismatched device models: {server.model} (netbox) != {product} (puppetdb)"
+
+    known = (server for server in servers if server.name in products)
+    return judge_each(known, problem, "devices have matching model names", obj=_obj)
 
 
 def check_serials(servers: Iterable[Server], facts: Facts) -> list[Finding]:
     serials = facts.get("serialnumber", {})
-    findings: list[Finding] = []
-    matching = 0
-    for server in servers:
-        if server.name not in serials:
-            continue
-        if server.serial == serials[server.name]:
-            matching += 1
-        else:
-            findings.append(
-                failure(
-                    server.obj,
-                    f"mismatched serials: {server.serial} (netbox) != {serials[server.name]} (puppetdb)",
-                )
-            )
-    findings.append(summary(matching, "physical devices have matching serial numbers"))
-    return findings
+
+    def problem(server: Server) -> str | None:
+        serial = serials[server.name]
+        if server.serial == serial:
+            return None
+        return f"mismatched serials: {server.serial} (netbox) != {serial} (puppetdb)"
+
+    known = (server for server in servers if server.name in serials)
+    return judge_each(known, problem, "physical devices have matching serial numbers", obj=_obj)
