@@ -27,13 +27,15 @@ from virtualization.models import VirtualMachine
 from dev.puppetdb_harness import MicroserviceFixture
 from netbox_wmf_ops.checks.accounting import purchase_window
 from netbox_wmf_ops.checks.puppetdb import EXCLUDED_STATUSES
+from netbox_wmf_ops.demo.defects import DEFECTS as CATALOGUE
 from netbox_wmf_ops.demo.plan import plan_fleet
 from netbox_wmf_ops.reports.accounting import Accounting
 from netbox_wmf_ops.reports.juniper import Juniper
 from netbox_wmf_ops.reports.librenms import LibreNMS
 from netbox_wmf_ops.reports.puppetdb import PhysicalHosts, VirtualMachines
 from tests.fixtures.extreports.fake_services import FakeGoogleSheets, ServiceAccountKey
-from tests.fixtures.extreports.librenms_db import device_row, entphysical_row, librenms_database
+from tests.fixtures.extreports.fleet_sources import librenms_tables, puppetdb_nodes, write_juniper_csv
+from tests.fixtures.extreports.librenms_db import librenms_database
 from tests.integration.extreports.helpers import plugin_settings, run, upload
 from tests.integration.reports.helpers import assert_conventions
 from tests.unit.extreports.test_tabular import xlsx
@@ -79,8 +81,8 @@ def inventory_item(ref: str) -> InventoryItem:
 
 
 def expected_lines(report: str, cases: dict[str, Callable[[str], list[Line]]]) -> dict[str, list[Line]]:
-    """Seeded id → the lines its objects must produce; every id the catalogue gives ``report`` needs a case."""
-    ours = {key for key in DEFECTS if key.split(".")[0] == report}
+    """Seeded id → the lines its objects must produce; every defect id (not edge) of ``report`` needs a case."""
+    ours = {key for key in DEFECTS if key.split(".")[0] == report and CATALOGUE[key].kind == "defect"}
     assert ours == set(cases), (
         f"{report}: ids without a case {ours - set(cases)}, cases without an id {set(cases) - ours}"
     )
@@ -261,38 +263,6 @@ def test_accounting_leaves_a_clean_server_alone(accounting_run):
 LIBRENMS = EXTERNAL["librenms"]
 
 
-def librenms_tables() -> tuple[list[dict], list[dict]]:
-    """The view's rows in LibreNMS's own tables.
-
-    The view holds what the original report's queries return (``device_id AS id``, ``lower(sysDescr) AS
-    description``; ``entPhysicalName AS model``, ``entPhysicalMfgName AS vendor`` ...), so each alias goes back to
-    its column. The report never reads ``entPhysical.device_id``; chassis rows of virtual-chassis members are filed
-    under their master, inventory items under their device, as LibreNMS does."""
-    devices = [
-        device_row(row["id"], row["hostname"], row["hardware"], row["description"], row["serial"], ignore=row["ignore"])
-        for row in LIBRENMS["devices"]
-    ]
-    librenms_id = {row["hostname"].split(".")[0]: row["id"] for row in LIBRENMS["devices"]}
-    masters = {vc: master for vc, master, _ in PLAN.virtual_chassis}
-    owner = {d.serial: masters.get(d.virtual_chassis, d.name) for d in PLAN.devices if d.serial}
-    owner |= {item.serial: item.device for item in PLAN.inventory_items if item.serial}
-    inventory = [
-        entphysical_row(
-            row["id"],
-            librenms_id.get(owner.get(row["serial"], ""), 0),
-            row["id"],
-            row["model"],
-            row["description"],
-            row["serial"],
-            mfg=row["vendor"],
-            vendor_type=None,
-            model=row["model"],
-        )
-        for row in LIBRENMS["entPhysical"]
-    ]
-    return devices, inventory
-
-
 def librenms_cases() -> dict[str, Callable[[str], list[Line]]]:
     by_serial = {row["serial"]: row for row in LIBRENMS["devices"]}
     chassis = {row["serial"]: row for row in LIBRENMS["entPhysical"]}
@@ -362,7 +332,7 @@ def librenms_cases() -> dict[str, Callable[[str], list[Line]]]:
 
 @pytest.fixture
 def librenms_run(fleet_loaded, settings):
-    devices, inventory = librenms_tables()
+    devices, inventory = librenms_tables(PLAN)
     with librenms_database(devices, inventory) as db, plugin_settings(settings, librenms_db=db):
         return run(LibreNMS)
 
@@ -393,19 +363,9 @@ def test_librenms_leaves_clean_network_gear_alone(librenms_run):
 PUPPETDB = EXTERNAL["puppetdb"]
 
 
-def puppetdb_nodes() -> dict[str, dict]:
-    """The view ({fact: {short name: value}}) as the microservice's nodes ({certname: {fact: value}})."""
-    sites = {d.name: d.site for d in PLAN.devices}
-    nodes: dict[str, dict] = {}
-    for fact, values in PUPPETDB.items():
-        for host, value in values.items():
-            nodes.setdefault(f"{host}.{sites.get(host, 'eqiad')}.wmnet", {})[fact] = value
-    return nodes
-
-
 @pytest.fixture
 def microservice_settings(settings):
-    with MicroserviceFixture(puppetdb_nodes()) as fixture:
+    with MicroserviceFixture(puppetdb_nodes(PLAN)) as fixture:
         config = {**settings.PLUGINS_CONFIG}
         config["netbox_wmf_ops"] = {
             **config["netbox_wmf_ops"],
@@ -549,9 +509,7 @@ def juniper_upload(settings, tmp_path):
 
 
 def juniper_configured_csv(settings, tmp_path):
-    path = tmp_path / "juniper_installed_base.csv"
-    with path.open("w", newline="") as handle:
-        csv.writer(handle).writerows(JUNIPER)
+    path = write_juniper_csv(JUNIPER, tmp_path / "juniper_installed_base.csv")
     with plugin_settings(settings, juniper_installed_base_file=str(path)):
         return run(Juniper)
 
