@@ -593,7 +593,8 @@ def demo(scale: float, seed: int) -> None:
     else:
         log(f"keeping the existing {DEMO_DB} (`make demo-reset` rebuilds it from the template)")
     profiles = start_fake_ganeti(scale, seed)
-    instance = write_instance(services, "demo", DEMO_DB, plugin_config={"ganeti_profiles": profiles})
+    exports = write_demo_exports(scale, seed, STATE / "instances" / "demo" / "external")
+    instance = write_instance(services, "demo", DEMO_DB, plugin_config={"ganeti_profiles": profiles, **exports})
     netbox(instance, "migrate", "--no-input", "--skip-checks", quiet=True)
     password, token = secret("admin_password", 20), secret("admin_token", 40)
     netbox(instance, "shell", "-c", ENSURE_ADMIN.format(password=password, token=token), quiet=True)
@@ -621,8 +622,24 @@ NetBox with netbox-wmf-ops is running:
   NETBOX_ROOT={instance}   (logs: {RUN}/web.log, {RUN}/worker.log)
   Ganeti:     fake RAPI servers for profiles {", ".join(sorted(profiles))} serve the fleet's clusters; a dry run of
               `netbox wmf_ops_ganeti_sync --profile {ganeti_demo}` says: {ganeti_summary}
+  Reports:    Accounting and Juniper installed base read the fleet's exports (seeded defects: docs/demo-data.md)
+              in {Path(exports["accounting_export_file"]).parent}
 Stop it with: make stop
 """)
+
+
+def write_demo_exports(scale: float, seed: int, directory: Path) -> dict:
+    """The fleet's Accounting workbook and Juniper installed base as files; returns the settings that use them."""
+    command = [str(VENV / "bin" / "python"), "-m", "netbox_wmf_ops.demo.exports", "--scale", str(scale)]
+    result = subprocess.run(
+        [*command, "--seed", str(seed), "--dir", str(directory)],
+        cwd=str(ROOT),
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode != 0:
+        raise SetupError(f"writing the demo exports failed:\n{result.stderr[-2000:]}")
+    return json.loads(result.stdout)
 
 
 def start_fake_ganeti(scale: float, seed: int) -> dict:

@@ -28,13 +28,14 @@ from dev.puppetdb_harness import MicroserviceFixture
 from netbox_wmf_ops.checks.accounting import purchase_window
 from netbox_wmf_ops.checks.puppetdb import EXCLUDED_STATUSES
 from netbox_wmf_ops.demo.defects import DEFECTS as CATALOGUE
+from netbox_wmf_ops.demo.exports import ACCOUNTING_RANGES, write_exports
 from netbox_wmf_ops.demo.plan import plan_fleet
 from netbox_wmf_ops.reports.accounting import Accounting
 from netbox_wmf_ops.reports.juniper import Juniper
 from netbox_wmf_ops.reports.librenms import LibreNMS
 from netbox_wmf_ops.reports.puppetdb import PhysicalHosts, VirtualMachines
 from tests.fixtures.extreports.fake_services import FakeGoogleSheets, ServiceAccountKey
-from tests.fixtures.extreports.fleet_sources import librenms_tables, puppetdb_nodes, write_juniper_csv
+from tests.fixtures.extreports.fleet_sources import librenms_tables, puppetdb_nodes
 from tests.fixtures.extreports.librenms_db import librenms_database
 from tests.integration.extreports.helpers import plugin_settings, run, upload
 from tests.integration.reports.helpers import assert_conventions
@@ -107,7 +108,6 @@ def summary_of(tests: dict[str, dict], test: str) -> str:
 
 # ------------------------------------------------------------------------------------------------------ Accounting
 ACCOUNTING = EXTERNAL["accounting"]
-ACCOUNTING_RANGES = {"include": "Assets!A1:F", "exclude": "Recycled!A:A", "motherboard_swaps": "Swaps!A1:E"}
 SHEET_ROWS = ACCOUNTING["include"][2:]  # after the title and the header (Date, Serial Number, Asset Tag#, RT#, ...)
 
 
@@ -172,19 +172,9 @@ def accounting_cases() -> dict[str, Callable[[str], list[Line]]]:
 
 
 def xlsx_export_source(settings, tmp_path):
-    path = tmp_path / "accounting.xlsx"
-    path.write_bytes(
-        xlsx(
-            {
-                "Assets": ACCOUNTING["include"],
-                "Recycled": ACCOUNTING["exclude"],
-                "Swaps": ACCOUNTING["motherboard_swaps"],
-            }
-        )
-    )
-    with plugin_settings(
-        settings, accounting_sheet_id="", accounting_export_file=str(path), accounting_ranges=ACCOUNTING_RANGES
-    ):
+    """The workbook `make demo` writes (netbox_wmf_ops/demo/exports.py), with the settings it uses."""
+    exports = write_exports(EXTERNAL, tmp_path)
+    with plugin_settings(settings, **{k: v for k, v in exports.items() if k.startswith("accounting_")}):
         return run(Accounting)
 
 
@@ -509,8 +499,9 @@ def juniper_upload(settings, tmp_path):
 
 
 def juniper_configured_csv(settings, tmp_path):
-    path = write_juniper_csv(JUNIPER, tmp_path / "juniper_installed_base.csv")
-    with plugin_settings(settings, juniper_installed_base_file=str(path)):
+    """The installed-base CSV `make demo` writes (netbox_wmf_ops/demo/exports.py), configured as the default source."""
+    exports = write_exports(EXTERNAL, tmp_path)
+    with plugin_settings(settings, juniper_installed_base_file=exports["juniper_installed_base_file"]):
         return run(Juniper)
 
 

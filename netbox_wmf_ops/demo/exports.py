@@ -1,0 +1,71 @@
+"""Write the demo fleet's external exports as files, so `make demo` runs the Accounting and Juniper reports.
+
+    python -m netbox_wmf_ops.demo.exports --scale 1.0 --seed 1 --dir D
+
+Writes D/accounting.xlsx (the sheet's three tabs, as the finance team exports it) and D/juniper_installed_base.csv
+(the vendor portal's installed base), then prints the plugin settings that point the reports at them, as JSON.
+No Django: the rows come from ``plan_fleet(...).external``, the same view the seeded-defect tests use.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+
+from .plan import plan_fleet
+
+# The tabs of the exported workbook and the A1 ranges the Accounting report reads from them.
+ACCOUNTING_TABS = {"include": "Assets", "exclude": "Recycled", "motherboard_swaps": "Swaps"}
+ACCOUNTING_RANGES = {"include": "Assets!A1:F", "exclude": "Recycled!A:A", "motherboard_swaps": "Swaps!A1:E"}
+
+
+def write_exports(external: dict[str, Any], directory: Path) -> dict[str, Any]:
+    """Write the files; return the settings (``accounting_*``, ``juniper_installed_base_file``) that use them."""
+    directory.mkdir(parents=True, exist_ok=True)
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for key, title in ACCOUNTING_TABS.items():
+        sheet = book.create_sheet(title)
+        for row in external["accounting"][key]:
+            sheet.append(row)
+    accounting = directory / "accounting.xlsx"
+    _replace(accounting, book.save)
+    juniper = directory / "juniper_installed_base.csv"
+    _replace(juniper, lambda path: _write_csv(path, external["juniper"]))
+    return {
+        "accounting_sheet_id": "",
+        "accounting_export_file": str(accounting),
+        "accounting_ranges": ACCOUNTING_RANGES,
+        "juniper_installed_base_file": str(juniper),
+    }
+
+
+def _write_csv(path: Path, rows: list[list[str]]) -> None:
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(rows)
+
+
+def _replace(target: Path, write) -> None:
+    """Write through a temporary file, so a report never reads half a file."""
+    tmp = target.with_name(f".{target.name}.tmp")
+    write(tmp)
+    os.replace(tmp, target)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--dir", required=True, type=Path)
+    args = parser.parse_args(argv)
+    print(json.dumps(write_exports(plan_fleet(args.scale, args.seed).external, args.dir)))
+
+
+if __name__ == "__main__":
+    main()
