@@ -4,6 +4,7 @@ every test starts with the seeded WMF-shaped fleet at scale 0.05 already committ
 import os
 import subprocess
 import time
+import uuid
 
 import pytest
 
@@ -101,15 +102,36 @@ def wait_for_job(job_pk: int, seconds: int = 120):
 
 @pytest.fixture
 def run_script(admin_user):
-    """Run a shipped script as NetBox does: run_script("offline_device", "OfflineDevice", data, commit=False)."""
+    """Run a shipped script as NetBox does: run_script("offline_device", "OfflineDevice", data, commit=False).
+
+    With ``request_id`` (a UUID) the run gets a request as the UI, the REST API and ``runscript`` give it, so its
+    changes are change-logged under that request ID (what the Revert script takes); without, none are logged."""
     from extras.jobs import ScriptJob
     from extras.models import Script
+    from utilities.request import NetBoxFakeRequest
 
     from tests.script_runs import Run
 
-    def run(module: str, name: str, data: dict, commit: bool = True) -> Run:
+    def run(module: str, name: str, data: dict, commit: bool = True, request_id: uuid.UUID | None = None) -> Run:
         script = Script.objects.get(module__file_path=f"wmf_ops_{module}.py", name=name)
-        job = ScriptJob.enqueue(instance=script, user=admin_user, immediate=True, data=data, commit=commit)
+        request = None
+        if request_id is not None:  # the fake request `netbox runscript` builds
+            request = NetBoxFakeRequest(
+                {
+                    "META": {},
+                    "COOKIES": {},
+                    "POST": {},
+                    "GET": {},
+                    "FILES": {},
+                    "user": admin_user,
+                    "method": "POST",
+                    "path": "",
+                    "id": request_id,
+                }
+            )
+        job = ScriptJob.enqueue(
+            instance=script, user=admin_user, immediate=True, data=data, commit=commit, request=request
+        )
         job.refresh_from_db()
         return Run(job)
 
