@@ -34,15 +34,11 @@ from .treediff import (
 )
 from .zonefiles import render_zone_files
 
-# The plugin settings this capability reads, with their defaults (see docs/dns.md and docs/configuration.md).
-# The defaults are declared once, with their validation, in config_schema.
-SETTING_DEFAULTS: dict[str, Any] = {name: s.default for name, s in SETTINGS.items() if name.startswith("dns_")}
-
 
 @dataclass(frozen=True)
 class DnsSettings:
     publish: PublishConfig
-    commit_message: str = SETTING_DEFAULTS["dns_commit_message"]
+    commit_message: str = SETTINGS["dns_commit_message"].default
     device_statuses: tuple[str, ...] = DEFAULT_DEVICE_STATUSES
     icinga_state_file: str = ""
     lock_timeout: float = 120.0
@@ -53,14 +49,10 @@ class DnsSettings:
 
 
 def setting(name: str) -> Any:
-    """A plugin setting, or this capability's default while the key is not (yet) declared in config_schema."""
+    """A plugin setting (see docs/dns.md and docs/configuration.md)."""
     from netbox_wmf_ops import settings
 
-    try:
-        value = settings.get(name)
-    except Exception:  # no PLUGINS_CONFIG entry at all (e.g. plain Django settings in a tool)
-        value = None
-    return SETTING_DEFAULTS[name] if value is None else value
+    return settings.get(name)
 
 
 def load_settings(**overrides: Any) -> DnsSettings:

@@ -49,7 +49,6 @@ MICROSERVICE_FACTS = frozenset(
 ERROR_BODY_CHARS = 200
 # The defaults of the plugin settings (config_schema.py holds the same values; used when a key is absent).
 # Declared once, with validation, in config_schema; the fallback for use outside a configured NetBox.
-SETTING_DEFAULTS: dict[str, Any] = {name: s.default for name, s in SETTINGS.items() if name.startswith("puppetdb_")}
 
 
 class PuppetDBError(Exception):
@@ -240,8 +239,8 @@ def config_from_settings(get: Any = None) -> PuppetDBConfig:
         get = settings.get
 
     def value(name: str) -> Any:
-        configured = get(name)
-        return SETTING_DEFAULTS.get(name) if configured is None else configured
+        configured = get(name)  # an injected getter may not know every key: fall back to the declared default
+        return SETTINGS[name].default if configured is None else configured
 
     url = value("puppetdb_url")
     if not url:

@@ -1,11 +1,10 @@
 """Settings of the external-source reports: defaults and validation (pure), and ``setting()`` to read one at run time.
 
-These keys belong in ``config_schema.SETTINGS``; until they are there, ``setting()`` falls back to the defaults below so
-the reports work unconfigured (and fail with one clear line saying what is missing)."""
+``config_schema`` registers these keys in ``SETTINGS`` (the one declaration every setting has), so the reports work
+unconfigured and fail with one clear line saying what is missing."""
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -86,16 +85,11 @@ EXTERNAL_SETTINGS: dict[str, tuple[Any, Validator, str]] = {
 }
 
 
-def default(name: str) -> Any:
-    return copy.deepcopy(EXTERNAL_SETTINGS[name][0])
-
-
 def setting(name: str) -> Any:
-    """The configured value of one of the keys above (its default when the key is not configured or not declared)."""
+    """The configured value of one of the keys above (its default when the key is not configured)."""
     from netbox_wmf_ops import settings
 
-    value = settings.get(name)
-    return default(name) if value is None else value
+    return settings.get(name)
 
 
 def pick_proxy(http_proxies: Any) -> dict[str, str] | None:
