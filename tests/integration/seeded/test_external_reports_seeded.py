@@ -171,11 +171,16 @@ def accounting_cases() -> dict[str, Callable[[str], list[Line]]]:
     }
 
 
-def xlsx_export_source(settings, tmp_path):
-    """The workbook `make demo` writes (netbox_wmf_ops/demo/exports.py), with the settings it uses."""
+def run_on_demo_exports(report_class, settings, tmp_path) -> dict[str, dict]:
+    """The report on the files `make demo` writes (netbox_wmf_ops/demo/exports.py), with the settings it uses."""
+    prefix = {Accounting: "accounting_", Juniper: "juniper_"}[report_class]
     exports = write_exports(EXTERNAL, tmp_path)
-    with plugin_settings(settings, **{k: v for k, v in exports.items() if k.startswith("accounting_")}):
-        return run(Accounting)
+    with plugin_settings(settings, **{k: v for k, v in exports.items() if k.startswith(prefix)}):
+        return run(report_class)
+
+
+def xlsx_export_source(settings, tmp_path):
+    return run_on_demo_exports(Accounting, settings, tmp_path)
 
 
 def sheets_api_source(settings, tmp_path):
@@ -499,10 +504,7 @@ def juniper_upload(settings, tmp_path):
 
 
 def juniper_configured_csv(settings, tmp_path):
-    """The installed-base CSV `make demo` writes (netbox_wmf_ops/demo/exports.py), configured as the default source."""
-    exports = write_exports(EXTERNAL, tmp_path)
-    with plugin_settings(settings, juniper_installed_base_file=exports["juniper_installed_base_file"]):
-        return run(Juniper)
+    return run_on_demo_exports(Juniper, settings, tmp_path)
 
 
 @pytest.fixture(params=[juniper_upload, juniper_configured_csv], ids=["xlsx-upload", "configured-csv"])
