@@ -35,7 +35,14 @@ def load_servers() -> list[Server]:
         .select_related("device_type__manufacturer", "virtual_chassis")
         .order_by("name", "pk")
     )
-    return [Server(d, d.name, d.status, d.get_status_display(), d.device_type.model, d.serial) for d in devices]
+    labels = _status_labels()
+    return [Server(d, d.name, d.status, labels.get(d.status, d.status), d.device_type.model, d.serial) for d in devices]
+
+
+def _status_labels() -> dict[str, str]:
+    """Status value → display text, as ``get_status_display()`` gives it, translated once: that method translates
+    every choice again on each call (about 30 % of the report's NetBox side with 2,000 servers)."""
+    return {value: str(label) for value, label in Device._meta.get_field("status").flatchoices}
 
 
 def load_vms() -> list[Vm]:
