@@ -27,3 +27,44 @@ def count_queries(func: Callable[[], Any]) -> int:
     with CaptureQueriesContext(connection) as captured:
         func()
     return len(captured)
+
+
+class CallTimer:
+    """Time spent inside some functions while the block runs: each ``(owner, name)`` attribute (a module's function
+    or a class's method) is replaced by a timing wrapper and put back on exit. ``take()`` returns the seconds
+    accumulated since the last ``take()`` and starts again from zero.
+
+    Patch the attribute where the caller looks it up (``from x import f`` binds ``f`` in the caller's module)."""
+
+    def __init__(self, *targets: tuple[Any, str]) -> None:
+        self.targets = targets
+        self.seconds = 0.0
+        self.calls = 0
+        self._saved: list[tuple[Any, str, Any]] = []
+
+    def _wrap(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return func(*args, **kwargs)
+            finally:
+                self.seconds += time.perf_counter() - started
+                self.calls += 1
+
+        return timed
+
+    def __enter__(self) -> CallTimer:
+        for owner, name in self.targets:
+            original = owner.__dict__[name]  # the raw attribute, so a method stays a plain function
+            self._saved.append((owner, name, original))
+            setattr(owner, name, self._wrap(original))
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for owner, name, original in reversed(self._saved):
+            setattr(owner, name, original)
+        self._saved.clear()
+
+    def take(self) -> float:
+        seconds, self.seconds = self.seconds, 0.0
+        return seconds

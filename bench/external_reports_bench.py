@@ -1,0 +1,144 @@
+"""Job times of the reports over external sources (PuppetDB, LibreNMS, Juniper), split into the time spent in the
+external calls and the rest (NetBox-side: ORM loading, the checks, the job log). Target at scale 1.0: PuppetDB and
+LibreNMS under 2 s NetBox-side (issue #3).
+
+Each report reads its real source path, fed with the bench fleet's own external view ``plan_fleet(scale, 1).external``
+(the rows the seeded-defect tests use: tests/fixtures/extreports/fleet_sources.py, netbox_wmf_ops/demo/exports.py):
+
+* PuppetDB: the ``/v1/facts`` microservice fixture (dev/puppetdb_harness.py), ``puppetdb_api: microservice``;
+* LibreNMS: a throw-away MariaDB database with LibreNMS's ``devices`` and ``entPhysical`` tables;
+* Juniper: the installed-base export as the configured CSV file, written as `make demo` writes it.
+
+"External" is the time inside the source functions the loaders call, measured by wrapping them for the bench:
+``MicroserviceClient.facts_by_host`` (the HTTP fetches and JSON decoding; the fixture server runs in this process, so
+its side of each request counts too), ``read_database`` (connect, both queries, fetch) and ``read_file`` (file read and
+CSV parsing). NetBox-side = job time - external, per run; medians of 3 runs after a warm-up.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import statistics
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from bench.timing import CallTimer, count_queries, median_time
+
+REPEAT = 3
+SEED = 1
+
+
+@contextlib.contextmanager
+def plugin_settings(**overrides: Any) -> Iterator[None]:
+    """Override some of PLUGINS_CONFIG['netbox_wmf_ops'] for the block, restored after. The plugin reads its settings
+    through NetBox's ``get_plugin_config`` at each call (no cache), so replacing the dict takes effect at once."""
+    from django.conf import settings
+
+    from tests.integration.extreports.helpers import plugin_settings as override  # the tests' own, on live settings
+
+    with override(settings, **overrides):
+        yield
+
+
+def _run(report_class) -> Any:
+    report = report_class()
+    report.run(data={}, commit=False)
+    if report.source_failure is not None:  # a bench of the failure path would be meaningless
+        raise RuntimeError(f"{report_class.__name__}: source not read: {report.source_failure}")
+    return report
+
+
+def _measure(label: str, report_class, timer: CallTimer, out: dict[str, Any]) -> None:
+    """Job time, external time and NetBox-side time (medians over the same runs) and the query count."""
+    totals: list[float] = []
+    external: list[float] = []
+
+    def once() -> None:
+        timer.take()
+        started = time.perf_counter()
+        _run(report_class)
+        totals.append(time.perf_counter() - started)
+        external.append(timer.take())
+
+    timer.calls = 0
+    median_total = median_time(once, repeat=REPEAT)
+    calls = timer.calls / (REPEAT + 1)
+    totals, external = totals[1:], external[1:]  # the warm-up run is not counted
+    report = _run(report_class)
+    flagged = sum(result["failure"] + result["warning"] for result in report.tests.values())
+    out[f"{label} median s"] = round(median_total, 3)
+    out[f"{label} external median s"] = round(statistics.median(external), 3)
+    netbox_side = [total - ext for total, ext in zip(totals, external, strict=True)]
+    out[f"{label} netbox-side median s"] = round(statistics.median(netbox_side), 3)
+    out[f"{label} external calls per run"] = calls
+    out[f"{label} queries"] = count_queries(lambda: _run(report_class))
+    out[f"{label} failures+warnings"] = flagged
+
+
+def _puppetdb(plan, out: dict[str, Any]) -> None:
+    from dev.puppetdb_harness import MicroserviceFixture
+    from netbox_wmf_ops.puppetdb.client import MicroserviceClient
+    from netbox_wmf_ops.reports.puppetdb import PhysicalHosts, VirtualMachines
+    from tests.fixtures.extreports.fleet_sources import puppetdb_nodes
+
+    nodes = puppetdb_nodes(plan)
+    out["PuppetDB nodes"] = len(nodes)
+    with (
+        MicroserviceFixture(nodes) as fixture,
+        plugin_settings(puppetdb_url=fixture.url, puppetdb_api="microservice"),
+        CallTimer((MicroserviceClient, "facts_by_host")) as timer,
+    ):
+        for report_class in (VirtualMachines, PhysicalHosts):
+            _measure(f"PuppetDB.{report_class.__name__}", report_class, timer, out)
+
+
+def _librenms(plan, out: dict[str, Any]) -> None:
+    from netbox_wmf_ops.loaders import librenms as loader
+    from netbox_wmf_ops.reports.librenms import LibreNMS
+    from tests.fixtures.extreports.fleet_sources import librenms_tables
+    from tests.fixtures.extreports.librenms_db import librenms_database
+
+    devices, inventory = librenms_tables(plan)
+    out["LibreNMS devices rows"] = len(devices)
+    out["LibreNMS entPhysical rows"] = len(inventory)
+    with (
+        librenms_database(devices, inventory) as db,
+        plugin_settings(librenms_db=db),
+        CallTimer((loader, "read_database")) as timer,
+    ):
+        _measure("LibreNMS.LibreNMS", LibreNMS, timer, out)
+
+
+def _juniper(plan, out: dict[str, Any]) -> None:
+    from netbox_wmf_ops.demo.exports import write_exports
+    from netbox_wmf_ops.loaders import juniper as loader
+    from netbox_wmf_ops.reports.juniper import Juniper
+
+    out["Juniper export rows"] = len(plan.external["juniper"]) - 1
+    with tempfile.TemporaryDirectory(prefix="wmf-ops-bench-") as folder:
+        path = write_exports(plan.external, Path(folder))["juniper_installed_base_file"]  # the file `make demo` uses
+        with plugin_settings(juniper_installed_base_file=path), CallTimer((loader, "read_file")) as timer:
+            _measure("Juniper.Juniper", Juniper, timer, out)
+
+
+def run() -> dict[str, Any]:
+    from dcim.models import Device
+
+    from netbox_wmf_ops.demo.plan import plan_fleet
+
+    scale = float(os.environ.get("WMF_OPS_BENCH_SCALE", "1.0"))
+    plan = plan_fleet(scale, SEED)
+    out: dict[str, Any] = {"devices": Device.objects.count()}
+    errors = []
+    for bench in (_puppetdb, _librenms, _juniper):
+        try:
+            bench(plan, out)
+        except Exception as exc:  # one source's problem must not hide the others' figures
+            errors.append(f"{bench.__name__.strip('_')}: {type(exc).__name__}: {exc}")
+    if errors:
+        out["error"] = "; ".join(errors)  # bench/run.py exits non-zero on an "error" key
+    return out
