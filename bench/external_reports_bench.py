@@ -3,7 +3,7 @@ external calls and the rest (NetBox-side: ORM loading, the checks, the job log).
 LibreNMS under 2 s NetBox-side (issue #3).
 
 Each report reads its real source path, fed with the bench fleet's own external view ``plan_fleet(scale, 1).external``
-(the rows the seeded-defect tests use: tests/fixtures/extreports/fleet_sources.py, netbox_wmf_ops/demo/exports.py):
+(the rows the seeded-defect tests use: dev/fleet_sources.py, netbox_wmf_ops/demo/exports.py):
 
 * PuppetDB: the ``/v1/facts`` microservice fixture (dev/puppetdb_harness.py), ``puppetdb_api: microservice``;
 * LibreNMS: a throw-away MariaDB database with LibreNMS's ``devices`` and ``entPhysical`` tables;
@@ -80,10 +80,10 @@ def _measure(label: str, report_class, timer: CallTimer, out: dict[str, Any]) ->
 
 
 def _puppetdb(plan, out: dict[str, Any]) -> None:
+    from dev.fleet_sources import puppetdb_nodes
     from dev.puppetdb_harness import MicroserviceFixture
     from netbox_wmf_ops.puppetdb.client import MicroserviceClient
     from netbox_wmf_ops.reports.puppetdb import PhysicalHosts, VirtualMachines
-    from tests.fixtures.extreports.fleet_sources import puppetdb_nodes
 
     nodes = puppetdb_nodes(plan)
     out["PuppetDB nodes"] = len(nodes)
@@ -97,10 +97,10 @@ def _puppetdb(plan, out: dict[str, Any]) -> None:
 
 
 def _librenms(plan, out: dict[str, Any]) -> None:
+    from dev.fleet_sources import librenms_tables
+    from dev.librenms_harness import librenms_database
     from netbox_wmf_ops.loaders import librenms as loader
     from netbox_wmf_ops.reports.librenms import LibreNMS
-    from tests.fixtures.extreports.fleet_sources import librenms_tables
-    from tests.fixtures.extreports.librenms_db import librenms_database
 
     devices, inventory = librenms_tables(plan)
     out["LibreNMS devices rows"] = len(devices)

@@ -62,6 +62,7 @@ class Services:
     pg_user: str
     redis_host: str
     redis_port: int
+    mariadb_port: int  # LibreNMS's database engine, for the LibreNMS report's tests; on 127.0.0.1, user root
 
     def env(self) -> dict[str, str]:
         return {
@@ -70,6 +71,8 @@ class Services:
             "WMF_OPS_PG_USER": self.pg_user,
             "WMF_OPS_REDIS_HOST": self.redis_host,
             "WMF_OPS_REDIS_PORT": str(self.redis_port),
+            "WMF_OPS_MARIADB_HOST": "127.0.0.1",
+            "WMF_OPS_MARIADB_PORT": str(self.mariadb_port),
         }
 
 
@@ -82,7 +85,7 @@ def port_answers(host: str, port: int) -> bool:
 
 
 def ensure_services() -> Services:
-    """Use PostgreSQL/Redis on 127.0.0.1 when they answer; otherwise start project-local ones in .state/."""
+    """Use PostgreSQL/Redis/MariaDB on 127.0.0.1 when they answer; otherwise start project-local ones in .state/."""
     host = "127.0.0.1"
     pg_port = int(os.environ.get("WMF_OPS_PG_PORT", 5432))
     pg_user = os.environ.get("WMF_OPS_PG_USER", "postgres")
@@ -93,7 +96,11 @@ def ensure_services() -> Services:
     if not redis_answers(host, redis_port):
         log(f"no Redis on {host}:{redis_port}; starting a project-local one")
         redis_port = start_local_redis()
-    services = Services(host, pg_port, pg_user, host, redis_port)
+    mariadb_port = int(os.environ.get("WMF_OPS_MARIADB_PORT", 3306))
+    if not port_answers(host, mariadb_port):
+        log(f"no MariaDB on {host}:{mariadb_port}; starting a project-local one")
+        mariadb_port = start_local_mariadb()
+    services = Services(host, pg_port, pg_user, host, redis_port, mariadb_port)
     check_postgres(services)
     STATE.mkdir(parents=True, exist_ok=True)
     write_atomic(STATE / "services.env", "".join(f"export {k}={v}\n" for k, v in services.env().items()))
@@ -221,15 +228,52 @@ def start_local_redis() -> int:
     raise SetupError(f"project-local Redis did not start; see {directory / 'redis.log'}")
 
 
+def start_local_mariadb() -> int:
+    """MariaDB from Debian's mariadb-server, data under .state/mariadb, root without password on 127.0.0.1."""
+    port = 53306
+    if port_answers("127.0.0.1", port):
+        return port
+    server, install_db = Path("/usr/sbin/mariadbd"), Path("/usr/bin/mariadb-install-db")
+    if not (server.exists() and install_db.exists()):
+        apt_install("mariadb-server")
+    base = STATE / "mariadb"
+    data, run = base / "data", base / "run"
+    run.mkdir(parents=True, exist_ok=True)
+    user = ["--user=mysql"] if os.geteuid() == 0 else []  # mariadbd refuses to run as root
+    if os.geteuid() == 0:
+        for path in (base, run):
+            shutil.chown(path, "mysql")
+    if not (data / "mysql").exists():
+        subprocess.run(
+            [str(install_db), f"--datadir={data}", "--auth-root-authentication-method=normal", "--skip-test-db", *user],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    options = [f"--datadir={data}", f"--port={port}", "--bind-address=127.0.0.1", f"--socket={run}/mysqld.sock"]
+    subprocess.Popen(
+        [str(server), *options, f"--pid-file={run}/mariadb.pid", f"--log-error={base}/server.log", *user],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    for _ in range(300):
+        if port_answers("127.0.0.1", port):
+            return port
+        time.sleep(0.1)
+    raise SetupError(f"project-local MariaDB did not start; see {base / 'server.log'}")
+
+
 def stop_local_services() -> None:
     data = STATE / "postgres" / "data"
     if (data / "postmaster.pid").exists():
         subprocess.run(
             as_postgres_user([str(postgres_bindir() / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"]), check=False
         )
-    pidfile = STATE / "redis" / "redis.pid"
-    if pidfile.exists():
-        kill_pidfile(pidfile)
+    for pidfile in (STATE / "redis" / "redis.pid", STATE / "mariadb" / "run" / "mariadb.pid"):
+        if pidfile.exists():
+            kill_pidfile(pidfile)
 
 
 # -------------------------------------------------------------------------------------------------------- databases
@@ -544,16 +588,18 @@ def kill_pidfile(pidfile: Path) -> None:
 
 
 def stop_demo_processes() -> None:
-    for name in ("web", "worker", "ganeti"):
+    for name in ("web", "worker", "ganeti", "sources"):
         kill_pidfile(RUN / f"{name}.pid")
 
 
-def start_background(name: str, instance: Path, *args: str, command: list[str] | None = None) -> None:
+def start_background(
+    name: str, instance: Path, *args: str, command: list[str] | None = None, env: dict[str, str] | None = None
+) -> None:
     RUN.mkdir(parents=True, exist_ok=True)
     with open(RUN / f"{name}.log", "ab") as logfile:  # the child keeps its own copy of the descriptor
         proc = subprocess.Popen(
             [*(command or [str(NETBOX)]), *args],
-            env=instance_env(instance),
+            env={**instance_env(instance), **(env or {})},
             cwd=str(STATE),
             stdout=logfile,
             stderr=subprocess.STDOUT,
@@ -594,7 +640,10 @@ def demo(scale: float, seed: int) -> None:
         log(f"keeping the existing {DEMO_DB} (`make demo-reset` rebuilds it from the template)")
     profiles = start_fake_ganeti(scale, seed)
     exports = write_demo_exports(scale, seed, STATE / "instances" / "demo" / "external")
-    instance = write_instance(services, "demo", DEMO_DB, plugin_config={"ganeti_profiles": profiles, **exports})
+    sources = start_demo_sources(services, scale, seed)
+    instance = write_instance(
+        services, "demo", DEMO_DB, plugin_config={"ganeti_profiles": profiles, **exports, **sources}
+    )
     netbox(instance, "migrate", "--no-input", "--skip-checks", quiet=True)
     password, token = secret("admin_password", 20), secret("admin_token", 40)
     netbox(instance, "shell", "-c", ENSURE_ADMIN.format(password=password, token=token), quiet=True)
@@ -622,8 +671,10 @@ NetBox with netbox-wmf-ops is running:
   NETBOX_ROOT={instance}   (logs: {RUN}/web.log, {RUN}/worker.log)
   Ganeti:     fake RAPI servers for profiles {", ".join(sorted(profiles))} serve the fleet's clusters; a dry run of
               `netbox wmf_ops_ganeti_sync --profile {ganeti_demo}` says: {ganeti_summary}
-  Reports:    Accounting and Juniper installed base read the fleet's exports (seeded defects: docs/demo-data.md)
-              in {Path(exports["accounting_export_file"]).parent}
+  Reports:    Accounting and Juniper installed base read the fleet's exports in
+              {Path(exports["accounting_export_file"]).parent}; PuppetDB reads a /v1/facts service at
+              {sources["puppetdb_url"]} and LibreNMS the MariaDB database {sources["librenms_db"]["database"]}
+              (the fleet's view; seeded defects: docs/demo-data.md)
 Stop it with: make stop
 """)
 
@@ -640,6 +691,28 @@ def write_demo_exports(scale: float, seed: int, directory: Path) -> dict:
     if result.returncode != 0:
         raise SetupError(f"writing the demo exports failed:\n{result.stderr[-2000:]}")
     return json.loads(result.stdout)
+
+
+def start_demo_sources(services: Services, scale: float, seed: int) -> dict:
+    """The fleet's PuppetDB facts served over /v1/facts and its LibreNMS database (dev/demo_sources.py); returns
+    the settings that use them."""
+    settings_file = RUN / "sources.json"
+    settings_file.unlink(missing_ok=True)
+    start_background(
+        "sources",
+        STATE,
+        str(ROOT / "dev" / "demo_sources.py"),
+        *("--scale", str(scale), "--seed", str(seed), "--settings-file", str(settings_file)),
+        command=[str(VENV / "bin" / "python")],
+        env=services.env(),
+    )
+    for _ in range(600):
+        if settings_file.exists():
+            return json.loads(settings_file.read_text())
+        if not pid_alive(int((RUN / "sources.pid").read_text())):
+            break
+        time.sleep(0.1)
+    raise SetupError(f"the demo's PuppetDB and LibreNMS sources did not start; see {RUN / 'sources.log'}")
 
 
 def start_fake_ganeti(scale: float, seed: int) -> dict:

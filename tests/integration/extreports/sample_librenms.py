@@ -1,6 +1,6 @@
 """WMF-shaped LibreNMS rows (devices and entPhysical) shared by the database and API tests."""
 
-from tests.fixtures.extreports.librenms_db import device_row, entphysical_row
+from dev.librenms_harness import device_row, entphysical_row
 
 DEVICES = [
     device_row(

@@ -24,6 +24,8 @@ import pytest
 from dcim.models import Device, InventoryItem
 from virtualization.models import VirtualMachine
 
+from dev.fleet_sources import librenms_tables, puppetdb_nodes
+from dev.librenms_harness import librenms_database
 from dev.puppetdb_harness import MicroserviceFixture
 from netbox_wmf_ops.checks.accounting import purchase_window
 from netbox_wmf_ops.checks.puppetdb import EXCLUDED_STATUSES
@@ -35,8 +37,6 @@ from netbox_wmf_ops.reports.juniper import Juniper
 from netbox_wmf_ops.reports.librenms import LibreNMS
 from netbox_wmf_ops.reports.puppetdb import PhysicalHosts, VirtualMachines
 from tests.fixtures.extreports.fake_services import FakeGoogleSheets, ServiceAccountKey
-from tests.fixtures.extreports.fleet_sources import librenms_tables, puppetdb_nodes
-from tests.fixtures.extreports.librenms_db import librenms_database
 from tests.integration.extreports.helpers import plugin_settings, run, upload
 from tests.integration.reports.helpers import assert_conventions
 from tests.unit.extreports.test_tabular import xlsx
