@@ -405,6 +405,7 @@ def plan_fleet(scale: float = 1.0, seed: int = 1) -> FleetPlan:
     _vms(b)
     _dns_edges(b)
     _defects(b)
+    _gateways(b)
     with b.substream("provisioning"):
         _ready_to_provision(b)
     _external(b)
@@ -1591,6 +1592,39 @@ def _rename_device(b: _Builder, old: str, new: str) -> None:
     b.ips_by_iface = defaultdict(list, {(new if d == old else d, n): v for (d, n), v in b.ips_by_iface.items()})
     for key, value in list(b.rack_pdus.items()):
         b.rack_pdus[key] = [new if v == old else v for v in value]
+
+
+def _gateways(b: _Builder) -> None:
+    """The gateway addresses no server may get, where the clean pass left them out: VRRP on cr1/cr2 for the POPs'
+    VLANs (as the core sites' legacy rows have), an anycast gateway on each leaf switch for its rack's VLAN, and the
+    management router's address in each row's management prefix. Added after the defects, so no defect moves; it
+    draws nothing at random."""
+    for site in b.plan.sites:
+        s = site.slug
+        for vlan in [v for v in b.plan.vlans if v.site == s]:
+            prefix = ipaddress.ip_network(_vlan_v4_prefix(b, vlan.name))
+            gateway = f"{prefix.network_address + 1}/{prefix.prefixlen}"
+            if not site.core:
+                group = FHRPGroupPlan(f"vrrp-{vlan.name}", "vrrp3", vlan.vid % 255)
+                for i, cr in enumerate((f"cr1-{s}", f"cr2-{s}")):
+                    b.add_iface(cr, f"irb.{vlan.vid}", "virtual")
+                    address = f"{prefix.network_address + 2 + i}/{prefix.prefixlen}"
+                    b.add_ip(address, assigned=("interface", cr, f"irb.{vlan.vid}"))
+                    group.members.append((cr, f"irb.{vlan.vid}", 200 - 100 * i))
+                b.plan.fhrp_groups.append(group)
+                b.add_ip(gateway, role="vrrp", assigned=("fhrpgroup", group.name))
+            elif vlan.name.startswith("private1-") and vlan.name.split("-")[1][0].upper() not in LEGACY_ROWS:
+                leaf = f"lsw1-{vlan.name.split('-')[1]}-{s}"  # private1-<rack>-<site>: the rack's leaf switch
+                irb = (
+                    f"irb0.{vlan.vid}" if DT[b.devices[leaf].device_type].manufacturer == "Nokia" else f"irb.{vlan.vid}"
+                )
+                b.add_iface(leaf, irb, "virtual")
+                b.add_ip(gateway, role="anycast", assigned=("interface", leaf, irb))
+        for k, loc in enumerate(x for x in b.plan.locations if x.site == s):
+            prefix = ipaddress.ip_network(_mgmt_prefix(b, loc.slug))
+            unit = f"ae0.{2000 + k}"
+            b.add_iface(f"mr1-{s}", unit, "virtual")
+            b.add_ip(f"{prefix.network_address + 1}/{prefix.prefixlen}", assigned=("interface", f"mr1-{s}", unit))
 
 
 # Where the servers waiting for ProvisionServerNetwork go: (site, kind of rack), in this order, as many as the scale
