@@ -49,6 +49,7 @@ __all__ = [
     "configure_switch_port",
     "create_cable",
     "create_switch_port",
+    "device_name",
     "duplicate_cable_id",
     "find_primary_interface",
     "find_remote_interface",
@@ -167,6 +168,13 @@ def nokia_port_reset_type(device_type: str, iface_name: str) -> str | None:
 # --------------------------------------------------------------------------------------------------------------------
 
 
+def device_name(device: Device) -> str:
+    """How the lifecycle messages name a device: its name, as the original scripts printed it. NetBox 4's
+    ``str(device)`` appends the asset tag (``db1001 (WMF1234)``), which would break greps on the name; an unnamed
+    device falls back to ``str(device)``."""
+    return device.name or str(device)
+
+
 def switch_port_name(switch: Device, port: int, iface_type: str) -> str:
     """``port_to_iface`` for a switch object."""
     dtype = switch.device_type
@@ -217,9 +225,10 @@ def create_cable(
     from django.core.exceptions import ValidationError
 
     device = a_iface.device
+    name = device_name(device)
     color, cable_type, assumed = cable_defaults(a_iface.type, color, cable_type)
     if assumed:
-        log("warning", f"{device}: assuming {color_name(color)} {cable_type} because {a_iface.type}", device)
+        log("warning", f"{name}: assuming {color_name(color)} {cable_type} because {a_iface.type}", device)
     cable = Cable(
         a_terminations=[a_iface],
         b_terminations=[b_iface],
@@ -231,11 +240,11 @@ def create_cable(
     try:
         cable.full_clean()
     except ValidationError as exc:
-        raise AbortScript(f"{device}: cable {label or ''} fails validation checks - {_first(exc)}.") from None
+        raise AbortScript(f"{name}: cable {label or ''} fails validation checks - {_first(exc)}.") from None
     cable.save()
     for iface in (a_iface, b_iface):  # the caller's objects now carry a stale cable
         iface.refresh_from_db()
-    log("success", f"{device}: created cable {cable}", cable)
+    log("success", f"{name}: created cable {cable}", cable)
     return cable
 
 
@@ -247,6 +256,7 @@ def create_switch_port(
     from dcim.models import Interface
     from django.core.exceptions import ValidationError
 
+    switch_name = device_name(switch)
     if is_allowed_switch_port(name) and switch.device_type.manufacturer.slug == "juniper":
         existing = dict(Interface.objects.filter(device=switch).values_list("name", "pk"))
         orphans = orphan_port_names(existing, name)
@@ -254,12 +264,12 @@ def create_switch_port(
             for orphan in Interface.objects.filter(pk__in=[existing[n] for n in orphans]).order_by("name"):
                 if orphan.cable_id or orphan.ip_addresses.exists():
                     raise AbortScript(
-                        f"{switch}: We need to remove interface {orphan.name}, before creating {name}, however it "
+                        f"{switch_name}: We need to remove interface {orphan.name}, before creating {name}, however it "
                         f"still has a cable or IP address attached. See {REMOVAL_GUARD_DOC}"
                     )
                 orphan.snapshot()
                 orphan.delete()
-                log("success", f"{switch}: deleted orphan interface {orphan.name}", switch)
+                log("success", f"{switch_name}: deleted orphan interface {orphan.name}", switch)
     iface = Interface(
         device=switch,
         name=name,
@@ -270,9 +280,9 @@ def create_switch_port(
     try:
         iface.full_clean()
     except ValidationError as exc:
-        raise AbortScript(f"{switch}: interface {name} fails validation checks - {_first(exc)}.") from None
+        raise AbortScript(f"{switch_name}: interface {name} fails validation checks - {_first(exc)}.") from None
     iface.save()
-    log("success", f"{switch}: created interface {name}", iface)
+    log("success", f"{switch_name}: created interface {name}", iface)
     return iface
 
 
@@ -289,10 +299,11 @@ def configure_switch_port(
     from dcim.models import Interface
     from django.core.exceptions import ValidationError
 
+    switch_name = device_name(switch)
     iface = Interface.objects.filter(device=switch, name=name).first()
     if iface is not None and iface.cable_id:
         raise AbortScript(
-            f"There is already a cable on {switch}:{name} (typo?), please fix it manually and re-run the script."
+            f"There is already a cable on {switch_name}:{name} (typo?), please fix it manually and re-run the script."
         )
     if iface is None:
         iface = create_switch_port(switch, name, log, mtu=SWITCH_PORT_MTU, iface_type=iface_type)
@@ -302,8 +313,8 @@ def configure_switch_port(
         try:
             iface.full_clean()
         except ValidationError as exc:
-            raise AbortScript(f"{switch}: iface {name} fails validation checks - {_first(exc)}.") from None
-        log("success", f"{switch}:{name} changed type to {iface_type}", iface)
+            raise AbortScript(f"{switch_name}: iface {name} fails validation checks - {_first(exc)}.") from None
+        log("success", f"{switch_name}:{name} changed type to {iface_type}", iface)
     iface.mode = "access"
     iface.mtu = SWITCH_PORT_MTU
     iface.untagged_vlan = vlan
@@ -312,9 +323,9 @@ def configure_switch_port(
         iface.mode = "tagged"
         iface.save()
         iface.tagged_vlans.set(tagged_vlans)
-        log("success", f"{switch}:{name} configured tagged vlans {[v.name for v in tagged_vlans]}", iface)
+        log("success", f"{switch_name}:{name} configured tagged vlans {[v.name for v in tagged_vlans]}", iface)
     iface.save()
-    log("success", f"{switch}:{name} configured vlan.", iface)
+    log("success", f"{switch_name}:{name} configured vlan.", iface)
     return iface
 
 
@@ -344,7 +355,8 @@ def find_primary_interface(device: Device) -> Interface:
     if len(connected) != 1:
         names = [i.name for i in connected]
         raise AbortScript(
-            f"{device}: either 0 or more than 1 connected interface: {names}, please update Netbox manually, skipping."
+            f"{device_name(device)}: either 0 or more than 1 connected interface: {names}, please update Netbox "
+            "manually, skipping."
         )
     return connected[0]
 

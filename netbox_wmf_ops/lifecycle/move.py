@@ -29,6 +29,7 @@ from .common import (
     clean_interface,
     configure_switch_port,
     create_cable,
+    device_name,
     find_primary_interface,
     find_remote_interface,
     is_allowed_switch_port,
@@ -115,36 +116,36 @@ def check_move_server(
     """The checks of spec §2.6 MoveServer in the spec's order, then the ones the moves need (reads only)."""
     if device is None:
         raise AbortScript("No server given, skipping.")
+    name = device_name(device)
     if switch is None or not z_iface:
-        raise AbortScript(f"{device}: New switch or switch interface missing, skipping.")
+        raise AbortScript(f"{name}: New switch or switch interface missing, skipping.")
+    switch_name = device_name(switch)
     if switch.status not in NEW_SWITCH_STATUSES:
         raise AbortScript(
-            f"{device}: switch {switch} with status {switch.status}, expected Active or Staged, skipping."
+            f"{name}: switch {switch_name} with status {switch.status}, expected Active or Staged, skipping."
         )
     try:
         unit = int(position) if position not in (None, "") else 0
     except (TypeError, ValueError):
-        raise AbortScript(f"{device}: invalid rack unit {position}, skipping.") from None
+        raise AbortScript(f"{name}: invalid rack unit {position}, skipping.") from None
     if unit == 0:
-        raise AbortScript(f"{device}: Rack unit can't be 0, skipping.")
+        raise AbortScript(f"{name}: Rack unit can't be 0, skipping.")
     if device.role.slug != SERVER_ROLE:
-        raise AbortScript(f"{device.name}: role {device.role.slug}, only servers are supported, skipping.")
+        raise AbortScript(f"{name}: role {device.role.slug}, only servers are supported, skipping.")
     if switch.role.slug not in TOR_ROLES:
         raise AbortScript(
-            f"{device}: switch {switch} with role {switch.role.slug}, only switches are supported, skipping."
+            f"{name}: switch {switch_name} with role {switch.role.slug}, only switches are supported, skipping."
         )
     if not is_allowed_switch_port(z_iface):
-        raise AbortScript(f"{device}: Switch interface {z_iface} invalid, must start with {allowed_prefixes_text()}.")
-    problem = vc_port_problem(
-        str(device), z_iface, str(switch), switch.vc_position if switch.virtual_chassis_id else None
-    )
+        raise AbortScript(f"{name}: Switch interface {z_iface} invalid, must start with {allowed_prefixes_text()}.")
+    problem = vc_port_problem(name, z_iface, switch_name, switch.vc_position if switch.virtual_chassis_id else None)
     if problem:
         raise AbortScript(problem)
 
     primary = find_primary_interface(device)
     old_port = find_remote_interface(primary)
     if old_port is None:
-        raise AbortScript(f"{device}: could not find connected switch port for {primary.name}")
+        raise AbortScript(f"{name}: could not find connected switch port for {primary.name}")
     _check_rack_unit(device, switch, unit)
     return MovePlan(device, switch, z_iface, unit, cable_id or "", primary, old_port)
 
@@ -152,9 +153,10 @@ def check_move_server(
 def _check_rack_unit(device: Device, switch: Device, unit: int) -> None:
     """The new U must exist in the new switch's rack and be free (the original saved without checking, which fails
     on NetBox's unique rack/position/face constraint or silently overlaps two servers)."""
+    name, switch_name = device_name(device), device_name(switch)
     rack = switch.rack
     if rack is None:
-        raise AbortScript(f"{device}: switch {switch} is not in a rack, skipping.")
+        raise AbortScript(f"{name}: switch {switch_name} is not in a rack, skipping.")
     u_height = device.device_type.u_height
     if not u_height:
         return
@@ -163,12 +165,13 @@ def _check_rack_unit(device: Device, switch: Device, unit: int) -> None:
         u_height=u_height, rack_face=None if device.device_type.is_full_depth else face, exclude=[device.pk]
     )
     if unit not in free:
-        raise AbortScript(f"{device}: U{unit} of rack {rack} is not free, skipping.")
+        raise AbortScript(f"{name}: U{unit} of rack {rack} is not free, skipping.")
 
 
 def apply_move_server(plan: MovePlan, log: Log) -> None:
     """Move the uplink to the new switch port and the server to the new rack unit (spec §2.6 MoveServer)."""
     device, old_port = plan.device, plan.old_port
+    name = device_name(device)
     new_port = configure_switch_port(
         plan.switch,
         plan.z_iface,
@@ -178,9 +181,9 @@ def apply_move_server(plan: MovePlan, log: Log) -> None:
         tagged_vlans=tagged_vlans_of(old_port),
     )
     clean_interface(old_port)
-    log("success", f"{device}: reset old switch interface {old_port.device}:{old_port.name}.", old_port)
+    log("success", f"{name}: reset old switch interface {device_name(old_port.device)}:{old_port.name}.", old_port)
     _delete_cable(plan.primary)
-    log("success", f"{device}: deleted old cable.", device)
+    log("success", f"{name}: deleted old cable.", device)
     create_cable(plan.primary, new_port, log, label=plan.cable_id)
     device.refresh_from_db()
     device.snapshot()
@@ -189,7 +192,7 @@ def apply_move_server(plan: MovePlan, log: Log) -> None:
     device.position = plan.position
     device.face = device.face or "front"
     device.save()
-    log("success", f"{device}: moved to rack {device.rack}, U{plan.position}.", device)
+    log("success", f"{name}: moved to rack {device.rack}, U{plan.position}.", device)
 
 
 def _delete_cable(iface: Interface) -> tuple[str, str, str]:
@@ -238,26 +241,28 @@ def other_switch_in_rack(server: Device, old_switch: Device) -> Device:
         .select_related("device_type__manufacturer", "rack")
     )
     if len(others) != 1:
-        raise Skip(f"{server}: rack {old_switch.rack} has {len(others)} other switches, skipping.")
+        raise Skip(f"{device_name(server)}: rack {old_switch.rack} has {len(others)} other switches, skipping.")
     return others[0]
 
 
 def move_server_uplink(server: Device, log: Log, new_switch: Device | None = None) -> str:
     """Move one server's uplink from its current switch port to the matching port of ``new_switch`` (or of the other
     switch in the old switch's rack). Raises :class:`Skip` or ``AbortScript``; the caller rolls the server back."""
+    name = device_name(server)
     try:
         primary = find_primary_interface(server)
     except AbortScript as exc:
         log("info", str(exc), server)
-        raise Skip(f"{server}: cannot find primary interface, skipping.") from None
+        raise Skip(f"{name}: cannot find primary interface, skipping.") from None
     old_port = find_remote_interface(primary)
     if old_port is None:
-        raise Skip(f"{server}: could not find connected switch port for {primary.name}")
+        raise Skip(f"{name}: could not find connected switch port for {primary.name}")
     old_switch = old_port.device
     if new_switch is None:
         new_switch = other_switch_in_rack(server, old_switch)
     elif new_switch.pk == old_switch.pk:
-        raise Skip(f"{server} already connected to {new_switch}, skipping.", level="info")
+        raise Skip(f"{name} already connected to {device_name(new_switch)}, skipping.", level="info")
+    old_switch_name, new_switch_name = device_name(old_switch), device_name(new_switch)
     try:
         new_name = uplink_port_name(
             old_port.name,
@@ -267,7 +272,9 @@ def move_server_uplink(server: Device, log: Log, new_switch: Device | None = Non
             new_switch.vc_position if new_switch.virtual_chassis_id else None,
         )
     except ValueError as exc:
-        raise Skip(f"{server}: cannot move {old_switch} {old_port.name} to {new_switch}: {exc}, skipping.") from None
+        raise Skip(
+            f"{name}: cannot move {old_switch_name} {old_port.name} to {new_switch_name}: {exc}, skipping."
+        ) from None
 
     new_port = configure_switch_port(
         new_switch,
@@ -280,7 +287,7 @@ def move_server_uplink(server: Device, log: Log, new_switch: Device | None = Non
     clean_interface(old_port)
     label, color, cable_type = _delete_cable(primary)
     create_cable(primary, new_port, log, label=label, color=color, cable_type=cable_type)
-    message = f"{server}: moved connection from {old_switch} {old_port.name} to {new_switch} {new_name}."
+    message = f"{name}: moved connection from {old_switch_name} {old_port.name} to {new_switch_name} {new_name}."
     log("success", message, server)
     return message
 
@@ -299,6 +306,6 @@ def move_uplinks(servers: Iterable[Device], log: Log, new_switch: Device | None 
             log(exc.level, str(exc), server)
             refused += exc.level == "failure"
         except AbortScript as exc:  # a helper refused mid-way (cabled port, validator): this server is rolled back
-            log("failure", f"{server}: not moved: {exc}", server)
+            log("failure", f"{device_name(server)}: not moved: {exc}", server)
             refused += 1
     return moved, refused

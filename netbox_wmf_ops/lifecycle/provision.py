@@ -35,6 +35,7 @@ from .common import (
     Log,
     configure_switch_port,
     create_cable,
+    device_name,
     duplicate_cable_id,
     find_tor,
     switch_port_name,
@@ -268,18 +269,19 @@ def check_provision(req: ProvisionRequest) -> ProvisionPlan:
     from dcim.models import Interface
 
     device = req.device
-    problem = vlan_choice_problem(str(device), req.vlan_type, req.vlan is not None)
+    name = device_name(device)
+    problem = vlan_choice_problem(name, req.vlan_type, req.vlan is not None)
     if problem:
         raise AbortScript(problem)
     if device.status not in PROVISIONABLE_STATUSES:
-        raise AbortScript(f"{device}: status {device.status}, expected Inventory or Planned, skipping.")
+        raise AbortScript(f"{name}: status {device.status}, expected Inventory or Planned, skipping.")
     if not device.rack_id:
-        raise AbortScript(f"{device}: missing rack information, skipping.")
+        raise AbortScript(f"{name}: missing rack information, skipping.")
     if device.role.slug != SERVER_ROLE:
-        raise AbortScript(f"{device.name}: role {device.role.slug}, only servers are supported, skipping.")
+        raise AbortScript(f"{name}: role {device.role.slug}, only servers are supported, skipping.")
     # Refused before the generic message below would hide it: the ObjectVar's filter already hides such servers.
     if device.primary_ip4_id or device.primary_ip6_id:
-        raise AbortScript(f"{device}: already has a primary IP, skipping.")
+        raise AbortScript(f"{name}: already has a primary IP, skipping.")
     if req.cable_id and duplicate_cable_id(req.cable_id, device.site):
         raise AbortScript(f"Cable ID {req.cable_id} already assigned in {device.site}.")
 
@@ -288,32 +290,33 @@ def check_provision(req: ProvisionRequest) -> ProvisionPlan:
         switch = find_tor(device)
         if switch is None:
             raise AbortScript(
-                f"{device}: Can't find an adequate top-or-rack switch in rack {device.rack}. please double check or "
+                f"{name}: Can't find an adequate top-or-rack switch in rack {device.rack}. please double check or "
                 "select it manually."
             )
     else:
         if switch.rack_id != device.rack_id:
-            raise AbortScript(f"{device}: switch {switch} not in same rack as server.")
+            raise AbortScript(f"{name}: switch {device_name(switch)} not in same rack as server.")
         if switch.role.slug not in TOR_ROLES:
             raise AbortScript(
-                f"{device}: switch {switch} with role {switch.role.slug}, only switches are supported, skipping."
+                f"{name}: switch {device_name(switch)} with role {switch.role.slug}, only switches are supported, "
+                "skipping."
             )
 
     vendor = device.device_type.manufacturer.slug
     if vendor in MGMT_MAC_REQUIRED_VENDORS and not req.mgmt_mac:
         raise AbortScript(f"The device's vendor, {vendor}, requires to provide the MAC address of the mgmt interface.")
     if req.mgmt_mac and not MAC_RE.match(req.mgmt_mac):
-        raise AbortScript(f"{device}: invalid mgmt MAC address {req.mgmt_mac}, skipping.")
+        raise AbortScript(f"{name}: invalid mgmt MAC address {req.mgmt_mac}, skipping.")
 
     warnings: list[str] = []
     assign_mgmt = True
     interfaces = list(Interface.objects.filter(device=device).prefetch_related("ip_addresses").order_by("name"))
     if interfaces:
         if _mgmt_already_allocated(interfaces):
-            warnings.append(f"{device}: Skipping assignment of MGMT interface because already allocated")
+            warnings.append(f"{name}: Skipping assignment of MGMT interface because already allocated")
             assign_mgmt = False
         else:
-            raise AbortScript(f"{device}: interfaces already defined: {[i.name for i in interfaces]}, skipping.")
+            raise AbortScript(f"{name}: interfaces already defined: {[i.name for i in interfaces]}, skipping.")
 
     if req.vlan_type:
         vlan = _get_vlan(device, req.vlan_type)
@@ -325,7 +328,8 @@ def check_provision(req: ProvisionRequest) -> ProvisionPlan:
     cabled = Interface.objects.filter(device=switch, name=switch_port, cable__isnull=False).exists()
     if cabled:
         raise AbortScript(
-            f"There is already a cable on {switch}:{switch_port} (typo?), please fix it manually and re-run the script."
+            f"There is already a cable on {device_name(switch)}:{switch_port} (typo?), please fix it manually and "
+            "re-run the script."
         )
 
     mgmt_prefix = _mgmt_prefix(device) if assign_mgmt else None
@@ -354,15 +358,18 @@ def _mgmt_already_allocated(interfaces: list[Interface]) -> bool:
 def _get_vlan(device: Device, vlan_type: str) -> VLAN:
     from ipam.models import VLAN
 
+    name = device_name(device)
     rack = device.rack
     location_slug = rack.location.slug if rack.location_id else None
-    new, old = vlan_names(str(device), vlan_type, device.site.slug, rack.name, location_slug)
+    new, old = vlan_names(name, vlan_type, device.site.slug, rack.name, location_slug)
     # Decision: both names must be active VLANs (a deprecated legacy VLAN is not offered either).
-    for name in (new, old):
-        vlan = VLAN.objects.filter(name=name, status="active").select_related("site", "tenant").order_by("pk").first()
+    for vlan_name in (new, old):
+        vlan = (
+            VLAN.objects.filter(name=vlan_name, status="active").select_related("site", "tenant").order_by("pk").first()
+        )
         if vlan is not None:
             return vlan
-    raise AbortScript(f"{device}: unable to find VLAN with name {old} or {new}, skipping.")
+    raise AbortScript(f"{name}: unable to find VLAN with name {old} or {new}, skipping.")
 
 
 def _check_vlan(device: Device, vlan: VLAN) -> list[str]:
@@ -370,13 +377,14 @@ def _check_vlan(device: Device, vlan: VLAN) -> list[str]:
     from dcim.models import Interface
     from django.db.models import Q
 
+    name = device_name(device)
     if vlan.site_id != device.site_id:
         raise AbortScript(
-            f"{device}: mismatch site for VLAN {vlan}: {device.site} (device) != {vlan.site} (VLAN), skipping."
+            f"{name}: mismatch site for VLAN {vlan}: {device.site} (device) != {vlan.site} (VLAN), skipping."
         )
     if vlan.tenant_id != device.tenant_id:
         raise AbortScript(
-            f"{device}: mismatch tenant for VLAN {vlan}: {device.tenant} (device) != {vlan.tenant} (VLAN), skipping."
+            f"{name}: mismatch tenant for VLAN {vlan}: {device.tenant} (device) != {vlan.tenant} (VLAN), skipping."
         )
     members = list(
         Interface.objects.filter(Q(untagged_vlan=vlan) | Q(tagged_vlans=vlan), device__rack__isnull=False)
@@ -391,12 +399,12 @@ def _check_vlan(device: Device, vlan: VLAN) -> list[str]:
     if rack.location_id not in locations:
         present = "{" + ", ".join(repr(n) for n in sorted(str(n) for n in locations.values())) + "}"
         raise AbortScript(
-            f"{device} is in row {rack.location} but VLAN {vlan} is present only in {present}. Skipping device because "
+            f"{name} is in row {rack.location} but VLAN {vlan} is present only in {present}. Skipping device because "
             "of invalid VLAN."
         )
     if rack.pk not in racks:
         return [
-            f"{device} is the first device in rack {rack} to be added to VLAN {vlan}, unable to automatically verify "
+            f"{name} is the first device in rack {rack} to be added to VLAN {vlan}, unable to automatically verify "
             "if that's correct, please double check."
         ]
     return []
@@ -409,6 +417,7 @@ def _mgmt_prefix(device: Device) -> Prefix:
     from django.contrib.contenttypes.models import ContentType
     from ipam.models import Prefix
 
+    name = device_name(device)
     candidates = list(
         Prefix.objects.filter(
             status="active", role__slug=MGMT_PREFIX_ROLE, tenant_id=device.tenant_id, _site_id=device.site_id
@@ -427,8 +436,8 @@ def _mgmt_prefix(device: Device) -> Prefix:
             return found[0]
         if len(found) > 1:
             names = sorted(str(p.prefix) for p in found)
-            raise AbortScript(f"{device}: several management prefixes for site {device.site}: {names}, skipping.")
-    raise AbortScript(f"{device}: can't find management prefix for site {device.site}.")
+            raise AbortScript(f"{name}: several management prefixes for site {device.site}: {names}, skipping.")
+    raise AbortScript(f"{name}: can't find management prefix for site {device.site}.")
 
 
 def _check_mac_unused(device: Device, mac: str) -> None:
@@ -437,8 +446,10 @@ def _check_mac_unused(device: Device, mac: str) -> None:
     other = MACAddress.objects.filter(mac_address=mac).first()
     if other is not None:
         owner = other.assigned_object
-        where = f"{owner.parent_object}:{owner}" if owner is not None else "no interface"
-        raise AbortScript(f"{device}: mgmt MAC address {mac} already exists in Netbox ({where}), skipping.")
+        where = f"{device_name(owner.parent_object)}:{owner}" if owner is not None else "no interface"
+        raise AbortScript(
+            f"{device_name(device)}: mgmt MAC address {mac} already exists in Netbox ({where}), skipping."
+        )
 
 
 def _tenant_slug(device: Device) -> str | None:
@@ -463,8 +474,8 @@ def apply_provision(plan: ProvisionPlan, log: Log) -> None:
     else:
         log(
             "warning",
-            f"{device}: Skipping Primary IP allocation with tenant {device.tenant}. Primary IP allocation for "
-            "Fundraising Tech is done manually in the DNS repository.",
+            f"{device_name(device)}: Skipping Primary IP allocation with tenant {device.tenant}. Primary IP "
+            "allocation for Fundraising Tech is done manually in the DNS repository.",
             device,
         )
     if plan.assign_mgmt:
@@ -476,10 +487,11 @@ def _assign_primary(plan: ProvisionPlan, log: Log) -> Interface:
     from ipam.models import Prefix
 
     device, vlan = plan.device, plan.vlan
+    name = device_name(device)
     iface = Interface.objects.create(
         device=device, name=PRIMARY_IFACE_NAME, type=plan.request.interface_type, mgmt_only=False
     )
-    log("success", f"{device}: created interface {PRIMARY_IFACE_NAME} (mgmt=False)", iface)
+    log("success", f"{name}: created interface {PRIMARY_IFACE_NAME} (mgmt=False)", iface)
 
     prefixes = list(Prefix.objects.filter(vlan=vlan, status="active").select_related("vrf").order_by("prefix"))
     v4 = [p for p in prefixes if p.family == 4]
@@ -487,7 +499,7 @@ def _assign_primary(plan: ProvisionPlan, log: Log) -> Interface:
     if len(v4) != 1 or len(v6) > 1:
         log(
             "warning",
-            f"{device}: unsupported case, found {len(v4)} v4 prefixes and {len(v6)} v6 prefixes, expected 1 and 0 or 1 "
+            f"{name}: unsupported case, found {len(v4)} v4 prefixes and {len(v6)} v6 prefixes, expected 1 and 0 or 1 "
             "respectively, skipping IP allocation.",
             device,
         )
@@ -495,33 +507,33 @@ def _assign_primary(plan: ProvisionPlan, log: Log) -> Interface:
     prefix4 = v4[0]
     address4 = prefix4.get_first_available_ip()
     if address4 is None:
-        log("warning", f"{device}: unable to find an available IP in prefix {prefix4}, skipping IP allocation.", device)
+        log("warning", f"{name}: unable to find an available IP in prefix {prefix4}, skipping IP allocation.", device)
         return iface
     dns4 = f"{device.name}.{dns_suffix(str(prefix4.prefix), device.site.slug, plan.frack)}"
     ip4 = _add_ip(device, iface, address4, dns4, prefix4, log)
     device.snapshot()
     device.primary_ip4 = ip4
     device.save()
-    log("success", f"{device}: marked IPv4 address {ip4} as primary IPv4 for device.", device)
+    log("success", f"{name}: marked IPv4 address {ip4} as primary IPv4 for device.", device)
 
     if not v6:
-        log("warning", f"{device}: no IPv6 prefix found for VLAN {vlan}, skipping IPv6 allocation.", device)
+        log("warning", f"{name}: no IPv6 prefix found for VLAN {vlan}, skipping IPv6 allocation.", device)
         return iface
     prefix6 = v6[0]
     address6 = mapped_ipv6(address4, str(prefix6.prefix))
     if address6 is None:
-        log("warning", f"{device}: IPv6 prefix {prefix6} is longer than /64, skipping IPv6 allocation.", device)
+        log("warning", f"{name}: IPv6 prefix {prefix6} is longer than /64, skipping IPv6 allocation.", device)
         return iface
     _refuse_existing_ip(device, address6, prefix6)
     dns6 = dns4
     if skip_ipv6_dns(device.name):
-        log("info", f"{device}: Not assigning DNS name to the IPv6 address as requested.", device)
+        log("info", f"{name}: Not assigning DNS name to the IPv6 address as requested.", device)
         dns6 = ""
     ip6 = _add_ip(device, iface, address6, dns6, prefix6, log)
     device.snapshot()
     device.primary_ip6 = ip6
     device.save()
-    log("success", f"{device}: marked IPv6 address {ip6} as primary IPv6.", device)
+    log("success", f"{name}: marked IPv6 address {ip6} as primary IPv6.", device)
     return iface
 
 
@@ -530,6 +542,7 @@ def _assign_mgmt(plan: ProvisionPlan, log: Log) -> None:
     from django.core.exceptions import ValidationError
 
     device, prefix = plan.device, plan.mgmt_prefix
+    name = device_name(device)
     iface = Interface.objects.create(device=device, name=MGMT_IFACE, type="1000base-t", mgmt_only=True)
     if plan.request.mgmt_mac:
         # NetBox ≥ 4.2: a MACAddress object made the interface's primary MAC (the original set Interface.mac_address).
@@ -537,16 +550,16 @@ def _assign_mgmt(plan: ProvisionPlan, log: Log) -> None:
             iface.set_primary_mac_address_from_value(plan.request.mgmt_mac)
         except ValidationError as exc:
             mac = plan.request.mgmt_mac
-            raise AbortScript(f"{device}: mgmt MAC address {mac} refused: {exc.messages[0]}") from None
-    log("success", f"{device}: created interface {MGMT_IFACE} (mgmt=True)", iface)
+            raise AbortScript(f"{name}: mgmt MAC address {mac} refused: {exc.messages[0]}") from None
+    log("success", f"{name}: created interface {MGMT_IFACE} (mgmt=True)", iface)
     address = prefix.get_first_available_ip()
     if address is None:
-        raise AbortScript(f"{device}: unable to find an available IP in prefix {prefix}")
+        raise AbortScript(f"{name}: unable to find an available IP in prefix {prefix}")
     ip = _add_ip(device, iface, address, mgmt_dns_name(device.name, device.site.slug, plan.frack), prefix, log)
     device.snapshot()
     device.oob_ip = ip
     device.save()
-    log("success", f"{device}: set {ip} as out-of-band IP for host.", device)
+    log("success", f"{name}: set {ip} as out-of-band IP for host.", device)
 
 
 def _add_ip(device: Device, iface: Interface, address: str, dns_name: str, prefix: Prefix, log: Log) -> IPAddress:
@@ -561,7 +574,11 @@ def _add_ip(device: Device, iface: Interface, address: str, dns_name: str, prefi
         assigned_object=iface,
     )
     family = ipaddress.ip_interface(address).version
-    log("success", f"{device}: assigned IPv{family} {ip} to interface {iface.name} with DNS name '{dns_name}'.", ip)
+    log(
+        "success",
+        f"{device_name(device)}: assigned IPv{family} {ip} to interface {iface.name} with DNS name '{dns_name}'.",
+        ip,
+    )
     return ip
 
 
@@ -570,7 +587,7 @@ def _refuse_existing_ip(device: Device, address: str, prefix: Prefix) -> None:
 
     host = address.split("/", 1)[0]
     if IPAddress.objects.filter(address__net_host=host, vrf=prefix.vrf).exists():
-        raise AbortScript(f"{device}: IPv6 address {address} already exists in Netbox, skipping.")
+        raise AbortScript(f"{device_name(device)}: IPv6 address {address} already exists in Netbox, skipping.")
 
 
 def provision_server(req: ProvisionRequest, log: Log) -> ProvisionPlan:
@@ -628,19 +645,20 @@ def check_csv(text: str) -> tuple[list[ProvisionPlan], list[tuple[Any, str]]]:
             failures.append((None, f"{row.device}: {message}, skipping."))
             continue
         device = found[0]
+        name = device_name(device)
         switch = None
         if row.switch:
             candidates = switches.get(row.switch, [])
             same_site = [s for s in candidates if s.site_id == device.site_id]
             if len(same_site) != 1:
-                failures.append((device, f"{device}: switch {row.switch} not found, skipping."))
+                failures.append((device, f"{name}: switch {row.switch} not found, skipping."))
                 continue
             switch = same_site[0]
         vlan = None
         if row.vlan:
             vlan = vlans.get((row.vlan, device.site_id))
             if vlan is None:
-                failures.append((device, f"{device}: vlan {row.vlan} not found, skipping."))
+                failures.append((device, f"{name}: vlan {row.vlan} not found, skipping."))
                 continue
         request = ProvisionRequest(
             device=device,
@@ -659,7 +677,7 @@ def check_csv(text: str) -> tuple[list[ProvisionPlan], list[tuple[Any, str]]]:
             failures.append((device, str(exc)))
 
     keys = [
-        (line, p.device.name, f"{p.switch}:{p.switch_port}", p.device.site.slug, p.request.cable_id)
+        (line, p.device.name, f"{device_name(p.switch)}:{p.switch_port}", p.device.site.slug, p.request.cable_id)
         for line, p in zip(lines, plans, strict=True)
     ]
     by_name = {p.device.name: p.device for p in plans}

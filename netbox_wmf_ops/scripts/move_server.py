@@ -6,7 +6,7 @@ from dcim.models import Device, Site
 from extras.scripts import ChoiceVar, MultiObjectVar, ObjectVar, Script, StringVar
 from utilities.exceptions import AbortScript
 
-from netbox_wmf_ops.lifecycle.common import SERVER_ROLE, TOR_ROLES, format_logs, script_log
+from netbox_wmf_ops.lifecycle.common import SERVER_ROLE, TOR_ROLES, device_name, format_logs, script_log
 from netbox_wmf_ops.lifecycle.move import (
     NEW_SWITCH_STATUSES,
     POSITION_CHOICES,
@@ -76,11 +76,11 @@ class MoveServersUplinks(Script):
             raise AbortScript("No new switch given, skipping.")
         if switch.role.slug not in TOR_ROLES or switch.status not in UPLINK_SWITCH_STATUSES:
             raise AbortScript(
-                f"{switch}: role {switch.role.slug} and status {switch.status}, expected a top-of-rack switch "
-                f"({', '.join(TOR_ROLES)}) that is {', '.join(UPLINK_SWITCH_STATUSES)}."
+                f"{device_name(switch)}: role {switch.role.slug} and status {switch.status}, expected a top-of-rack "
+                f"switch ({', '.join(TOR_ROLES)}) that is {', '.join(UPLINK_SWITCH_STATUSES)}."
             )
         if not switch.rack_id:
-            raise AbortScript(f"{switch}: not in a rack, skipping.")
+            raise AbortScript(f"{device_name(switch)}: not in a rack, skipping.")
         servers = servers_in_rack_of(switch)
         moved, _refused = move_uplinks(servers, script_log(self), new_switch=switch)
         self.log_success(f"{moved} uplinks moved")
@@ -106,7 +106,7 @@ class MoveSpecificUplinks(Script):
         site = data.get("site")
         wrong = [s for s in servers if site is not None and s.site_id != site.pk]
         for server in wrong:
-            self.log_failure(f"{server}: not in site {site}, skipping.", server)
+            self.log_failure(f"{device_name(server)}: not in site {site}, skipping.", server)
         chosen = [s for s in servers if s not in wrong]
         moved, _refused = move_uplinks(sorted(chosen, key=lambda s: s.name or ""), script_log(self))
         self.log_success(f"{moved} uplinks moved")

@@ -25,7 +25,15 @@ def test_move_server_happy_path(run_script):
     old = lb.rack_space()
     new = lb.rack_space(site=old.site, location=old.location)
     extra = VLAN.objects.create(name=factories.unique("v"), vid=3001, site=old.site, status="active")
-    dev, primary, old_port, old_cable = lb.cabled_server(old, "xe-0/0/2", label="C5", tagged=[extra])
+    # Asset tags, so that NetBox 4's str(device) ("name (tag)") differs from the name the messages print.
+    dev, primary, old_port, old_cable = lb.cabled_server(
+        old, "xe-0/0/2", label="C5", tagged=[extra], asset_tag=factories.unique("WMF")
+    )
+    tags = [dev.asset_tag]
+    for switch in (old.switch, new.switch):
+        switch.asset_tag = factories.unique("WMF")
+        switch.save()
+        tags.append(switch.asset_tag)
 
     run = run_script(MODULE, "MoveServer", move_data(dev, new.switch, cable_id="C6"), commit=True)
 
@@ -46,11 +54,15 @@ def test_move_server_happy_path(run_script):
     assert (dev.rack, dev.position) == (new.rack, 20)
 
     assert run.log[0][1].startswith("Called with parameters: ")
-    assert ("success", f"{new.switch}:xe-0/0/5 configured tagged vlans {[extra.name]}") in run.log
-    assert ("success", f"{dev}: reset old switch interface {old.switch}:xe-0/0/2.") in run.log
-    assert ("success", f"{dev}: deleted old cable.") in run.log
-    assert ("success", f"{dev}: moved to rack {new.rack}, U20.") in run.log
+    assert ("success", f"{new.switch.name}:xe-0/0/5 configured tagged vlans {[extra.name]}") in run.log
+    assert ("success", f"{dev.name}: reset old switch interface {old.switch.name}:xe-0/0/2.") in run.log
+    assert ("success", f"{dev.name}: deleted old cable.") in run.log
+    assert ("success", f"{dev.name}: moved to rack {new.rack}, U20.") in run.log
+    assert ("warning", f"{dev.name}: assuming Black dac-passive because 10gbase-x-sfpp") in run.log
+    assert ("success", f"{dev.name}: created cable C6") in run.log
     assert run.log[-1] == ("success", "1 server moved")
+    # Only the parameters line (the form data's repr) shows the asset tags.
+    assert [m for _, m in run.log[1:] if any(tag in m for tag in tags)] == []
 
 
 def test_move_server_dry_run_changes_nothing(run_script):
@@ -67,19 +79,19 @@ def test_move_server_dry_run_changes_nothing(run_script):
 def _move_refusals():
     def missing(old, new):
         dev, *_ = lb.cabled_server(old, "xe-0/0/2")
-        return move_data(dev, new.switch, z_iface=""), f"{dev}: New switch or switch interface missing, skipping."
+        return move_data(dev, new.switch, z_iface=""), f"{dev.name}: New switch or switch interface missing, skipping."
 
     def switch_status(old, new):
         dev, *_ = lb.cabled_server(old, "xe-0/0/2")
         new.switch.status = "planned"
         new.switch.save()
         return move_data(dev, new.switch), (
-            f"{dev}: switch {new.switch} with status planned, expected Active or Staged, skipping."
+            f"{dev.name}: switch {new.switch.name} with status planned, expected Active or Staged, skipping."
         )
 
     def unit_zero(old, new):
         dev, *_ = lb.cabled_server(old, "xe-0/0/2")
-        return move_data(dev, new.switch, position="0"), f"{dev}: Rack unit can't be 0, skipping."
+        return move_data(dev, new.switch, position="0"), f"{dev.name}: Rack unit can't be 0, skipping."
 
     def not_server(old, new):
         dev, *_ = lb.cabled_server(old, "xe-0/0/2")
@@ -92,41 +104,42 @@ def _move_refusals():
         new.switch.role = factories.role("cr")
         new.switch.save()
         return move_data(dev, new.switch), (
-            f"{dev}: switch {new.switch} with role cr, only switches are supported, skipping."
+            f"{dev.name}: switch {new.switch.name} with role cr, only switches are supported, skipping."
         )
 
     def bad_prefix(old, new):
         dev, *_ = lb.cabled_server(old, "xe-0/0/2")
         return move_data(dev, new.switch, z_iface="eth5"), (
-            f"{dev}: Switch interface eth5 invalid, must start with et- or xe- or ge- or ethernet-."
+            f"{dev.name}: Switch interface eth5 invalid, must start with et- or xe- or ge- or ethernet-."
         )
 
     def vc_position(old, new):
         dev, *_ = lb.cabled_server(old, "xe-0/0/2")
         member = lb.tor_switch(new.rack, vc_position=2, position=41)
         return move_data(dev, member, z_iface="xe-1/0/5"), (
-            f"{dev}: Interface name xe-1/0/5 invalid, first digit of port number should be 2, matching {member} "
-            "virtual-chassis postition."
+            f"{dev.name}: Interface name xe-1/0/5 invalid, first digit of port number should be 2, matching "
+            f"{member.name} virtual-chassis postition."
         )
 
     def no_primary(old, new):
         dev = lb.server(old, status="active")
         Interface.objects.create(device=dev, name="eno1", type="10gbase-x-sfpp")
         return move_data(dev, new.switch), (
-            f"{dev}: either 0 or more than 1 connected interface: [], please update Netbox manually, skipping."
+            f"{dev.name}: either 0 or more than 1 connected interface: [], please update Netbox manually, skipping."
         )
 
     def port_cabled(old, new):
         dev, *_ = lb.cabled_server(old, "xe-0/0/2")
         lb.cabled_server(new, "xe-0/0/5", position=30)
         return move_data(dev, new.switch), (
-            f"There is already a cable on {new.switch}:xe-0/0/5 (typo?), please fix it manually and re-run the script."
+            f"There is already a cable on {new.switch.name}:xe-0/0/5 (typo?), please fix it manually and re-run the "
+            "script."
         )
 
     def unit_taken(old, new):
         dev, *_ = lb.cabled_server(old, "xe-0/0/2")
         lb.server(new, position=20)
-        return move_data(dev, new.switch), f"{dev}: U20 of rack {new.rack} is not free, skipping."
+        return move_data(dev, new.switch), f"{dev.name}: U20 of rack {new.rack} is not free, skipping."
 
     return {f.__name__: f for f in locals().values() if callable(f)}
 
@@ -174,12 +187,15 @@ def test_move_servers_uplinks_juniper_to_nokia(run_script):
     a_old.refresh_from_db()
     assert (a_old.cable, a_old.enabled, a_old.untagged_vlan) == (None, False, None)
     assert space.port("xe-0/0/3").cable is not None
-    assert run.messages("failure") == [f"{lonely}: cannot find primary interface, skipping."]
+    assert run.messages("failure") == [f"{lonely.name}: cannot find primary interface, skipping."]
     assert (
         "success",
-        f"{a}: moved connection from {space.switch} xe-0/0/1 to {nokia} ethernet-1/2.",
+        f"{a.name}: moved connection from {space.switch.name} xe-0/0/1 to {nokia.name} ethernet-1/2.",
     ) in run.log
-    assert ("success", f"{b}: moved connection from {space.switch} xe-0/0/2 to {nokia} ethernet-1/3.") in run.log
+    assert (
+        "success",
+        f"{b.name}: moved connection from {space.switch.name} xe-0/0/2 to {nokia.name} ethernet-1/3.",
+    ) in run.log
     assert run.log[-1] == ("success", "2 uplinks moved")
 
 
@@ -190,7 +206,7 @@ def test_move_servers_uplinks_refuses_a_non_switch(run_script):
     before = db_state()
     run = run_script(MODULE, "MoveServersUplinks", {"new_switch": pdu}, commit=True)
     assert run.aborted_with == (
-        f"{pdu}: role pdu and status active, expected a top-of-rack switch (asw, cloudsw) that is active, staged, "
+        f"{pdu.name}: role pdu and status active, expected a top-of-rack switch (asw, cloudsw) that is active, staged, "
         "planned."
     )
     assert db_state() == before
@@ -206,7 +222,7 @@ def test_move_specific_uplinks_picks_the_other_switch(run_script):
     assert primary.cable == Interface.objects.get(device=other, name="xe-0/0/4").cable
     # The old cable had neither colour nor type: the new one gets the defaults of the server interface's speed.
     assert (primary.cable.color, primary.cable.type) == ("111111", "dac-passive")
-    assert run.messages("warning") == [f"{dev}: assuming Black dac-passive because 10gbase-x-sfpp"]
+    assert run.messages("warning") == [f"{dev.name}: assuming Black dac-passive because 10gbase-x-sfpp"]
     assert run.log[-1] == ("success", "1 uplinks moved")
 
 
@@ -217,7 +233,7 @@ def test_move_specific_uplinks_skips_an_ambiguous_rack(run_script):
     dev, *_ = lb.cabled_server(space, "xe-0/0/4")
     before = db_state()
     run = run_script(MODULE, "MoveSpecificUplinks", {"site": space.site, "servers": [dev]}, commit=True)
-    assert run.messages("failure") == [f"{dev}: rack {space.rack} has 2 other switches, skipping."]
+    assert run.messages("failure") == [f"{dev.name}: rack {space.rack} has 2 other switches, skipping."]
     assert run.log[-1] == ("success", "0 uplinks moved")
     assert db_state() == before
 
@@ -230,7 +246,7 @@ def test_move_specific_uplinks_already_cabled_target_rolls_that_server_back(run_
     before = db_state()
     run = run_script(MODULE, "MoveSpecificUplinks", {"site": space.site, "servers": [dev]}, commit=True)
     assert run.messages("failure") == [
-        f"{dev}: not moved: There is already a cable on {other}:xe-0/0/4 (typo?), please fix it manually and "
+        f"{dev.name}: not moved: There is already a cable on {other.name}:xe-0/0/4 (typo?), please fix it manually and "
         "re-run the script."
     ]
     assert db_state() == before

@@ -39,7 +39,10 @@ def data(device, **fields) -> dict:
 
 def test_provision_happy_path(run_script):
     space = lb.rack_space()
-    dev = lb.server(space)
+    # Asset tags, so that NetBox 4's str(device) ("name (tag)") differs from the name the messages print.
+    dev = lb.server(space, asset_tag=factories.unique("WMF"))
+    space.switch.asset_tag = factories.unique("WMF")
+    space.switch.save()
     run = run_script(MODULE, SINGLE, data(dev, cable_id="C1234", mgmt_mac="AA:BB:CC:00:11:22"), commit=True)
 
     assert run.job.status == "completed", run.log
@@ -76,15 +79,17 @@ def test_provision_happy_path(run_script):
     assert run.log[0][1].startswith("Called with parameters: ")
     assert (
         "success",
-        f"{dev}: assigned IPv4 {v4} to interface ##PRIMARY## with DNS name '{dev.name}.{site}.wmnet'.",
+        f"{dev.name}: assigned IPv4 {v4} to interface ##PRIMARY## with DNS name '{dev.name}.{site}.wmnet'.",
     ) in run.log
-    assert ("success", f"{dev}: marked IPv4 address {v4} as primary IPv4 for device.") in run.log
-    assert ("success", f"{dev}: created interface ##PRIMARY## (mgmt=False)") in run.log
-    assert ("success", f"{space.switch}:xe-0/0/3 configured vlan.") in run.log
+    assert ("success", f"{dev.name}: marked IPv4 address {v4} as primary IPv4 for device.") in run.log
+    assert ("success", f"{dev.name}: created interface ##PRIMARY## (mgmt=False)") in run.log
+    assert ("success", f"{space.switch.name}:xe-0/0/3 configured vlan.") in run.log
     # Fix of spec §6.4 item 9: black DAC for 10G, the warning names the cable type.
-    assert ("warning", f"{dev}: assuming Black dac-passive because 10gbase-x-sfpp") in run.log
-    assert ("success", f"{dev}: created interface mgmt (mgmt=True)") in run.log
+    assert ("warning", f"{dev.name}: assuming Black dac-passive because 10gbase-x-sfpp") in run.log
+    assert ("success", f"{dev.name}: created interface mgmt (mgmt=True)") in run.log
     assert run.log[-1] == ("success", "1 server provisioned")
+    # Only the parameters line (the form data's repr) shows the asset tags.
+    assert [m for _, m in run.log[1:] if dev.asset_tag in m or space.switch.asset_tag in m] == []
     assert run.output.startswith("[info] Called with parameters: ")
     assert run.output.endswith("[success] 1 server provisioned")
 
@@ -119,15 +124,15 @@ def test_provision_explicit_vlan_first_in_rack_warns(run_script):
     space.switch.delete()
     dev = lb.server(space)
     run = run_script(MODULE, SINGLE, data(dev, vlan_type="", vlan=space.vlan, z_nbdevice=other.switch))
-    assert run.aborted_with == f"{dev}: switch {other.switch} not in same rack as server."
+    assert run.aborted_with == f"{dev.name}: switch {other.switch.name} not in same rack as server."
 
     switch = lb.tor_switch(space.rack, "nokia", position=41)
     run = run_script(MODULE, SINGLE, data(dev, vlan_type="", vlan=space.vlan, z_nbdevice=switch, z_port=7))
     assert run.messages("failure") == [], run.log
     assert (
         "warning",
-        f"{dev} is the first device in rack {space.rack} to be added to VLAN {space.vlan}, unable to automatically "
-        "verify if that's correct, please double check.",
+        f"{dev.name} is the first device in rack {space.rack} to be added to VLAN {space.vlan}, unable to "
+        "automatically verify if that's correct, please double check.",
     ) in run.log
     port = Interface.objects.get(device=switch, name="ethernet-1/7")
     assert port.untagged_vlan == space.vlan
@@ -140,9 +145,9 @@ def test_provision_keeps_an_allocated_mgmt(run_script):
     IPAddress.objects.create(address="172.31.0.9/24", dns_name=f"{dev.name}.mgmt.x.wmnet", assigned_object=mgmt)
     run = run_script(MODULE, SINGLE, data(dev, interface_type="1000base-t"))
     assert run.messages("failure") == [], run.log
-    assert ("warning", f"{dev}: Skipping assignment of MGMT interface because already allocated") in run.log
-    assert ("warning", f"{dev}: no IPv6 prefix found for VLAN {space.vlan}, skipping IPv6 allocation.") in run.log
-    assert ("warning", f"{dev}: assuming Blue cat5e because 1000base-t") in run.log
+    assert ("warning", f"{dev.name}: Skipping assignment of MGMT interface because already allocated") in run.log
+    assert ("warning", f"{dev.name}: no IPv6 prefix found for VLAN {space.vlan}, skipping IPv6 allocation.") in run.log
+    assert ("warning", f"{dev.name}: assuming Blue cat5e because 1000base-t") in run.log
     assert Interface.objects.filter(device=dev).count() == 2
     assert IPAddress.objects.filter(interface__device=dev).count() == 2
     assert space.port("ge-0/0/3").cable is not None  # the 1G name of port 3, created
@@ -156,8 +161,8 @@ def test_provision_frtech_skips_the_primary(run_script):
     assert run.messages("failure") == [], run.log
     assert (
         "warning",
-        f"{dev}: Skipping Primary IP allocation with tenant {tenant}. Primary IP allocation for Fundraising Tech is "
-        "done manually in the DNS repository.",
+        f"{dev.name}: Skipping Primary IP allocation with tenant {tenant}. Primary IP allocation for Fundraising "
+        "Tech is done manually in the DNS repository.",
     ) in run.log
     dev.refresh_from_db()
     assert dev.primary_ip4 is None
@@ -169,23 +174,32 @@ def _refusal_cases():
 
     def neither(space):
         dev = lb.server(space)
-        return data(dev, vlan_type=""), f"{dev}: one parameter between VLAN Type and VLAN must be specified, skipping."
+        return data(
+            dev, vlan_type=""
+        ), f"{dev.name}: one parameter between VLAN Type and VLAN must be specified, skipping."
 
     def both(space):
         dev = lb.server(space)
         return data(dev, vlan=space.vlan), (
-            f"{dev}: only one parameter between VLAN Type and VLAN can be specified, skipping."
+            f"{dev.name}: only one parameter between VLAN Type and VLAN can be specified, skipping."
         )
 
     def active(space):
         dev = lb.server(space, status="active")
-        return data(dev), f"{dev}: status active, expected Inventory or Planned, skipping."
+        return data(dev), f"{dev.name}: status active, expected Inventory or Planned, skipping."
+
+    def unnamed(space):
+        # NetBox allows an unnamed device: the messages fall back to str(device), "Dell PowerEdge R450 ({pk})".
+        dev = lb.server(space, status="active")
+        dev.name = None
+        dev.save()
+        return data(dev), f"Dell PowerEdge R450 ({dev.pk}): status active, expected Inventory or Planned, skipping."
 
     def no_rack(space):
         dev = lb.server(space, position=None)
         dev.rack = None
         dev.save()
-        return data(dev), f"{dev}: missing rack information, skipping."
+        return data(dev), f"{dev.name}: missing rack information, skipping."
 
     def not_server(space):
         dev = lb.server(space)
@@ -203,16 +217,16 @@ def _refusal_cases():
         space.switch.save()
         dev = lb.server(space)
         return data(dev), (
-            f"{dev}: Can't find an adequate top-or-rack switch in rack {space.rack}. please double check or select "
-            "it manually."
+            f"{dev.name}: Can't find an adequate top-or-rack switch in rack {space.rack}. please double check or "
+            "select it manually."
         )
 
     def two_tors(space):
         lb.tor_switch(space.rack, "nokia", position=41)
         dev = lb.server(space)
         return data(dev), (
-            f"{dev}: Can't find an adequate top-or-rack switch in rack {space.rack}. please double check or select "
-            "it manually."
+            f"{dev.name}: Can't find an adequate top-or-rack switch in rack {space.rack}. please double check or "
+            "select it manually."
         )
 
     def supermicro(space):
@@ -223,26 +237,26 @@ def _refusal_cases():
         dev = lb.server(space)
         Interface.objects.create(device=dev, name="eno1", type="1000base-t")
         Interface.objects.create(device=dev, name="mgmt", type="1000base-t", mgmt_only=True)
-        return data(dev), f"{dev}: interfaces already defined: ['eno1', 'mgmt'], skipping."
+        return data(dev), f"{dev.name}: interfaces already defined: ['eno1', 'mgmt'], skipping."
 
     def no_vlan(space):
         dev = lb.server(space)
         site, rack = space.site.slug, space.rack.name.lower()
         return data(dev, vlan_type="public"), (
-            f"{dev}: unable to find VLAN with name public1-{site} or public1-{rack}-{site}, skipping."
+            f"{dev.name}: unable to find VLAN with name public1-{site} or public1-{rack}-{site}, skipping."
         )
 
     def pop_type(space):
         dev = lb.server(space)
         return data(dev, vlan_type="analytics"), (
-            f"{dev}: VLAN type analytics not available in site {space.site.slug}, skipping."
+            f"{dev.name}: VLAN type analytics not available in site {space.site.slug}, skipping."
         )
 
     def vlan_site(space):
         dev = lb.server(space)
         vlan = VLAN.objects.create(name=factories.unique("v"), vid=3999, site=factories.site(), status="active")
         return data(dev, vlan_type="", vlan=vlan), (
-            f"{dev}: mismatch site for VLAN {vlan}: {space.site} (device) != {vlan.site} (VLAN), skipping."
+            f"{dev.name}: mismatch site for VLAN {vlan}: {space.site} (device) != {vlan.site} (VLAN), skipping."
         )
 
     def vlan_tenant(space):
@@ -251,7 +265,7 @@ def _refusal_cases():
         space.vlan.tenant = tenant
         space.vlan.save()
         return data(dev, vlan_type="", vlan=space.vlan), (
-            f"{dev}: mismatch tenant for VLAN {space.vlan}: None (device) != {tenant} (VLAN), skipping."
+            f"{dev.name}: mismatch tenant for VLAN {space.vlan}: None (device) != {tenant} (VLAN), skipping."
         )
 
     def vlan_row(space):
@@ -262,7 +276,7 @@ def _refusal_cases():
         port.save()
         dev = lb.server(space)
         return data(dev, vlan_type="", vlan=space.vlan), (
-            f"{dev} is in row {space.location} but VLAN {space.vlan} is present only in "
+            f"{dev.name} is in row {space.location} but VLAN {space.vlan} is present only in "
             f"{{'{elsewhere.location}'}}. Skipping device because of invalid VLAN."
         )
 
@@ -270,7 +284,7 @@ def _refusal_cases():
         lb.cabled_server(space, "xe-0/0/3", position=20)
         dev = lb.server(space)
         return data(dev), (
-            f"There is already a cable on {space.switch}:xe-0/0/3 (typo?), please fix it manually and re-run the "
+            f"There is already a cable on {space.switch.name}:xe-0/0/3 (typo?), please fix it manually and re-run the "
             "script."
         )
 
@@ -283,7 +297,7 @@ def _refusal_cases():
     def no_mgmt_prefix(space):
         space.mgmt_prefix.delete()
         dev = lb.server(space)
-        return data(dev), f"{dev}: can't find management prefix for site {space.site}."
+        return data(dev), f"{dev.name}: can't find management prefix for site {space.site}."
 
     def two_mgmt_prefixes(space):
         Prefix.objects.create(
@@ -291,7 +305,7 @@ def _refusal_cases():
         )
         dev = lb.server(space)
         return data(dev), (
-            f"{dev}: several management prefixes for site {space.site}: "
+            f"{dev.name}: several management prefixes for site {space.site}: "
             f"['{space.mgmt_prefix.prefix}', '172.30.250.0/24'], skipping."
         )
 
@@ -301,7 +315,7 @@ def _refusal_cases():
         IPAddress.objects.create(address="172.30.251.0/31")
         IPAddress.objects.create(address="172.30.251.1/31")
         dev = lb.server(space)
-        return data(dev), f"{dev}: unable to find an available IP in prefix {space.mgmt_prefix}"
+        return data(dev), f"{dev.name}: unable to find an available IP in prefix {space.mgmt_prefix}"
 
     return {f.__name__: f for f in locals().values() if callable(f)}
 
@@ -378,8 +392,8 @@ def test_csv_one_bad_row_writes_nothing(run_script):
     assert run.messages("failure") == [
         "nosuchserver: device not found, skipping.",
         "The device's vendor, supermicro, requires to provide the MAC address of the mgmt interface.",
-        f"{a}: switch nosuchswitch not found, skipping.",
-        f"{c}: switch port {space.switch}:xe-0/0/1 already used by line 2 of the CSV",
+        f"{a.name}: switch nosuchswitch not found, skipping.",
+        f"{c.name}: switch port {space.switch.name}:xe-0/0/1 already used by line 2 of the CSV",
         "Script aborted with error: 4 CSV rows refused, nothing provisioned",
     ]
     assert run.log[-1] == ("info", REVERTED_ON_ERROR)

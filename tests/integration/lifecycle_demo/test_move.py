@@ -84,13 +84,14 @@ def test_move_server_to_the_other_rack_of_its_row(run_script):
     assert (server.rack, server.location, server.position) == (rack, rack.location, unit)
     assert (server.primary_ip4_id, server.primary_ip6_id) == ips  # same row, same VLAN: the addresses stay
     assert run.log[0][1].startswith("Called with parameters: ")
+    assert str(server) == f"{server.name} ({server.asset_tag})"  # the messages print the name, not str(device)
     assert run.log[1:] == [
-        ("success", f"{switch}:{new_port.name} configured vlan."),
-        ("success", f"{server}: reset old switch interface {old_port.device}:{old_port.name}."),
-        ("success", f"{server}: deleted old cable."),
-        ("warning", f"{server}: assuming Black dac-passive because {primary.type}"),
-        ("success", f"{server}: created cable {cable_id}"),
-        ("success", f"{server}: moved to rack {rack}, U{unit}."),
+        ("success", f"{switch.name}:{new_port.name} configured vlan."),
+        ("success", f"{server.name}: reset old switch interface {old_port.device.name}:{old_port.name}."),
+        ("success", f"{server.name}: deleted old cable."),
+        ("warning", f"{server.name}: assuming Black dac-passive because {primary.type}"),
+        ("success", f"{server.name}: created cable {cable_id}"),
+        ("success", f"{server.name}: moved to rack {rack}, U{unit}."),
         ("success", "1 server moved"),
     ]
 
@@ -146,7 +147,7 @@ def test_move_servers_uplinks_to_the_other_switch_of_the_rack(run_script):
         assert (primary.cable.label, primary.cable.color, primary.cable.type) == (old.label, old.color, old.type)
         assert (
             "success",
-            f"{server}: moved connection from {old_port.device} {old_port.name} to {new_switch} {name}.",
+            f"{server.name}: moved connection from {old_port.device.name} {old_port.name} to {new_switch.name} {name}.",
         ) in run.log
     assert run.log[-1] == ("success", f"{len(moving)} uplinks moved")
 
@@ -165,7 +166,10 @@ def test_move_specific_uplinks_there_and_back(run_script):
 
     assert there.job.status == "completed", there.log
     assert there.log[-2:] == [
-        ("success", f"{server}: moved connection from {home.device} {home.name} to {away_switch} {away}."),
+        (
+            "success",
+            f"{server.name}: moved connection from {home.device.name} {home.name} to {away_switch.name} {away}.",
+        ),
         ("success", "1 uplinks moved"),
     ]
     away_port = Interface.objects.get(device=away_switch, name=away)
@@ -178,7 +182,10 @@ def test_move_specific_uplinks_there_and_back(run_script):
 
     assert back.job.status == "completed", back.log
     assert back.log[-2:] == [
-        ("success", f"{server}: moved connection from {away_switch} {away} to {home.device} {home.name}."),
+        (
+            "success",
+            f"{server.name}: moved connection from {away_switch.name} {away} to {home.device.name} {home.name}.",
+        ),
         ("success", "1 uplinks moved"),
     ]
     assert_server_port(home, vlan, home.type)

@@ -137,20 +137,24 @@ def test_provision_one_ready_server(run_script):
 
     ip4, ip6, oob = dev.primary_ip4, dev.primary_ip6, dev.oob_ip
     dns = f"{dev.name}.{dev.site.slug}.wmnet"
+    # The demo's servers and switches have asset tags: NetBox 4's str(device) is "name (tag)", the messages print
+    # the name (docs/lifecycle-scripts.md).
+    assert (str(dev), str(switch)) == (f"{dev.name} ({dev.asset_tag})", f"{switch.name} ({switch.asset_tag})")
     assert run.log[0][1].startswith("Called with parameters: ")
     for line in [
-        ("success", f"{dev}: created interface ##PRIMARY## (mgmt=False)"),
-        ("success", f"{dev}: assigned IPv4 {ip4} to interface ##PRIMARY## with DNS name '{dns}'."),
-        ("success", f"{dev}: marked IPv4 address {ip4} as primary IPv4 for device."),
-        ("success", f"{dev}: assigned IPv6 {ip6} to interface ##PRIMARY## with DNS name '{dns}'."),
-        ("success", f"{dev}: marked IPv6 address {ip6} as primary IPv6."),
-        ("success", f"{switch}:{port.name} configured vlan."),
-        ("warning", f"{dev}: assuming Black dac-passive because 10gbase-x-sfpp"),
-        ("success", f"{dev}: created interface mgmt (mgmt=True)"),
-        ("success", f"{dev}: set {oob} as out-of-band IP for host."),
+        ("success", f"{dev.name}: created interface ##PRIMARY## (mgmt=False)"),
+        ("success", f"{dev.name}: assigned IPv4 {ip4} to interface ##PRIMARY## with DNS name '{dns}'."),
+        ("success", f"{dev.name}: marked IPv4 address {ip4} as primary IPv4 for device."),
+        ("success", f"{dev.name}: assigned IPv6 {ip6} to interface ##PRIMARY## with DNS name '{dns}'."),
+        ("success", f"{dev.name}: marked IPv6 address {ip6} as primary IPv6."),
+        ("success", f"{switch.name}:{port.name} configured vlan."),
+        ("warning", f"{dev.name}: assuming Black dac-passive because 10gbase-x-sfpp"),
+        ("success", f"{dev.name}: created interface mgmt (mgmt=True)"),
+        ("success", f"{dev.name}: set {oob} as out-of-band IP for host."),
     ]:
         assert line in run.log
     assert run.log[-1] == ("success", "1 server provisioned")
+    assert [m for _, m in run.log[1:] if dev.asset_tag in m or switch.asset_tag in m] == []
 
 
 def test_provision_the_other_ready_servers_from_one_csv(run_script):
@@ -174,20 +178,20 @@ def test_provision_the_other_ready_servers_from_one_csv(run_script):
     assert run.log[-1] == ("success", f"{len(targets)} servers provisioned")
     warnings = run.messages("warning")
     for target, dev in zip(targets, devices, strict=True):
-        assert ("success", f"{dev}: marked IPv4 address {dev.primary_ip4} as primary IPv4 for device.") in run.log
-        assert ("success", f"{target.switch}:{target.port.name} configured vlan.") in run.log
+        assert ("success", f"{dev.name}: marked IPv4 address {dev.primary_ip4} as primary IPv4 for device.") in run.log
+        assert ("success", f"{target.switch.name}:{target.port.name} configured vlan.") in run.log
         if target.prefix6 is None:  # the demo's private VLAN of eqiad E1 has no IPv6 prefix
-            assert f"{dev}: no IPv6 prefix found for VLAN {target.vlan}, skipping IPv6 allocation." in warnings
+            assert f"{dev.name}: no IPv6 prefix found for VLAN {target.vlan}, skipping IPv6 allocation." in warnings
         if target.mgmt_before:
-            assert f"{dev}: Skipping assignment of MGMT interface because already allocated" in warnings
-            assert ("success", f"{dev}: created interface mgmt (mgmt=True)") not in run.log
+            assert f"{dev.name}: Skipping assignment of MGMT interface because already allocated" in warnings
+            assert ("success", f"{dev.name}: created interface mgmt (mgmt=True)") not in run.log
         else:
-            assert ("success", f"{dev}: created interface mgmt (mgmt=True)") in run.log
+            assert ("success", f"{dev.name}: created interface mgmt (mgmt=True)") in run.log
         expected_cable = "Black dac-passive because 10gbase-x-sfpp" if target.fast else "Blue cat5e because 1000base-t"
-        assert f"{dev}: assuming {expected_cable}" in warnings
+        assert f"{dev.name}: assuming {expected_cable}" in warnings
     # The VLAN given by name serves its row already, but not this rack yet.
     last = targets[-1]
     assert (
-        f"{last.device} is the first device in rack {last.device.rack} to be added to VLAN {last.vlan}, unable to "
+        f"{last.device.name} is the first device in rack {last.device.rack} to be added to VLAN {last.vlan}, unable to "
         "automatically verify if that's correct, please double check."
     ) in warnings
