@@ -1596,15 +1596,21 @@ def _rename_device(b: _Builder, old: str, new: str) -> None:
 
 def _gateways(b: _Builder) -> None:
     """The gateway addresses no server may get, where the clean pass left them out: VRRP on cr1/cr2 for the POPs'
-    VLANs (as the core sites' legacy rows have), an anycast gateway on each leaf switch for its rack's VLAN, and the
-    management router's address in each row's management prefix. Added after the defects, so no defect moves; it
-    draws nothing at random."""
+    VLANs and the core sites' public row VLANs (as their private row VLANs have), an anycast gateway on each leaf
+    switch for its rack's VLAN, the payments firewall for the fr-tech VLAN, and the management router's address in
+    each row's management prefix. Added after the defects, so no defect moves; it draws nothing at random."""
+    taken = {ip.address.split("/")[0] for ip in b.plan.ip_addresses}
     for site in b.plan.sites:
         s = site.slug
         for vlan in [v for v in b.plan.vlans if v.site == s]:
             prefix = ipaddress.ip_network(_vlan_v4_prefix(b, vlan.name))
+            if str(prefix.network_address + 1) in taken:
+                continue
             gateway = f"{prefix.network_address + 1}/{prefix.prefixlen}"
-            if not site.core:
+            if vlan.name.startswith("frack-"):
+                b.add_iface(f"pfw3a-{s}", f"reth0.{vlan.vid}", "virtual")
+                b.add_ip(gateway, assigned=("interface", f"pfw3a-{s}", f"reth0.{vlan.vid}"), tenant="fr-tech")
+            elif not site.core or vlan.name.startswith("public1-"):
                 group = FHRPGroupPlan(f"vrrp-{vlan.name}", "vrrp3", vlan.vid % 255)
                 for i, cr in enumerate((f"cr1-{s}", f"cr2-{s}")):
                     b.add_iface(cr, f"irb.{vlan.vid}", "virtual")
@@ -1613,7 +1619,7 @@ def _gateways(b: _Builder) -> None:
                     group.members.append((cr, f"irb.{vlan.vid}", 200 - 100 * i))
                 b.plan.fhrp_groups.append(group)
                 b.add_ip(gateway, role="vrrp", assigned=("fhrpgroup", group.name))
-            elif vlan.name.startswith("private1-") and vlan.name.split("-")[1][0].upper() not in LEGACY_ROWS:
+            else:
                 leaf = f"lsw1-{vlan.name.split('-')[1]}-{s}"  # private1-<rack>-<site>: the rack's leaf switch
                 irb = (
                     f"irb0.{vlan.vid}" if DT[b.devices[leaf].device_type].manufacturer == "Nokia" else f"irb.{vlan.vid}"
