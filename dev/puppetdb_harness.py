@@ -24,6 +24,7 @@ This module imports nothing from Django.
 from __future__ import annotations
 
 import argparse
+import collections
 import copy
 import datetime
 import json
@@ -377,7 +378,7 @@ class MicroserviceFixture:
 
     def __init__(self, nodes: Mapping[str, Mapping[str, Any]] | None = None) -> None:
         self.nodes: dict[str, dict[str, Any]] = {k: dict(v) for k, v in (nodes or {}).items()}
-        self.requests: list[str] = []
+        self.requests: collections.deque[str] = collections.deque(maxlen=10_000)  # recent paths; the demo runs for days
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
