@@ -629,15 +629,22 @@ def demo(scale: float, seed: int) -> None:
     stop_demo_processes()  # our own server from an earlier run; anything else on the port is an error below
     if port_answers("127.0.0.1", DEMO_PORT):
         raise SetupError(f"port {DEMO_PORT} on 127.0.0.1 is taken by another program; stop it and run again")
-    fleet = build_fleet_template(services, scale, seed)
     mark = database_mark(services, DEMO_DB)
     if mark is None:
+        fleet = build_fleet_template(services, scale, seed)
         log(f"creating {DEMO_DB} from {fleet}")
-        create_database(services, DEMO_DB, "demo", template=fleet)
+        create_database(services, DEMO_DB, demo_mark(scale, seed), template=fleet)
     elif not mark.startswith(MARK):
         raise SetupError(f"database {DEMO_DB!r} exists but was not created by netbox-wmf-ops; refusing to use it")
     else:
+        made = demo_fleet_of(mark) or (scale, seed)
         log(f"keeping the existing {DEMO_DB} (`make demo-reset` rebuilds it from the template)")
+        if made != (scale, seed):
+            # The fake sources must describe the fleet in the database, or every report would flag bogus defects.
+            log(
+                f"{DEMO_DB} holds the fleet of scale {made[0]}, seed {made[1]}: serving its sources, not {scale}/{seed}"
+            )
+            scale, seed = made
     profiles = start_fake_ganeti(scale, seed)
     exports = write_demo_exports(scale, seed, STATE / "instances" / "demo" / "external")
     sources = start_demo_sources(services, scale, seed)
@@ -691,6 +698,20 @@ def write_demo_exports(scale: float, seed: int, directory: Path) -> dict:
     if result.returncode != 0:
         raise SetupError(f"writing the demo exports failed:\n{result.stderr[-2000:]}")
     return json.loads(result.stdout)
+
+
+def demo_mark(scale: float, seed: int) -> str:
+    """The comment of the demo database: which fleet it was cloned from (read back by ``demo_fleet_of``)."""
+    return f"demo:scale={scale}:seed={seed}"
+
+
+def demo_fleet_of(mark: str) -> tuple[float, int] | None:
+    """(scale, seed) of the fleet a demo database was made from, from its comment; None when it does not say."""
+    fields = dict(part.split("=", 1) for part in mark.removeprefix(MARK).split(":")[1:] if "=" in part)
+    try:
+        return float(fields["scale"]), int(fields["seed"])
+    except (KeyError, ValueError):
+        return None
 
 
 def start_demo_sources(services: Services, scale: float, seed: int) -> dict:
