@@ -2,7 +2,8 @@
 
     PYTHONPATH=. python dev/demo_sources.py --scale 1.0 --seed 1 --settings-file F
 
-Serves the fleet's facts in WMF's PuppetDB microservice format (``/v1/facts``, ``dev/puppetdb_harness.py``),
+Serves the fleet's facts in WMF's PuppetDB microservice format (``/v1/facts``, ``dev/puppetdb_harness.py``), the
+servers' networking and LLDP facts included (so the interface import can be tried),
 (re)creates the LibreNMS database ``wmf_ops_demo_librenms`` on MariaDB with the fleet's ``devices`` and
 ``entPhysical`` rows (``dev/librenms_harness.py``), writes F (the plugin settings pointing at both, JSON) once both
 are ready, then serves until killed. The rows are the same the seeded-defect tests use (``dev/fleet_sources.py``), so
@@ -34,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
 
     plan = plan_fleet(args.scale, args.seed)
     librenms = replace_database(LIBRENMS_DATABASE, *librenms_tables(plan))
-    puppetdb = MicroserviceFixture(puppetdb_nodes(plan)).start()
+    puppetdb = MicroserviceFixture(puppetdb_nodes(plan, network=True)).start()
     settings = {"puppetdb_url": puppetdb.url, "puppetdb_api": "microservice", "librenms_db": librenms}
     tmp = args.settings_file.with_name(f".{args.settings_file.name}.tmp")
     tmp.write_text(json.dumps(settings, indent=1))

@@ -47,8 +47,6 @@ MICROSERVICE_FACTS = frozenset(
     }
 )
 ERROR_BODY_CHARS = 200
-# The defaults of the plugin settings (config_schema.py holds the same values; used when a key is absent).
-# Declared once, with validation, in config_schema; the fallback for use outside a configured NetBox.
 
 
 class PuppetDBError(Exception):
