@@ -164,6 +164,10 @@ class HostState:
 # --------------------------------------------------------------------------------------------------------------------
 
 
+# Bookkeeping the applier reads (whose interface or primary IP a change is about), not a field the operator changes.
+UNSHOWN_FIELDS = ("owner_kind", "owner_id")
+
+
 @dataclass(frozen=True)
 class Change:
     """One write. ``model`` is interface | ipaddress | cable | device; ``key`` identifies the object:
@@ -195,10 +199,11 @@ class Change:
             target = f"{self.fields['a']} ↔ {self.fields['b']}"
         if self.action == "delete":
             return f"delete {self.model} {target}"
+        shown = {k: v for k, v in self.fields.items() if k not in UNSHOWN_FIELDS}
         if self.action == "create":
-            details = ", ".join(f"{k}={_show(v)}" for k, v in self.fields.items() if k not in ("a", "b", "address"))
+            details = ", ".join(f"{k}={_show(v)}" for k, v in shown.items() if k not in ("a", "b", "address"))
             return f"create {self.model} {target}" + (f": {details}" if details else "")
-        details = ", ".join(f"{k} {_show(self.before.get(k))} → {_show(v)}" for k, v in self.fields.items())
+        details = ", ".join(f"{k} {_show(self.before.get(k))} → {_show(v)}" for k, v in shown.items())
         return f"update {self.model} {target}: {details}"
 
 
