@@ -648,9 +648,9 @@ def demo(scale: float, seed: int) -> None:
     profiles = start_fake_ganeti(scale, seed)
     exports = write_demo_exports(scale, seed, STATE / "instances" / "demo" / "external")
     sources = start_demo_sources(services, scale, seed)
-    instance = write_instance(
-        services, "demo", DEMO_DB, plugin_config={"ganeti_profiles": profiles, **exports, **sources}
-    )
+    dns = ensure_demo_dns_repository(STATE / "instances" / "demo")
+    plugin_config = {"ganeti_profiles": profiles, **exports, **sources, **dns}
+    instance = write_instance(services, "demo", DEMO_DB, plugin_config=plugin_config)
     netbox(instance, "migrate", "--no-input", "--skip-checks", quiet=True)
     password, token = secret("admin_password", 20), secret("admin_token", 40)
     netbox(instance, "shell", "-c", ENSURE_ADMIN.format(password=password, token=token), quiet=True)
@@ -678,12 +678,28 @@ NetBox with netbox-wmf-ops is running:
   NETBOX_ROOT={instance}   (logs: {RUN}/web.log, {RUN}/worker.log)
   Ganeti:     fake RAPI servers for profiles {", ".join(sorted(profiles))} serve the fleet's clusters; a dry run of
               `netbox wmf_ops_ganeti_sync --profile {ganeti_demo}` says: {ganeti_summary}
+  DNS:        snippets publish to the git repository {dns["dns_repository_path"]}
+              (Other → Scripts → wmf_ops_dns, or `netbox wmf_ops_dns`; docs/dns.md)
   Reports:    Accounting and Juniper installed base read the fleet's exports in
               {Path(exports["accounting_export_file"]).parent}; PuppetDB reads a /v1/facts service at
               {sources["puppetdb_url"]} and LibreNMS the MariaDB database {sources["librenms_db"]["database"]}
               (the fleet's view; seeded defects: docs/demo-data.md)
 Stop it with: make stop
 """)
+
+
+def ensure_demo_dns_repository(instance: Path) -> dict:
+    """A bare git repository the demo's DNS generator publishes to (kept across runs, so its history grows as the
+    operator publishes); returns the settings that use it."""
+    repository = instance / "dns-snippets.git"
+    if not (repository / "HEAD").exists():
+        subprocess.run(["git", "init", "--quiet", "--bare", "--initial-branch=main", str(repository)], check=True)
+    (instance / "dns-work").mkdir(parents=True, exist_ok=True)
+    return {
+        "dns_repository_path": str(repository),
+        "dns_work_dir": str(instance / "dns-work"),
+        "dns_icinga_state_file": str(instance / "dns-icinga-state.json"),
+    }
 
 
 def write_demo_exports(scale: float, seed: int, directory: Path) -> dict:
