@@ -221,11 +221,8 @@ def start_local_redis() -> int:
         ],
         check=True,
     )
-    for _ in range(50):
-        if redis_answers("127.0.0.1", port):
-            return port
-        time.sleep(0.1)
-    raise SetupError(f"project-local Redis did not start; see {directory / 'redis.log'}")
+    wait_until(lambda: redis_answers("127.0.0.1", port), 5, f"project-local Redis did not start; see {directory}")
+    return port
 
 
 def start_local_mariadb() -> int:
@@ -258,11 +255,17 @@ def start_local_mariadb() -> int:
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
-    for _ in range(300):
-        if port_answers("127.0.0.1", port):
-            return port
+    wait_until(lambda: port_answers("127.0.0.1", port), 30, f"project-local MariaDB did not start; see {base}")
+    return port
+
+
+def wait_until(ready, seconds: float, failure: str) -> None:
+    """Poll ``ready()`` every 0.1 s; SetupError(failure) when it is still false after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while not ready():
+        if time.monotonic() > deadline:
+            raise SetupError(failure)
         time.sleep(0.1)
-    raise SetupError(f"project-local MariaDB did not start; see {base / 'server.log'}")
 
 
 def stop_local_services() -> None:
@@ -645,11 +648,12 @@ def demo(scale: float, seed: int) -> None:
                 f"{DEMO_DB} holds the fleet of scale {made[0]}, seed {made[1]}: serving its sources, not {scale}/{seed}"
             )
             scale, seed = made
-    profiles = start_fake_ganeti(scale, seed)
+    ganeti = start_fake_ganeti(scale, seed)
+    profiles = ganeti["ganeti_profiles"]
     exports = write_demo_exports(scale, seed, STATE / "instances" / "demo" / "external")
     sources = start_demo_sources(services, scale, seed)
     dns = ensure_demo_dns_repository(STATE / "instances" / "demo")
-    plugin_config = {"ganeti_profiles": profiles, **exports, **sources, **dns}
+    plugin_config = {**ganeti, **exports, **sources, **dns}
     instance = write_instance(services, "demo", DEMO_DB, plugin_config=plugin_config)
     netbox(instance, "migrate", "--no-input", "--skip-checks", quiet=True)
     password, token = secret("admin_password", 20), secret("admin_token", 40)
@@ -733,49 +737,36 @@ def demo_fleet_of(mark: str) -> tuple[float, int] | None:
 def start_demo_sources(services: Services, scale: float, seed: int) -> dict:
     """The fleet's PuppetDB facts served over /v1/facts and its LibreNMS database (dev/demo_sources.py); returns
     the settings that use them."""
-    settings_file = RUN / "sources.json"
-    settings_file.unlink(missing_ok=True)
-    start_background(
-        "sources",
-        STATE,
-        str(ROOT / "dev" / "demo_sources.py"),
-        *("--scale", str(scale), "--seed", str(seed), "--settings-file", str(settings_file)),
-        command=[str(VENV / "bin" / "python")],
-        env=services.env(),
-    )
-    for _ in range(600):
-        if settings_file.exists():
-            return json.loads(settings_file.read_text())
-        if not pid_alive(int((RUN / "sources.pid").read_text())):
-            break
-        time.sleep(0.1)
-    raise SetupError(f"the demo's PuppetDB and LibreNMS sources did not start; see {RUN / 'sources.log'}")
+    script = str(ROOT / "dev" / "demo_sources.py")
+    return start_fake_service("sources", [script, *fleet_args(scale, seed)], services.env())
 
 
 def start_fake_ganeti(scale: float, seed: int) -> dict:
     """Fake Ganeti RAPI servers serving the demo fleet's clusters (one per sync profile); returns `ganeti_profiles`."""
-    profiles_file = RUN / "ganeti-profiles.json"
-    profiles_file.unlink(missing_ok=True)
+    return {
+        "ganeti_profiles": start_fake_service(
+            "ganeti", ["-m", "netbox_wmf_ops.ganeti.demo_rapi", *fleet_args(scale, seed)]
+        )
+    }
+
+
+def fleet_args(scale: float, seed: int) -> list[str]:
+    return ["--scale", str(scale), "--seed", str(seed)]
+
+
+def start_fake_service(name: str, args: list[str], env: dict[str, str] | None = None) -> dict:
+    """Start `python <args> --settings-file F` in the background and return the JSON it writes to F once it serves
+    (it writes the file whole, through a rename); an error when the process dies or takes more than a minute."""
+    settings_file = RUN / f"{name}.json"
+    settings_file.unlink(missing_ok=True)
     start_background(
-        "ganeti",
-        STATE,
-        "-m",
-        "netbox_wmf_ops.ganeti.demo_rapi",
-        "--scale",
-        str(scale),
-        "--seed",
-        str(seed),
-        "--profiles-file",
-        str(profiles_file),
-        command=[str(VENV / "bin" / "python")],
+        name, STATE, *args, "--settings-file", str(settings_file), command=[str(VENV / "bin" / "python")], env=env
     )
-    for _ in range(600):
-        if profiles_file.exists():
-            return json.loads(profiles_file.read_text())
-        if not pid_alive(int((RUN / "ganeti.pid").read_text())):
-            break
-        time.sleep(0.1)
-    raise SetupError(f"the fake Ganeti RAPI servers did not start; see {RUN / 'ganeti.log'}")
+    pid = int((RUN / f"{name}.pid").read_text())
+    wait_until(lambda: settings_file.exists() or not pid_alive(pid), 60, f"{name} did not start; see {RUN}/{name}.log")
+    if not settings_file.exists():
+        raise SetupError(f"{name} stopped before serving; see {RUN / f'{name}.log'}")
+    return json.loads(settings_file.read_text())
 
 
 ENSURE_ADMIN = """

@@ -1,6 +1,6 @@
 """Serve the demo fleet's Ganeti clusters over fake RAPI servers, one per sync profile (used by `make demo`).
 
-    python -m netbox_wmf_ops.ganeti.demo_rapi --scale 1.0 --seed 1 --base-port 58080 --profiles-file F
+    python -m netbox_wmf_ops.ganeti.demo_rapi --scale 1.0 --seed 1 --base-port 58080 --settings-file F
 
 Writes F, a JSON mapping suitable for the `ganeti_profiles` setting, once every server listens, then serves until
 killed. The clusters come from the same seeded plan as the demo fleet, so a sync shows exactly the seeded drift.
@@ -23,7 +23,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--base-port", type=int, default=58080)
-    parser.add_argument("--profiles-file", required=True)
+    parser.add_argument("--settings-file", required=True, help="where to write the ganeti_profiles setting (JSON)")
     args = parser.parse_args(argv)
 
     views = plan_fleet(args.scale, args.seed).external["ganeti"]
@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> None:
         server = FakeRapiServer(cluster_from_view(view), port=args.base_port + offset, require_auth=False).start()
         servers.append(server)
         profiles[profile] = {"site": view["site"], "url": server.url}
-    target = Path(args.profiles_file)
+    target = Path(args.settings_file)
     tmp = target.with_name(f".{target.name}.tmp")
     tmp.write_text(json.dumps(profiles, indent=1))
     os.replace(tmp, target)  # the demo tooling waits for this file: write it whole or not at all
