@@ -29,3 +29,41 @@ def browser():
         yield driver
     finally:
         driver.quit()
+
+
+@pytest.fixture
+def dcops_session(transactional_db, live_server, browser):
+    """``browser`` logged in as a DC-ops superuser whose tables show 1,000 rows a page (a whole job log on one page);
+    returns a 60 s ``WebDriverWait`` on it. Transactional: the live server sees committed data only."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as condition
+    from selenium.webdriver.support.ui import WebDriverWait
+    from users.models import User, UserConfig
+
+    user = User.objects.create_user(username="dcops", password="Dcops-Pass-12345", is_superuser=True)
+    UserConfig.objects.filter(user=user).update(data={"pagination": {"per_page": 1000}})
+    wait = WebDriverWait(browser, 60)
+    browser.get(f"{live_server.url}/login/")
+    browser.find_element(By.NAME, "username").send_keys("dcops")
+    browser.find_element(By.NAME, "password").send_keys("Dcops-Pass-12345")
+    browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait.until(condition.url_to_be(f"{live_server.url}/"))
+    return wait
+
+
+def wait_for_job_result(browser, wait) -> None:
+    """On a script's result page, wait until its job is completed. The page polls the job itself, but its polling was
+    seen to stop while the job waited in the queue (behind the "Search cache update" jobs NetBox queues for the
+    objects a test created): reload every 5 s, as an operator would."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as condition
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def completed(driver) -> bool:
+        if "Completed" in driver.find_element(By.ID, "pending-result-label").text:
+            return True
+        driver.refresh()
+        return False
+
+    wait.until(condition.url_contains("/extras/scripts/results/"))
+    WebDriverWait(browser, 180, poll_frequency=5).until(completed)

@@ -8,10 +8,9 @@ from extras.models import Script
 from ipam.models import IPAddress
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as condition
-from selenium.webdriver.support.ui import WebDriverWait
-from users.models import User, UserConfig
 
 from tests import factories_lifecycle_b as lb
+from tests.e2e.conftest import wait_for_job_result
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -25,25 +24,16 @@ def run_from_form(browser, wait, url: str, commit: bool, expect: str) -> str:
     if box.is_selected() != commit:
         browser.execute_script("arguments[0].click();", box)
     run.click()
-    wait.until(condition.url_contains("/extras/scripts/results/"))
-    wait.until(condition.text_to_be_present_in_element((By.ID, "pending-result-label"), "Completed"))
+    wait_for_job_result(browser, wait)
     wait.until(condition.text_to_be_present_in_element((By.ID, "object_list"), expect))
     return browser.find_element(By.ID, "object_list").text
 
 
 @pytest.mark.django_db(transaction=True)
-def test_provision_a_server_from_the_ui(live_server, rq_worker, browser):
+def test_provision_a_server_from_the_ui(live_server, rq_worker, browser, dcops_session):
+    wait = dcops_session
     space = lb.rack_space()
     server = lb.server(space)
-    user = User.objects.create_user(username="dcops", password="Dcops-Pass-12345", is_superuser=True)
-    UserConfig.objects.filter(user=user).update(data={"pagination": {"per_page": 1000}})
-
-    wait = WebDriverWait(browser, 60)
-    browser.get(f"{live_server.url}/login/")
-    browser.find_element(By.NAME, "username").send_keys("dcops")
-    browser.find_element(By.NAME, "password").send_keys("Dcops-Pass-12345")
-    browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    wait.until(condition.url_to_be(f"{live_server.url}/"))
 
     script = Script.objects.get(module__file_path="wmf_ops_provision_server.py", name="ProvisionServerNetwork")
     form = (
