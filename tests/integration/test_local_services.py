@@ -39,9 +39,10 @@ def answers(port: int) -> bool:
 
 def wmfops(code: str, state: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "WMF_OPS_STATE": str(state)}
-    return subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=True
-    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    logs = {p.name: p.read_text()[-1500:] for p in state.glob("*/*.log")}  # the servers' own logs, for a failure
+    assert done.returncode == 0, f"{done.stdout}\n{done.stderr}\n{logs}"
+    return done
 
 
 @pytest.fixture
