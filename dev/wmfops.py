@@ -153,8 +153,10 @@ def as_postgres_user(cmd: list[str]) -> list[str]:
     return ["runuser", "-u", "postgres", "--", *cmd] if os.geteuid() == 0 else cmd
 
 
+# The project-local services listen below Linux's ephemeral port range (32768-60999), where a client connection's
+# local port could occupy theirs and make the start fail.
 def start_local_postgres() -> int:
-    port = 55432
+    port = 15432
     if port_answers("127.0.0.1", port):
         return port
     bindir = postgres_bindir()
@@ -190,7 +192,7 @@ def start_local_postgres() -> int:
 
 
 def start_local_redis() -> int:
-    port = 56379
+    port = 16379
     if redis_answers("127.0.0.1", port):
         return port
     server = shutil.which("redis-server")
@@ -227,7 +229,7 @@ def start_local_redis() -> int:
 
 def start_local_mariadb() -> int:
     """MariaDB from Debian's mariadb-server, data under .state/mariadb, root without password on 127.0.0.1."""
-    port = 53306
+    port = 13306
     if port_answers("127.0.0.1", port):
         return port
     server, install_db = Path("/usr/sbin/mariadbd"), Path("/usr/bin/mariadb-install-db")

@@ -1,6 +1,6 @@
 """Serve the demo fleet's Ganeti clusters over fake RAPI servers, one per sync profile (used by `make demo`).
 
-    python -m netbox_wmf_ops.ganeti.demo_rapi --scale 1.0 --seed 1 --base-port 58080 --settings-file F
+    python -m netbox_wmf_ops.ganeti.demo_rapi --scale 1.0 --seed 1 --base-port 18080 --settings-file F
 
 Writes F, a JSON mapping suitable for the `ganeti_profiles` setting, once every server listens, then serves until
 killed. The clusters come from the same seeded plan as the demo fleet, so a sync shows exactly the seeded drift.
@@ -22,7 +22,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--base-port", type=int, default=58080)
+    parser.add_argument("--base-port", type=int, default=18080)
     parser.add_argument("--settings-file", required=True, help="where to write the ganeti_profiles setting (JSON)")
     args = parser.parse_args(argv)
 

@@ -17,7 +17,7 @@ import pymysql
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-FALLBACK_PORTS = {"postgres": 55432, "redis": 56379, "mariadb": 53306}
+FALLBACK_PORTS = {"postgres": 15432, "redis": 16379, "mariadb": 13306}
 
 START = """
 import json, sys
