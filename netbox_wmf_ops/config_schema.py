@@ -146,12 +146,12 @@ def _register_feature_settings() -> None:
     # Features declare their own settings next to their code (validators included); they all live in SETTINGS.
     from .ganeti.config import validate_profiles, validate_share
     from .links import DEFAULT_URLS
-    from .sources.config import EXTERNAL_SETTINGS
+    from .sources.config import external_settings
 
     for name, url in DEFAULT_URLS.items():
         SETTINGS[name] = Setting(url, _base_url, f"Base URL used by the shipped custom links ({name}).")
 
-    for name, (default, validate, help_text) in EXTERNAL_SETTINGS.items():
+    for name, (default, validate, help_text) in external_settings().items():
         SETTINGS[name] = Setting(default, validate, help_text)
     SETTINGS.update(
         {

@@ -11,10 +11,6 @@ from typing import Any
 from .http import HttpOptions
 
 
-def _str(value: Any) -> str | None:
-    return None if isinstance(value, str) else "must be a string"
-
-
 def _ranges(value: Any) -> str | None:
     if not isinstance(value, Mapping) or not set(value) <= {"include", "exclude", "motherboard_swaps"}:
         return "must be a mapping with the keys include, exclude, motherboard_swaps (A1 ranges)"
@@ -32,11 +28,6 @@ def _librenms_db(value: Any) -> str | None:
     return None
 
 
-def _timeout(value: Any) -> str | None:
-    ok = isinstance(value, int | float) and not isinstance(value, bool) and value > 0
-    return None if ok else "must be a number of seconds > 0"
-
-
 def _verify(value: Any) -> str | None:
     if value is True or (isinstance(value, str) and value):
         return None
@@ -45,44 +36,51 @@ def _verify(value: Any) -> str | None:
 
 Validator = Callable[[Any], str | None]
 
-EXTERNAL_SETTINGS: dict[str, tuple[Any, Validator, str]] = {
-    "accounting_sheet_id": ("", _str, "Google spreadsheet id of the finance asset-tag sheet (Accounting report)."),
-    "accounting_credentials_file": (
-        "",
-        _str,
-        "Path of the Google service-account JSON key file used to read the sheet (read-only scope).",
-    ),
-    "accounting_ranges": (
-        {"include": "A:Z", "exclude": "", "motherboard_swaps": ""},
-        _ranges,
-        "A1 ranges of the sheet: assets (include), recycled serials (exclude), motherboard swaps; '' = not used.",
-    ),
-    "accounting_export_file": (
-        "",
-        _str,
-        "Path of a CSV/XLSX export of the sheet, used when no spreadsheet id is configured and nothing is uploaded.",
-    ),
-    "accounting_sheets_api_url": (
-        "https://sheets.googleapis.com",
-        _str,
-        "Base URL of the Google Sheets API (change only for a mirror or a test fixture).",
-    ),
-    "librenms_db": (
-        {},
-        _librenms_db,
-        "LibreNMS database: {host, port, user, password, database, ssl_ca}; empty = use the API.",
-    ),
-    "librenms_api_url": ("", _str, "LibreNMS base URL for its REST API v0, used when librenms_db is empty."),
-    "librenms_api_token": ("", _str, "LibreNMS API token (sent as X-Auth-Token)."),
-    "librenms_api_verify": (True, _verify, "True, or the path of a CA bundle for the LibreNMS API's certificate."),
-    "juniper_installed_base_file": (
-        "",
-        _str,
-        "Path of a CSV/XLSX installed-base export, used by the Juniper report when nothing is uploaded.",
-    ),
-    "external_connect_timeout": (5, _timeout, "Seconds to wait for a connection to an external source."),
-    "external_read_timeout": (60, _timeout, "Seconds to wait for an external source to answer."),
-}
+
+def external_settings() -> dict[str, tuple[Any, Validator, str]]:
+    """The keys of these reports: (default, validator, help). ``config_schema`` registers them in ``SETTINGS`` and
+    lends its generic validators (imported here, at registration time, when it is fully defined)."""
+    from ..config_schema import _seconds as _timeout
+    from ..config_schema import _str
+
+    return {
+        "accounting_sheet_id": ("", _str, "Google spreadsheet id of the finance asset-tag sheet (Accounting report)."),
+        "accounting_credentials_file": (
+            "",
+            _str,
+            "Path of the Google service-account JSON key file used to read the sheet (read-only scope).",
+        ),
+        "accounting_ranges": (
+            {"include": "A:Z", "exclude": "", "motherboard_swaps": ""},
+            _ranges,
+            "A1 ranges of the sheet: assets (include), recycled serials (exclude), motherboard swaps; '' = not used.",
+        ),
+        "accounting_export_file": (
+            "",
+            _str,
+            "Path of a CSV/XLSX export of the sheet, used when no spreadsheet id is set and nothing is uploaded.",
+        ),
+        "accounting_sheets_api_url": (
+            "https://sheets.googleapis.com",
+            _str,
+            "Base URL of the Google Sheets API (change only for a mirror or a test fixture).",
+        ),
+        "librenms_db": (
+            {},
+            _librenms_db,
+            "LibreNMS database: {host, port, user, password, database, ssl_ca}; empty = use the API.",
+        ),
+        "librenms_api_url": ("", _str, "LibreNMS base URL for its REST API v0, used when librenms_db is empty."),
+        "librenms_api_token": ("", _str, "LibreNMS API token (sent as X-Auth-Token)."),
+        "librenms_api_verify": (True, _verify, "True, or the path of a CA bundle for the LibreNMS API's certificate."),
+        "juniper_installed_base_file": (
+            "",
+            _str,
+            "Path of a CSV/XLSX installed-base export, used by the Juniper report when nothing is uploaded.",
+        ),
+        "external_connect_timeout": (5, _timeout, "Seconds to wait for a connection to an external source."),
+        "external_read_timeout": (60, _timeout, "Seconds to wait for an external source to answer."),
+    }
 
 
 def setting(name: str) -> Any:
