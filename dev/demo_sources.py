@@ -13,14 +13,13 @@ the reports find the seeded defects listed in docs/demo-data.md. Imports nothing
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import sys
 from pathlib import Path
 
 from dev.fleet_sources import librenms_tables, puppetdb_nodes
 from dev.librenms_harness import replace_database
 from dev.puppetdb_harness import MicroserviceFixture, _wait_forever
+from netbox_wmf_ops.demo.exports import write_settings_file
 from netbox_wmf_ops.demo.plan import plan_fleet
 
 LIBRENMS_DATABASE = "wmf_ops_demo_librenms"
@@ -37,9 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     librenms = replace_database(LIBRENMS_DATABASE, *librenms_tables(plan))
     puppetdb = MicroserviceFixture(puppetdb_nodes(plan, network=True)).start()
     settings = {"puppetdb_url": puppetdb.url, "puppetdb_api": "microservice", "librenms_db": librenms}
-    tmp = args.settings_file.with_name(f".{args.settings_file.name}.tmp")
-    tmp.write_text(json.dumps(settings, indent=1))
-    os.replace(tmp, args.settings_file)  # the demo tooling waits for this file: write it whole or not at all
+    write_settings_file(args.settings_file, settings)
     print(f"PuppetDB /v1/facts at {puppetdb.url}; LibreNMS database {LIBRENMS_DATABASE}", flush=True)
     _wait_forever()
     puppetdb.stop()

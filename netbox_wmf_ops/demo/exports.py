@@ -52,10 +52,16 @@ def _write_csv(path: Path, rows: list[list[str]]) -> None:
 
 
 def _replace(target: Path, write) -> None:
-    """Write through a temporary file, so a report never reads half a file."""
+    """Write through a temporary file, so a reader (a report, the demo tooling) never sees half a file."""
     tmp = target.with_name(f".{target.name}.tmp")
     write(tmp)
     os.replace(tmp, target)
+
+
+def write_settings_file(target: Path, settings: dict[str, Any]) -> None:
+    """The settings a demo fake service gives `make demo`, as JSON: the tooling waits for the file, so it is written
+    whole or not at all."""
+    _replace(target, lambda path: path.write_text(json.dumps(settings, indent=1)))
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -9,11 +9,10 @@ killed. The clusters come from the same seeded plan as the demo fleet, so a sync
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import threading
 from pathlib import Path
 
+from ..demo.exports import write_settings_file
 from ..demo.plan import plan_fleet
 from .fake_rapi import FakeRapiServer, cluster_from_view
 
@@ -32,10 +31,7 @@ def main(argv: list[str] | None = None) -> None:
         server = FakeRapiServer(cluster_from_view(view), port=args.base_port + offset, require_auth=False).start()
         servers.append(server)
         profiles[profile] = {"site": view["site"], "url": server.url}
-    target = Path(args.settings_file)
-    tmp = target.with_name(f".{target.name}.tmp")
-    tmp.write_text(json.dumps(profiles, indent=1))
-    os.replace(tmp, target)  # the demo tooling waits for this file: write it whole or not at all
+    write_settings_file(Path(args.settings_file), profiles)
     print(
         f"fake Ganeti RAPI for {len(profiles)} profiles: {', '.join(f'{p} {v["url"]}' for p, v in profiles.items())}",
         flush=True,
