@@ -48,18 +48,13 @@ class DnsSettings:
         return self.publish.thresholds
 
 
-def setting(name: str) -> Any:
-    """A plugin setting (see docs/dns.md and docs/configuration.md)."""
-    from netbox_wmf_ops import settings
-
-    return settings.get(name)
-
-
 def load_settings(**overrides: Any) -> DnsSettings:
     """Settings from PLUGINS_CONFIG, each overridable by keyword (``dns_repository_path=...``) for doors and tests."""
 
+    from netbox_wmf_ops import settings as plugin_settings
+
     def get(name: str) -> Any:
-        return overrides[name] if name in overrides else setting(name)
+        return overrides[name] if name in overrides else plugin_settings.get(name)
 
     thresholds = Thresholds(
         min_records=int(get("dns_min_records")),

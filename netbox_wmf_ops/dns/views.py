@@ -24,7 +24,7 @@ from rest_framework.authentication import BasicAuthentication, SessionAuthentica
 from rest_framework.permissions import BasePermission
 from rest_framework.views import APIView
 
-from . import service
+from .. import settings as plugin_settings
 
 # path -> content type; everything else is a 404.
 _SERVED = [
@@ -42,7 +42,7 @@ IMMUTABLE = "public, max-age=31536000"  # objects are content-addressed
 class CanReadDnsRepository(BasePermission):
     def has_permission(self, request, view):
         user = request.user
-        return bool(user and user.is_authenticated and user.has_perm(service.setting("dns_export_permission")))
+        return bool(user and user.is_authenticated and user.has_perm(plugin_settings.get("dns_export_permission")))
 
 
 class DnsRepositoryView(APIView):
@@ -71,7 +71,7 @@ class DnsRepositoryView(APIView):
 
 
 def _git_dir() -> Path:
-    path = service.setting("dns_repository_path")
+    path = plugin_settings.get("dns_repository_path")
     if not path:
         raise Http404("no DNS repository configured")
     try:

@@ -11,7 +11,8 @@ from core.choices import JobIntervalChoices, JobStatusChoices
 from django.utils import timezone
 from netbox.jobs import JobRunner, system_job
 
-from netbox_wmf_ops.ops.config import dump_keep, ops_setting
+from netbox_wmf_ops import settings
+from netbox_wmf_ops.ops.config import dump_keep
 
 
 def next_run_at(minute: int, now: datetime | None = None) -> datetime:
@@ -31,17 +32,17 @@ class HourlyDumpJob(JobRunner):
         # The worker's start-up call passes no schedule_at (so the first run would be immediate and the schedule would
         # follow the worker's start time): anchor it to minute `dump_minute` of the hour instead. Idempotent, since
         # enqueue_once keeps a job already scheduled at that time.
-        if not ops_setting("dump_enabled"):
+        if not settings.get("dump_enabled"):
             cls.get_jobs().filter(status=JobStatusChoices.STATUS_SCHEDULED).delete()
             return None
         if schedule_at is None:
-            schedule_at = next_run_at(ops_setting("dump_minute"))
+            schedule_at = next_run_at(settings.get("dump_minute"))
         return super().enqueue_once(instance, schedule_at, interval, *args, **kwargs)
 
     def run(self, *args, **kwargs):
         from .dump import run_dump
 
-        result = run_dump(ops_setting("dump_root"), keep=dump_keep())
+        result = run_dump(settings.get("dump_root"), keep=dump_keep())
         self.logger.info(result.summary())
         if result.rotation.deletions:
             self.logger.info(f"rotated away {len(result.rotation.deletions)} old dumps")

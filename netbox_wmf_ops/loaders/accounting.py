@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from dcim.models import Device
 
+from .. import settings
 from ..checks.accounting import (
     AccountingSheet,
     DeviceFacts,
@@ -15,16 +16,16 @@ from ..checks.accounting import (
     parse_recycled,
 )
 from ..sources.accounting import AccountingSourceConfig, Upload, read_accounting_rows
-from ..sources.config import http_options, netbox_proxies, setting
+from ..sources.config import http_options, netbox_proxies
 
 
 def configured_source() -> AccountingSourceConfig:
     return AccountingSourceConfig(
-        sheet_id=setting("accounting_sheet_id"),
-        credentials_file=setting("accounting_credentials_file"),
-        ranges=setting("accounting_ranges"),
-        export_file=setting("accounting_export_file"),
-        api_url=setting("accounting_sheets_api_url"),
+        sheet_id=settings.get("accounting_sheet_id"),
+        credentials_file=settings.get("accounting_credentials_file"),
+        ranges=settings.get("accounting_ranges"),
+        export_file=settings.get("accounting_export_file"),
+        api_url=settings.get("accounting_sheets_api_url"),
         http=http_options(proxies=netbox_proxies()),
     )
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from dcim.models import Device, InventoryItem
 
+from .. import settings
 from ..checks.juniper import InstalledBaseEntry, JuniperDevice, JuniperItem, parse_installed_base
 from ..sources import SourceError
 from ..sources.accounting import Upload
-from ..sources.config import setting
 from ..sources.tabular import read_file, read_tables
 
 MANUFACTURER = "juniper"
@@ -18,7 +18,7 @@ def load_installed_base(upload: Upload | None = None) -> dict[str, InstalledBase
     """The uploaded export of this run, else the configured file. The first worksheet of an XLSX file is used."""
     if upload is not None:
         origin, tables = upload.name, _tables(lambda: read_tables(upload.name, upload.content), upload.name)
-    elif path := setting("juniper_installed_base_file"):
+    elif path := settings.get("juniper_installed_base_file"):
         origin, tables = path, _tables(lambda: read_file(path), path)
     else:
         raise SourceError("Juniper: no installed-base export uploaded and juniper_installed_base_file is not set")

@@ -5,26 +5,27 @@ from __future__ import annotations
 
 from dcim.models import Device, InventoryItem
 
+from .. import settings
 from ..checks.librenms import CHECKED_ROLES, LIBRENMS_ROLES, STATUSES, LibreNMSData, NetDevice, NetItem, normalise
 from ..sources import SourceError
-from ..sources.config import http_options, setting
+from ..sources.config import http_options
 from ..sources.librenms import read_api, read_database
 
 
 def load_librenms() -> LibreNMSData:
     """From the database when ``librenms_db`` is configured, else from the REST API."""
-    db = setting("librenms_db")
+    db = settings.get("librenms_db")
     if db:
         raw = read_database(
             db,
-            connect_timeout=float(setting("external_connect_timeout")),
-            read_timeout=float(setting("external_read_timeout")),
+            connect_timeout=float(settings.get("external_connect_timeout")),
+            read_timeout=float(settings.get("external_read_timeout")),
         )
-    elif setting("librenms_api_url"):
+    elif settings.get("librenms_api_url"):
         raw = read_api(
-            setting("librenms_api_url"),
-            setting("librenms_api_token"),
-            options=http_options(setting("librenms_api_verify")),
+            settings.get("librenms_api_url"),
+            settings.get("librenms_api_token"),
+            options=http_options(settings.get("librenms_api_verify")),
         )
     else:
         raise SourceError(

@@ -1,26 +1,16 @@
-"""Operations-kit settings (declared with their defaults and validation in ``config_schema.py``).
-
-``ops_setting(name)`` reads ``PLUGINS_CONFIG['netbox_wmf_ops'][name]`` through ``netbox_wmf_ops.settings`` (the
-declared default when the key is absent).
-"""
+"""Operations-kit settings that are built from several keys (each declared, with its default and validation, in
+``config_schema.py``; single keys are read with ``netbox_wmf_ops.settings.get``)."""
 
 from __future__ import annotations
 
-from typing import Any
-
-
-def ops_setting(name: str) -> Any:
-    from netbox_wmf_ops import settings
-
-    return settings.get(name)
-
 
 def dump_keep():
+    from netbox_wmf_ops import settings
     from netbox_wmf_ops.exports.rotation import Keep
 
     return Keep(
-        hourly=ops_setting("dump_keep_hourly"),
-        daily=ops_setting("dump_keep_daily"),
-        monthly=ops_setting("dump_keep_monthly"),
-        yearly=ops_setting("dump_keep_yearly"),
+        hourly=settings.get("dump_keep_hourly"),
+        daily=settings.get("dump_keep_daily"),
+        monthly=settings.get("dump_keep_monthly"),
+        yearly=settings.get("dump_keep_yearly"),
     )

@@ -19,7 +19,7 @@ from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 from utilities.request import copy_safe_request
 
-from netbox_wmf_ops.ops.config import ops_setting
+from netbox_wmf_ops import settings
 
 from .runner import TIMEOUT, run_script
 
@@ -47,7 +47,7 @@ class ScriptProxyView(APIView):
 
     def proxy(self, request, name: str, data: dict, commit: bool):
         script = find_script(name)
-        if name not in ops_setting("proxy_allowed_scripts"):
+        if name not in settings.get("proxy_allowed_scripts"):
             if script is None:
                 raise NotFound(f"no script {name!r}")
             raise PermissionDenied(f"script {name!r} is not allowed through the proxy")
@@ -65,7 +65,7 @@ class ScriptProxyView(APIView):
             return Response({"data": errors}, status=status.HTTP_400_BAD_REQUEST)
         cleaned = {k: v for k, v in form.cleaned_data.items() if k not in EXEC_PARAM_FIELDS}
 
-        timeout = ops_setting("proxy_timeout")
+        timeout = settings.get("proxy_timeout")
         outcome = run_script(script, request.user, cleaned, commit, copy_safe_request(request._request), timeout)
         job_url = reverse("core-api:job-detail", args=[outcome.job_id], request=request) if outcome.job_id else None
         if outcome.status == TIMEOUT:

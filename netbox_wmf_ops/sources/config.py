@@ -1,4 +1,4 @@
-"""Settings of the external-source reports: defaults and validation (pure), and ``setting()`` to read one at run time.
+"""Settings of the external-source reports: defaults and validation (pure), and the HTTP options built from them.
 
 ``config_schema`` registers these keys in ``SETTINGS`` (the one declaration every setting has), so the reports work
 unconfigured and fail with one clear line saying what is missing."""
@@ -83,13 +83,6 @@ def external_settings() -> dict[str, tuple[Any, Validator, str]]:
     }
 
 
-def setting(name: str) -> Any:
-    """The configured value of one of the keys above (its default when the key is not configured)."""
-    from netbox_wmf_ops import settings
-
-    return settings.get(name)
-
-
 def pick_proxy(http_proxies: Any) -> dict[str, str] | None:
     """NetBox's HTTP_PROXIES: the https entry, else the http one, for both schemes; None (direct) when missing or
     malformed."""
@@ -103,8 +96,10 @@ def pick_proxy(http_proxies: Any) -> dict[str, str] | None:
 
 def http_options(verify: bool | str = True, *, proxies: dict[str, str] | None = None) -> HttpOptions:
     """HttpOptions from the configured timeouts (reads settings: call at run time only)."""
+    from netbox_wmf_ops import settings
+
     return HttpOptions(
-        float(setting("external_connect_timeout")), float(setting("external_read_timeout")), verify, proxies
+        float(settings.get("external_connect_timeout")), float(settings.get("external_read_timeout")), verify, proxies
     )
 
 

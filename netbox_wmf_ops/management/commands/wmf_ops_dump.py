@@ -1,8 +1,9 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from netbox_wmf_ops import settings
 from netbox_wmf_ops.exports.dump import DumpError, run_dump
 from netbox_wmf_ops.exports.tables import TABLES, TABLES_BY_NAME
-from netbox_wmf_ops.ops.config import dump_keep, ops_setting
+from netbox_wmf_ops.ops.config import dump_keep
 
 
 class Command(BaseCommand):
@@ -27,7 +28,7 @@ class Command(BaseCommand):
             tables = [TABLES_BY_NAME[n] for n in names]
         try:
             result = run_dump(
-                options["root"] or ops_setting("dump_root"),
+                options["root"] or settings.get("dump_root"),
                 keep=dump_keep(),
                 name=options["name"],
                 tables=tables,
