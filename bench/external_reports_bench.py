@@ -3,7 +3,7 @@ external calls and the rest (NetBox-side: ORM loading, the checks, the job log).
 LibreNMS under 2 s NetBox-side (issue #3).
 
 Each report reads its real source path, fed with the bench fleet's own external view ``plan_fleet(scale, 1).external``
-(the rows the seeded-defect tests use: dev/fleet_sources.py, netbox_wmf_ops/demo/exports.py):
+(the rows the seeded-defect tests use: dev/fleet_sources.py, dev/fleet/exports.py):
 
 * PuppetDB: the ``/v1/facts`` microservice fixture (dev/puppetdb_harness.py), ``puppetdb_api: microservice``;
 * LibreNMS: a throw-away MariaDB database with LibreNMS's ``devices`` and ``entPhysical`` tables;
@@ -114,7 +114,7 @@ def _librenms(plan, out: dict[str, Any]) -> None:
 
 
 def _juniper(plan, out: dict[str, Any]) -> None:
-    from netbox_wmf_ops.demo.exports import write_exports
+    from dev.fleet.exports import write_exports
     from netbox_wmf_ops.loaders import juniper as loader
     from netbox_wmf_ops.reports.juniper import Juniper
 
@@ -128,7 +128,7 @@ def _juniper(plan, out: dict[str, Any]) -> None:
 def run() -> dict[str, Any]:
     from dcim.models import Device
 
-    from netbox_wmf_ops.demo.plan import plan_fleet
+    from dev.fleet.plan import plan_fleet
 
     scale = float(os.environ.get("WMF_OPS_BENCH_SCALE", "1.0"))
     plan = plan_fleet(scale, SEED)

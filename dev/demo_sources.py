@@ -16,11 +16,11 @@ import argparse
 import sys
 from pathlib import Path
 
+from dev.fleet.exports import write_settings_file
+from dev.fleet.plan import plan_fleet
 from dev.fleet_sources import librenms_tables, puppetdb_nodes
 from dev.librenms_harness import replace_database
 from dev.puppetdb_harness import MicroserviceFixture, _wait_forever
-from netbox_wmf_ops.demo.exports import write_settings_file
-from netbox_wmf_ops.demo.plan import plan_fleet
 
 LIBRENMS_DATABASE = "wmf_ops_demo_librenms"
 

@@ -38,7 +38,7 @@ NETBOX = VENV / "bin" / "netbox"
 MARK = "netbox-wmf-ops:"  # prefix of the COMMENT on every database this tool creates
 DEFAULT_SEED = 1
 TEST_SCALE = 0.05
-DEMO_COMMAND = ROOT / "netbox_wmf_ops/management/commands/wmf_ops_demo_data.py"
+FLEET = ROOT / "dev" / "fleet"  # the demo fleet: plan and loader (python -m dev.fleet)
 
 # Redis databases per use, so the demo, the tests and template builds never see each other's queues.
 REDIS_DBS = {"demo": (2, 3), "test": (10, 11), "bench": (12, 13), "build": (14, 15)}
@@ -375,8 +375,7 @@ def base_template_name() -> str:
 
 def fleet_template_name(scale: float, seed: int) -> str:
     # Rebuilt whenever the dataset generator, the plugin's migrations or NetBox change.
-    package = ROOT / "netbox_wmf_ops"
-    key = tree_hash(package / "demo", package / "migrations", DEMO_COMMAND) + netbox_version()
+    key = tree_hash(FLEET, ROOT / "netbox_wmf_ops" / "migrations") + netbox_version()
     digest = hashlib.sha256(key.encode()).hexdigest()[:8]
     return f"wmf_ops_fleet_{digest}_s{str(scale).replace('.', '_')}_r{seed}"
 
@@ -429,10 +428,7 @@ def build_fleet_template(services: Services, scale: float, seed: int) -> str:
         create_database(services, building, "template:building", template=base)
         instance = write_instance(services, "build", building)
         netbox(instance, "migrate", "--no-input", "--skip-checks", quiet=True)
-        if DEMO_COMMAND.exists():
-            netbox(instance, "wmf_ops_demo_data", "--skip-checks", "--scale", str(scale), "--seed", str(seed))
-        else:  # only while the dataset generator is being written; remove with it
-            log("WARNING: no wmf_ops_demo_data command yet: the fleet template holds no demo data")
+        load_fleet(instance, scale, seed)
 
     ensure_template(services, name, build)
     prune_fleet_templates(services, keep=name)
@@ -557,6 +553,13 @@ def netbox(instance: Path, *args: str, quiet: bool = False, capture: bool = Fals
             print(result.stdout[-4000:], file=sys.stderr)
         raise SetupError(f"`netbox {' '.join(args)}` failed (exit {result.returncode})")
     return result.stdout or ""
+
+
+def load_fleet(instance: Path, scale: float, seed: int) -> None:
+    """Load the demo fleet (dev/fleet, not part of the plugin's wheel) into the instance's database."""
+    command = [str(VENV / "bin" / "python"), "-m", "dev.fleet", "--scale", str(scale), "--seed", str(seed)]
+    if subprocess.run(command, env=instance_env(instance), cwd=str(ROOT)).returncode != 0:
+        raise SetupError(f"loading the demo fleet at scale {scale} failed (see above)")
 
 
 # ------------------------------------------------------------------------------------------------------------- demo
@@ -710,7 +713,7 @@ def ensure_demo_dns_repository(instance: Path) -> dict:
 
 def write_demo_exports(scale: float, seed: int, directory: Path) -> dict:
     """The fleet's Accounting workbook and Juniper installed base as files; returns the settings that use them."""
-    command = [str(VENV / "bin" / "python"), "-m", "netbox_wmf_ops.demo.exports", "--scale", str(scale)]
+    command = [str(VENV / "bin" / "python"), "-m", "dev.fleet.exports", "--scale", str(scale)]
     result = subprocess.run(
         [*command, "--seed", str(seed), "--dir", str(directory)],
         cwd=str(ROOT),
@@ -745,11 +748,7 @@ def start_demo_sources(services: Services, scale: float, seed: int) -> dict:
 
 def start_fake_ganeti(scale: float, seed: int) -> dict:
     """Fake Ganeti RAPI servers serving the demo fleet's clusters (one per sync profile); returns `ganeti_profiles`."""
-    return {
-        "ganeti_profiles": start_fake_service(
-            "ganeti", ["-m", "netbox_wmf_ops.ganeti.demo_rapi", *fleet_args(scale, seed)]
-        )
-    }
+    return {"ganeti_profiles": start_fake_service("ganeti", ["-m", "dev.fakes.ganeti_demo", *fleet_args(scale, seed)])}
 
 
 def fleet_args(scale: float, seed: int) -> list[str]:

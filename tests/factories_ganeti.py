@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dcim.models import Device, Site
 
+from dev.fakes.ganeti_rapi import FakeCluster, FakeRapiServer, generate_cluster
 from netbox_wmf_ops.ganeti.config import GanetiProfile
-from netbox_wmf_ops.ganeti.fake_rapi import FakeCluster, FakeRapiServer, generate_cluster
 from netbox_wmf_ops.ganeti.rapi import RapiEndpoint
 from tests import factories
 

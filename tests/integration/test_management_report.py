@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from extras.models import Script
 from users.models import Token, User
 
-from netbox_wmf_ops.demo.plan import plan_fleet
+from dev.fleet.plan import plan_fleet
 from netbox_wmf_ops.reports.management import ManagementConsole
 from tests import factories
 from tests.integration.conftest import wait_for_job

@@ -18,14 +18,14 @@ from dcim.models import (
     PowerPort,
     VirtualChassis,
 )
-from django.core.management import CommandError, call_command
 from django.db.models import Count
 from extras.models import CachedValue
 from ipam.models import IPAddress, Prefix
 from virtualization.models import VirtualMachine
 
+from dev.fleet.load import FleetLoadRefusedError, load_demo_fleet
+from dev.fleet.plan import plan_fleet
 from netbox_wmf_ops.checks.management import check_console_ports
-from netbox_wmf_ops.demo.plan import plan_fleet
 from netbox_wmf_ops.loaders.management import load_console_states
 
 pytestmark = pytest.mark.django_db
@@ -256,9 +256,9 @@ def test_seeded_cable_coherence_and_network_defects_are_in_the_database(fleet):
         assert Device.objects.get(name=name).primary_ip4 is None
 
 
-def test_command_refuses_a_database_that_holds_devices(fleet):
-    with pytest.raises(CommandError, match=r"already holds \d+ devices"):
-        call_command("wmf_ops_demo_data", "--scale", "0.05")
+def test_loader_refuses_a_database_that_holds_devices(fleet):
+    with pytest.raises(FleetLoadRefusedError, match=r"already holds \d+ devices"):
+        load_demo_fleet(0.05, 1)
 
 
 def test_stored_paths_are_what_netbox_traces(fleet):

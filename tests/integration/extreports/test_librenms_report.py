@@ -5,10 +5,10 @@ import socket
 
 import pytest
 
+from dev.fakes.extreports import FakeLibreNMS
 from dev.librenms_harness import device_row, entphysical_row, librenms_database
 from netbox_wmf_ops.reports.librenms import LibreNMS
 from tests import factories_reports as f
-from tests.fixtures.extreports.fake_services import FakeLibreNMS
 from tests.integration.extreports.helpers import assert_single_source_failure, plugin_settings, run
 from tests.integration.reports.helpers import assert_conventions, count_queries, lines_about, messages
 

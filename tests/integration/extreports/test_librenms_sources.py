@@ -6,12 +6,12 @@ import socket
 import pymysql
 import pytest
 
+from dev.fakes.extreports import FakeLibreNMS
 from dev.librenms_harness import MARIADB, librenms_database
 from netbox_wmf_ops.checks.librenms import LibreNMSDevice, LibreNMSItem, normalise
 from netbox_wmf_ops.sources import SourceError
 from netbox_wmf_ops.sources.http import HttpOptions
 from netbox_wmf_ops.sources.librenms import read_api, read_database
-from tests.fixtures.extreports.fake_services import FakeLibreNMS
 from tests.integration.extreports.sample_librenms import DEVICES, INVENTORY
 
 TOKEN = "0123456789abcdef0123456789abcdef"

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from ipam.models import IPAddress
 from virtualization.models import Cluster, ClusterGroup, VirtualMachine, VMInterface
 
-from netbox_wmf_ops.ganeti.fake_rapi import make_self_signed_cert
+from dev.fakes.ganeti_rapi import make_self_signed_cert
 from netbox_wmf_ops.ganeti.plan import PRIMARY_PLACEHOLDER
 from netbox_wmf_ops.ganeti.sync import advisory_lock_key, lock_profile, sync_profile
 from netbox_wmf_ops.scripts.ganeti_sync import GanetiSync

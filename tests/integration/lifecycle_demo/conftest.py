@@ -11,7 +11,7 @@ import pytest
 from dcim.models import Cable, Device, Interface
 from ipam.models import IPAddress, Prefix
 
-from netbox_wmf_ops.demo.plan import plan_fleet
+from dev.fleet.plan import plan_fleet
 
 PLAN = plan_fleet(0.05, 1)
 DEFECTS = PLAN.defects

@@ -11,9 +11,9 @@ import pytest
 from dcim.models import Cable, Device, Interface, MACAddress
 from ipam.models import IPAddress
 
+from dev.fleet.plan import plan_fleet
 from dev.fleet_sources import network_facts, puppetdb_nodes
 from dev.puppetdb_harness import MicroserviceFixture
-from netbox_wmf_ops.demo.plan import plan_fleet
 from netbox_wmf_ops.puppetdb.client import PuppetDBConfig, make_client
 from netbox_wmf_ops.puppetdb.importer import import_hosts
 

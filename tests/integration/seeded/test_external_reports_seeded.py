@@ -10,7 +10,7 @@ report gets that view through its real source path, using the fixtures the other
 * Juniper: the installed-base export uploaded as XLSX, and the same rows as the configured CSV file.
 
 For every report the set of non-summary lines must equal the lines the seeded defect ids call for (catalogue:
-``netbox_wmf_ops/demo/defects.py``; table: docs/reports-external.md, "Seeded demo defects"), so every id is found
+``dev/fleet/defects.py``; table: docs/reports-external.md, "Seeded demo defects"), so every id is found
 and nothing else, clean objects included, is flagged. The summary line comes last in every test."""
 
 from __future__ import annotations
@@ -24,19 +24,19 @@ import pytest
 from dcim.models import Device, InventoryItem
 from virtualization.models import VirtualMachine
 
+from dev.fakes.extreports import FakeGoogleSheets, ServiceAccountKey
+from dev.fleet.defects import DEFECTS as CATALOGUE
+from dev.fleet.exports import ACCOUNTING_RANGES, write_exports
+from dev.fleet.plan import plan_fleet
 from dev.fleet_sources import librenms_tables, puppetdb_nodes
 from dev.librenms_harness import librenms_database
 from dev.puppetdb_harness import MicroserviceFixture
 from netbox_wmf_ops.checks.accounting import purchase_window
 from netbox_wmf_ops.checks.puppetdb import EXCLUDED_STATUSES
-from netbox_wmf_ops.demo.defects import DEFECTS as CATALOGUE
-from netbox_wmf_ops.demo.exports import ACCOUNTING_RANGES, write_exports
-from netbox_wmf_ops.demo.plan import plan_fleet
 from netbox_wmf_ops.reports.accounting import Accounting
 from netbox_wmf_ops.reports.juniper import Juniper
 from netbox_wmf_ops.reports.librenms import LibreNMS
 from netbox_wmf_ops.reports.puppetdb import PhysicalHosts, VirtualMachines
-from tests.fixtures.extreports.fake_services import FakeGoogleSheets, ServiceAccountKey
 from tests.integration.extreports.helpers import plugin_settings, run, upload
 from tests.integration.reports.helpers import assert_conventions
 from tests.unit.extreports.test_tabular import xlsx
@@ -172,7 +172,7 @@ def accounting_cases() -> dict[str, Callable[[str], list[Line]]]:
 
 
 def run_on_demo_exports(report_class, settings, tmp_path) -> dict[str, dict]:
-    """The report on the files `make demo` writes (netbox_wmf_ops/demo/exports.py), with the settings it uses."""
+    """The report on the files `make demo` writes (dev/fleet/exports.py), with the settings it uses."""
     prefix = {Accounting: "accounting_", Juniper: "juniper_"}[report_class]
     exports = write_exports(EXTERNAL, tmp_path)
     with plugin_settings(settings, **{k: v for k, v in exports.items() if k.startswith(prefix)}):

@@ -6,8 +6,8 @@ from collections import Counter
 
 import pytest
 
-from netbox_wmf_ops.demo.defects import DEFECTS
-from netbox_wmf_ops.demo.plan import DT, SITES, plan_fleet
+from dev.fleet.defects import DEFECTS
+from dev.fleet.plan import DT, SITES, plan_fleet
 
 SMALL = 0.05
 

@@ -2,11 +2,11 @@
 
 import pytest
 
+from dev.fakes.extreports import FakeGoogleSheets, ServiceAccountKey
 from netbox_wmf_ops.checks.accounting import parse_assets, parse_motherboard_swaps, parse_recycled
 from netbox_wmf_ops.sources import SourceError
 from netbox_wmf_ops.sources.accounting import AccountingSourceConfig, Upload, read_accounting_rows
 from netbox_wmf_ops.sources.http import HttpOptions
-from tests.fixtures.extreports.fake_services import FakeGoogleSheets, ServiceAccountKey
 from tests.unit.extreports.test_tabular import xlsx
 
 RANGES = {"include": "Assets!A1:E", "exclude": "Recycled!A:A", "motherboard_swaps": "Swaps!A:E"}

@@ -5,11 +5,11 @@ import socket
 
 import pytest
 
+from dev.fakes.extreports import FakeGoogleSheets, ServiceAccountKey, self_signed_certificate
 from netbox_wmf_ops.sources import SourceError
 from netbox_wmf_ops.sources.config import pick_proxy
 from netbox_wmf_ops.sources.http import HttpOptions
 from netbox_wmf_ops.sources.sheets import SheetsClient, load_service_account, parse_value_range
-from tests.fixtures.extreports.fake_services import FakeGoogleSheets, ServiceAccountKey, self_signed_certificate
 
 SHEET_ID = "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"
 ASSETS = "Assets!A1:E"

@@ -1,7 +1,7 @@
 """The demo's fake RAPI serves exactly the clusters the demo fleet's plan describes."""
 
-from netbox_wmf_ops.demo.plan import plan_fleet
-from netbox_wmf_ops.ganeti.fake_rapi import cluster_from_view
+from dev.fakes.ganeti_rapi import cluster_from_view
+from dev.fleet.plan import plan_fleet
 
 
 def test_cluster_from_the_plan_view_serves_the_same_groups_nodes_and_instances():

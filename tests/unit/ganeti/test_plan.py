@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from netbox_wmf_ops.ganeti.fake_rapi import generate_cluster
+from dev.fakes.ganeti_rapi import generate_cluster
 from netbox_wmf_ops.ganeti.plan import (
     GanetiDataError,
     NetboxCluster,

@@ -4,7 +4,7 @@ from collections import Counter
 
 import pytest
 
-from netbox_wmf_ops.ganeti.fake_rapi import INSTANCE_STATES, FakeRapiServer, generate_cluster, make_self_signed_cert
+from dev.fakes.ganeti_rapi import INSTANCE_STATES, FakeRapiServer, generate_cluster, make_self_signed_cert
 from netbox_wmf_ops.ganeti.rapi import RapiClient, RapiEndpoint, RapiError, normalise_url, parse_timeout
 
 PASSWORD = "s3cr3t-pw"

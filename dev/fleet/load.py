@@ -54,6 +54,7 @@ from utilities.counters import update_counts
 from virtualization.models import Cluster, ClusterGroup, ClusterType, VirtualMachine, VMInterface
 
 from .model import Endpoint, FleetPlan
+from .plan import plan_fleet
 
 BATCH = 2000
 PORT_MODELS = {
@@ -522,3 +523,31 @@ class FleetLoader:
 def load_fleet(plan: FleetPlan, log: Callable[[str], None] = print) -> dict[str, float]:
     """Load ``plan`` into the current database in one transaction; returns the timing of each phase."""
     return FleetLoader(plan, log).run()
+
+
+class FleetLoadRefusedError(Exception):
+    """The database is not one the fleet may be loaded into; the message says why and what to do."""
+
+
+def load_demo_fleet(
+    scale: float, seed: int, force: bool = False, log: Callable[[str], None] = print
+) -> dict[str, float]:
+    """Plan and load the fleet into the configured database (Django must be set up). Refuses a database that already
+    holds devices unless ``force``."""
+    if scale <= 0 or scale > 20:
+        raise FleetLoadRefusedError(f"--scale must be > 0 and <= 20 (got {scale})")
+    existing = Device.objects.count()
+    if existing and not force:
+        raise FleetLoadRefusedError(
+            f"this database already holds {existing} devices; the demo fleet is meant for an empty NetBox. "
+            "Use a fresh database, or pass --force to load anyway (names that already exist will clash)."
+        )
+    log(f"planning the fleet: scale {scale}, seed {seed}")
+    plan = plan_fleet(scale, seed)
+    counts = plan.counts()
+    log(
+        f"plan: {counts['devices']} devices, {counts['interfaces']} interfaces, {counts['cables']} cables, "
+        f"{counts['ip_addresses']} IP addresses, {counts['virtual_machines']} VMs, "
+        f"{sum(len(v) for v in plan.defects.values())} seeded defect/edge objects"
+    )
+    return load_fleet(plan, log=log)

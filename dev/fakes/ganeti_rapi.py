@@ -19,7 +19,7 @@ The cluster comes from a seeded generator (several node groups, hundreds of inst
 changed between requests (``server.cluster``). The server can be told to misbehave: 401/403/500, garbage, slow answers,
 empty or truncated lists. Standard library only (no Django), so it also runs standalone::
 
-    python -m netbox_wmf_ops.ganeti.fake_rapi --port 5080 --seed 1 --instances 300 [--tls-dir DIR]
+    python -m dev.fakes.ganeti_rapi --port 5080 --seed 1 --instances 300 [--tls-dir DIR]
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Write the demo fleet's external exports as files, so `make demo` runs the Accounting and Juniper reports.
 
-    python -m netbox_wmf_ops.demo.exports --scale 1.0 --seed 1 --dir D
+    python -m dev.fleet.exports --scale 1.0 --seed 1 --dir D
 
 Writes D/accounting.xlsx (the sheet's three tabs, as the finance team exports it) and D/juniper_installed_base.csv
 (the vendor portal's installed base), then prints the plugin settings that point the reports at them, as JSON.

@@ -1,6 +1,6 @@
 """Serve the demo fleet's Ganeti clusters over fake RAPI servers, one per sync profile (used by `make demo`).
 
-    python -m netbox_wmf_ops.ganeti.demo_rapi --scale 1.0 --seed 1 --base-port 18080 --settings-file F
+    python -m dev.fakes.ganeti_demo --scale 1.0 --seed 1 --base-port 18080 --settings-file F
 
 Writes F, a JSON mapping suitable for the `ganeti_profiles` setting, once every server listens, then serves until
 killed. The clusters come from the same seeded plan as the demo fleet, so a sync shows exactly the seeded drift.
@@ -12,9 +12,9 @@ import argparse
 import threading
 from pathlib import Path
 
-from ..demo.exports import write_settings_file
-from ..demo.plan import plan_fleet
-from .fake_rapi import FakeRapiServer, cluster_from_view
+from dev.fakes.ganeti_rapi import FakeRapiServer, cluster_from_view
+from dev.fleet.exports import write_settings_file
+from dev.fleet.plan import plan_fleet
 
 
 def main(argv: list[str] | None = None) -> None:
