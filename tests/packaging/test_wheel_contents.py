@@ -1,9 +1,11 @@
 """The wheel holds the product only: the plugin package, its templates and migrations, no demo fleet, fake service
 or test fixture (those live in dev/ and tests/, used by `make demo`/`make test`/`make bench` from a checkout).
 
-The wheel is built the way `make dist` (dev/dist.sh) builds the plugin's own wheel."""
+The wheel is built the way `make dist` (dev/dist.sh) builds the plugin's own wheel, from a copy of the files git
+tracks (a build in the checkout could pick up a stale build/ directory)."""
 
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -17,6 +19,18 @@ NOT_PRODUCT = re.compile(r"(^|/)(demo|fakes?|fixtures?|tests?|dev|bench)(/|\.py$
 
 @pytest.fixture(scope="module")
 def wheel_files(tmp_path_factory) -> list[str]:
+    source = tmp_path_factory.mktemp("source")
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.splitlines()
+    for name in listed:
+        if (ROOT / name).is_file():
+            (source / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, source / name)
     out = tmp_path_factory.mktemp("wheel")
     subprocess.run(
         [
@@ -30,7 +44,7 @@ def wheel_files(tmp_path_factory) -> list[str]:
             "-q",
             "-w",
             str(out),
-            str(ROOT),
+            str(source),
         ],
         check=True,
         capture_output=True,
