@@ -14,16 +14,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from .config_schema.custom_links import DEFAULT_URLS
+
 LINK_PREFIX = "wmf-ops-"
 PHYSICAL_AND_VIRTUAL = ("dcim.device", "virtualization.virtualmachine")
 
-DEFAULT_URLS: dict[str, str] = {
-    "grafana_url": "https://grafana.wikimedia.org",
-    "icinga_url": "https://icinga.wikimedia.org",
-    "debmonitor_url": "https://debmonitor.wikimedia.org",
-    "phabricator_url": "https://phabricator.wikimedia.org",
-    "rt_url": "https://rt.wikimedia.org",
-}
 
 # Manufacturer slugs whose warranty page we know, and that page for a serial number (service tag).
 DELL_SLUGS = ("dell", "dell-inc", "dell-emc")

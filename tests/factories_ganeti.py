@@ -5,8 +5,7 @@ from __future__ import annotations
 from dcim.models import Device, Site
 
 from dev.fakes.ganeti_rapi import FakeCluster, FakeRapiServer, generate_cluster
-from netbox_wmf_ops.ganeti.config import GanetiProfile
-from netbox_wmf_ops.ganeti.rapi import RapiEndpoint
+from netbox_wmf_ops.ganeti.config import GanetiProfile, RapiEndpoint
 from tests import factories
 
 RAPI_USER, RAPI_PASSWORD = "netbox-ro", "rapi-test-password"

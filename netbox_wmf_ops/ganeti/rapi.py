@@ -13,69 +13,18 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import requests
 
-DEFAULT_PORT = 5080
-DEFAULT_TIMEOUT = (3.0, 15.0)  # (connect, read) seconds, as the HEAD tool's wmflib session
+from .config import RapiEndpoint
+
 USER_AGENT = "netbox-wmf-ops-ganeti-sync"
 _MAX_ERROR_TEXT = 200  # characters of a server's error body quoted in a message
 
 
 class RapiError(Exception):
     """Reading from a Ganeti RAPI endpoint failed. ``str(e)`` is a complete, secret-free, one-line message."""
-
-
-@dataclass(frozen=True)
-class RapiEndpoint:
-    """Where and how to reach one Ganeti cluster's RAPI."""
-
-    url: str  # e.g. https://ganeti01.svc.eqiad.wmnet:5080 (port 5080 is added when missing)
-    user: str | None = None
-    password: str | None = None
-    ca_cert: str | None = None  # CA bundle path; None = the system bundle (or REQUESTS_CA_BUNDLE)
-    timeout: tuple[float, float] = DEFAULT_TIMEOUT
-
-    def __repr__(self) -> str:  # never show the password, e.g. in a traceback's locals
-        return f"RapiEndpoint(url={self.display_url!r}, user={self.user!r}, ca_cert={self.ca_cert!r})"
-
-    @property
-    def base_url(self) -> str:
-        return normalise_url(self.url)
-
-    @property
-    def display_url(self) -> str:
-        """The base URL without any user:password@ part (safe to log)."""
-        parts = urlsplit(self.base_url)
-        host = parts.hostname or ""
-        if ":" in host:
-            host = f"[{host}]"
-        netloc = f"{host}:{parts.port}" if parts.port else host
-        return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
-
-
-def normalise_url(url: str) -> str:
-    """``host``, ``https://host`` or ``https://host:port/`` → ``https://host:port`` (https and port 5080 by default)."""
-    url = url.strip()
-    if "://" not in url:
-        url = f"https://{url}"
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"not a Ganeti RAPI URL: {url!r}")
-    netloc = parts.netloc if parts.port else f"{parts.netloc}:{DEFAULT_PORT}"
-    return urlunsplit((parts.scheme, netloc, parts.path.rstrip("/"), "", ""))
-
-
-def parse_timeout(value: Any) -> tuple[float, float]:
-    """A number (both timeouts) or a (connect, read) pair, as in requests."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return (float(value), float(value))
-    if isinstance(value, list | tuple) and len(value) == 2:
-        return (float(value[0]), float(value[1]))
-    raise ValueError(f"timeout must be seconds or a (connect, read) pair, got {value!r}")
 
 
 class RapiClient:

@@ -10,28 +10,15 @@ from typing import Any
 from netbox_wmf_ops import settings
 
 from .config import GanetiProfile, load_profiles
-from .plan import DEFAULT_MAX_DELETE_SHARE
-from .sync import DEFAULT_VM_ROLE, SyncResult, sync_profile
-
-# Until these keys are declared in config_schema, settings.get() returns None: fall back to these defaults.
-DEFAULTS: dict[str, Any] = {
-    "ganeti_profiles": {},
-    "ganeti_max_delete_share": DEFAULT_MAX_DELETE_SHARE,
-    "ganeti_vm_role": DEFAULT_VM_ROLE,
-}
+from .sync import SyncResult, sync_profile
 
 
 class UnknownProfileError(LookupError):
     pass
 
 
-def setting(name: str) -> Any:
-    value = settings.get(name)
-    return DEFAULTS[name] if value is None else value
-
-
 def configured_profiles() -> dict[str, GanetiProfile]:
-    return load_profiles(setting("ganeti_profiles"))
+    return load_profiles(settings.get("ganeti_profiles"))
 
 
 def get_profile(name: str) -> GanetiProfile:
@@ -48,8 +35,8 @@ def run_profile(name: str, *, commit: bool = False, force: bool = False, **kwarg
         get_profile(name),
         commit=commit,
         force=force,
-        max_delete_share=setting("ganeti_max_delete_share"),
-        vm_role=setting("ganeti_vm_role"),
+        max_delete_share=settings.get("ganeti_max_delete_share"),
+        vm_role=settings.get("ganeti_vm_role"),
         **kwargs,
     )
 

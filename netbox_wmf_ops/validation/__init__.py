@@ -40,8 +40,6 @@ CUSTOM_VALIDATORS: dict[str, list[str]] = {
     }.items()
 }
 
-REGISTER_SETTING = "register_validators"
-REGISTER_DEFAULT = False
 DISPATCH_UID = "netbox_wmf_ops.validation.run_registered_validators"
 
 
@@ -84,20 +82,11 @@ def disconnect_validators() -> None:
     post_clean.disconnect(dispatch_uid=DISPATCH_UID)
 
 
-def setting(name: str, default: Any) -> Any:
-    """A plugin setting, or ``default`` while the key is not (yet) declared in config_schema."""
-    from netbox_wmf_ops import settings
-
-    try:
-        value = settings.get(name)
-    except Exception:  # no PLUGINS_CONFIG entry at all (e.g. plain Django settings in a tool)
-        value = None
-    return default if value is None else value
-
-
 def register_validators_if_enabled() -> bool:
     """Called from the plugin's ``ready()``: run the validators on every clean when ``register_validators`` is on."""
-    enabled = bool(setting(REGISTER_SETTING, REGISTER_DEFAULT))
+    from netbox_wmf_ops import settings
+
+    enabled = bool(settings.get("register_validators"))
     if enabled:
         connect_validators()
     return enabled

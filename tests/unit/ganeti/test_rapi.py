@@ -5,7 +5,8 @@ from collections import Counter
 import pytest
 
 from dev.fakes.ganeti_rapi import INSTANCE_STATES, FakeRapiServer, generate_cluster, make_self_signed_cert
-from netbox_wmf_ops.ganeti.rapi import RapiClient, RapiEndpoint, RapiError, normalise_url, parse_timeout
+from netbox_wmf_ops.ganeti.config import RapiEndpoint, normalise_url, parse_timeout
+from netbox_wmf_ops.ganeti.rapi import RapiClient, RapiError
 
 PASSWORD = "s3cr3t-pw"
 

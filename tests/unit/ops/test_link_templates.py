@@ -7,7 +7,8 @@ from types import SimpleNamespace
 import pytest
 from jinja2.sandbox import SandboxedEnvironment
 
-from netbox_wmf_ops.links import DEFAULT_URLS, LINK_PREFIX, shipped_links
+from netbox_wmf_ops.config_schema.custom_links import DEFAULT_URLS
+from netbox_wmf_ops.links import LINK_PREFIX, shipped_links
 
 ENV = SandboxedEnvironment()
 URLS = {
