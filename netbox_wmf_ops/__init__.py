@@ -29,8 +29,10 @@ class WmfOpsConfig(PluginConfig):
     def ready(self):
         super().ready()
         # Imported for their side effects: signal receivers and job registration.
-        from . import jobs, signals  # noqa: F401
+        from . import jobs, policy, settings, signals  # noqa: F401
         from .validation import register_validators_if_enabled
+
+        policy.apply({name: settings.get(name) for name in policy.CONFIGURABLE})
 
         register_validators_if_enabled()
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .. import policy
 from . import Finding, failure, judge_each, judge_each_graded, summary, warning
 
 # Component name patterns (HEAD report; the power outlet one is the 2021 report's and today's validator rule).
@@ -49,12 +50,9 @@ OTHER_INTERFACE_NAMES = (
 )
 NETWORK_INTERFACE_NAME = re.compile("|".join(f"(?:{p})" for p in NETWORK_INTERFACE_NAMES))
 OTHER_INTERFACE_NAME = re.compile("|".join(f"(?:{p})" for p in OTHER_INTERFACE_NAMES))
-# Port names that belong to the other vendor (§5.3 rule 8).
-FOREIGN_VENDOR_PREFIXES = {"nokia": ("ge-", "xe-", "et-"), "juniper": ("ethernet-",)}
 
-# Blank labels are expected on server cables inside the core sites (§1.2 test_blank_cable_label, §5.4).
-CORE_SITES = ("eqiad", "codfw")
-SERVER_ROLE = "server"
+# Blank labels are expected on server cables inside the core sites (policy.CORE_SITES; §1.2 test_blank_cable_label,
+# §5.4).
 NO_SITE = "none"
 
 
@@ -85,7 +83,7 @@ def check_component_names(components: Iterable[NamedComponent], pattern: re.Patt
 
 def interface_name_is_valid(interface: NamedInterface) -> bool:
     if interface.network_device:
-        if interface.name.startswith(FOREIGN_VENDOR_PREFIXES.get(interface.manufacturer, ())):
+        if interface.name.startswith(policy.FOREIGN_VENDOR_PREFIXES.get(interface.manufacturer, ())):
             return False
         return bool(NETWORK_INTERFACE_NAME.fullmatch(interface.name))
     return bool(OTHER_INTERFACE_NAME.fullmatch(interface.name))
@@ -151,7 +149,7 @@ def check_duplicate_labels(cables: Iterable[CableRecord]) -> list[Finding]:
 
 def is_core_site_server_cable(cable: CableRecord) -> bool:
     return any(
-        end.kind == "interface" and end.device_role == SERVER_ROLE and end.site in CORE_SITES
+        end.kind == "interface" and end.device_role == policy.SERVER_ROLE and end.site in policy.CORE_SITES
         for end in (*cable.a_ends, *cable.b_ends)
     )
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from ..policy import ASSET_TAG_EXEMPT_ROLES, DECOMMISSIONED_STATUSES, SERIAL_EXEMPT_ROLES
 from . import Finding, failure, judge_each, judge_each_graded, summary, warning
 
 ASSET_TAG = re.compile(r"WMF\d{4,5}")
@@ -23,11 +24,8 @@ INVENTORY_DESCRIPTION = re.compile(r".*Purchase:\d{4}-\d{2}-\d{2},Task:(T\d{6}|R
 INVENTORY_EXCLUDED_PART_IDS = ("EX4500-VC1-128G", "EX4500-LB", "EX-UM-2X4SFP")
 FOUR_DIGITS = re.compile(r"\d{4}")
 
-ASSET_TAG_EXEMPT_ROLES = ("patch-panel",)
-SERIAL_EXEMPT_ROLES = ("cablemgmt", "storagebin", "optical-device", "patch-panel")
-DECOMMISSIONED = ("decommissioning", "offline")
 # Statuses where the device may carry its asset tag as its name (validator rule 4).
-NAME_MAY_BE_ASSET_TAG = (*DECOMMISSIONED, "planned")
+NAME_MAY_BE_ASSET_TAG = (*DECOMMISSIONED_STATUSES, "planned")
 INACTIVE_NAME_WORDS = ("future", "spare")
 # wmflib.constants.DATACENTER_NUMBERING_PREFIX: the first digit of a server's 4-digit number is its site's.
 DATACENTER_DIGITS = {"eqiad": 1, "codfw": 2, "esams": 3, "ulsfo": 4, "eqsin": 5, "drmrs": 6, "magru": 7}
@@ -95,7 +93,7 @@ def check_device_names(devices: Iterable[DeviceRecord]) -> list[Finding]:
 
 
 def serial_required(record: DeviceRecord) -> bool:
-    return record.role not in SERIAL_EXEMPT_ROLES and record.status not in DECOMMISSIONED
+    return record.role not in SERIAL_EXEMPT_ROLES and record.status not in DECOMMISSIONED_STATUSES
 
 
 def serial_problem(record: DeviceRecord) -> str | None:

@@ -3,27 +3,20 @@
 from __future__ import annotations
 
 import ipaddress
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from .. import policy
 from . import Finding, failure, judge_each, judge_each_graded, summary, warning
 
 EXCLUDED_DEVICE_STATUSES = ("decommissioning", "inventory", "offline", "planned")
 SWITCH_ROLES = ("asw", "msw", "cloudsw")
-NETWORK_ROLES = ("asw", "cr", "mr", "pfw", "cloudsw")
 ACCESS_PORT_PREFIXES = ("et-", "xe-", "ge-")
 UPLINK_SWITCH_ROLES = ("asw", "cloudsw")  # switches whose ports carry a server's VLAN
-# IP roles shared by several hosts (ipam IPADDRESS_ROLES_NONUNIQUE plus anycast).
-SHARED_IP_ROLES = ("vip", "vrrp", "hsrp", "glbp", "carp", "anycast")
-# Server clusters without IPv6 in DNS (audited in P67286): their primary IPv6 has no DNS name on purpose.
-NO_IPV6_NAME_PREFIXES = ("an-redacteddb", "clouddb", "db", "dbproxy", "dbstore", "es", "pc")
 PORT_BLOCK_DEVICE_TYPES = ("qfx5120-48y-8c", "qfx5120-48y-afi", "qfx5120-48y-afi2")
 PORT_BLOCK_LAST_PORT = 47  # ports 48+ are the uplink ports, outside the blocks of 4
-FR_TECH_TENANT = "fr-tech"
-NO_MONITORING = "no-mon"
 
 
 # --------------------------------------------------------------------------------------- test_duplicate_interface
@@ -93,7 +86,7 @@ class NetworkPort:
 def unconnected_port(port: NetworkPort) -> Finding | None:
     if port.connected:
         return None
-    if NO_MONITORING in (port.description or ""):
+    if policy.NO_MONITORING_MARK in (port.description or ""):
         message = f"Interface enabled but not connected on {port.device} (description: {port.description})"
         return warning(port.obj, message)
     return failure(port.obj, f"Interface enabled but not connected on {port.device}")
@@ -173,13 +166,8 @@ class MgmtAddress:
     dns_name: str
 
 
-def expected_mgmt_dns_name(device_name: str, site: str, tenant: str | None) -> str:
-    frack = "frack." if tenant == FR_TECH_TENANT else ""
-    return f"{device_name}.mgmt.{frack}{site}.wmnet"
-
-
 def mgmt_dns_problem(address: MgmtAddress) -> str | None:
-    expected = expected_mgmt_dns_name(address.device_name, address.site, address.tenant)
+    expected = policy.mgmt_dns_name(address.device_name, address.site, address.tenant)
     if address.dns_name == expected:
         return None
     return f"Invalid management interface DNS ({address.dns_name} != {expected})"
@@ -282,18 +270,13 @@ def check_primary_dns_match(servers: Iterable[ServerPrimaryIps]) -> list[Finding
     return findings
 
 
-def without_ipv6_dns(name: str, prefixes: Sequence[str] = NO_IPV6_NAME_PREFIXES) -> bool:
-    """Servers of the clusters listed as not supporting IPv6 (``db1001`` but not ``dbx1001``)."""
-    return any(re.match(f"{re.escape(prefix)}[1-9]", name) for prefix in prefixes)
-
-
 def check_primary_ipv6(
-    servers: Iterable[ServerPrimaryIps], no_ipv6_prefixes: Sequence[str] = NO_IPV6_NAME_PREFIXES
+    servers: Iterable[ServerPrimaryIps], no_ipv6_prefixes: Sequence[str] | None = None
 ) -> list[Finding]:
     def ipv6_finding(server: ServerPrimaryIps) -> Finding | None:
         if not server.has_ipv6:
             return failure(server.device, "Missing primary IPv6")
-        if without_ipv6_dns(server.name, no_ipv6_prefixes):
+        if policy.without_ipv6_dns(server.name, no_ipv6_prefixes):
             if server.ipv6_dns:
                 message = "Primary IPv6 has DNS name on a cluster that is listed as not supporting IPv6"
                 return warning(server.device, message)

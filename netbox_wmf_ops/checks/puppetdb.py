@@ -12,7 +12,6 @@ from typing import Any
 from . import Finding, judge_each
 
 FACTS = ("is_virtual", "serialnumber", "productname")
-SERVER_ROLE = "server"
 # Servers in these states are not expected to run Puppet (HEAD added staged).
 EXCLUDED_STATUSES = ("inventory", "offline", "planned", "decommissioning", "staged")
 EXCLUDED_AND_FAILED_STATUSES = (*EXCLUDED_STATUSES, "failed")

@@ -12,6 +12,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from .. import policy
+
 MessageLevel = Literal["debug", "info", "warning", "error"]
 
 ASSIGNED_INTERFACE = "dcim.interface"
@@ -21,7 +23,6 @@ ASSIGNED_FHRPGROUP = "ipam.fhrpgroup"
 # HEAD's inclusion rules (spec §3.2 step 4 and §3.3).
 DEFAULT_DEVICE_STATUSES = ("active", "planned", "failed", "inventory")
 DEFAULT_MGMT_ONLY_STATUSES = ("inventory",)
-SERVER_ROLE = "server"
 MISSING_PTR_COMMENT = "wmf-zone-validator-ignore=MISSING_PTR_FOR_NAME_AND_IP"
 ZONE_EXTRA_LABELS = ("frack", "mgmt", "svc")  # each one present lengthens the zone by one label
 UNASSIGNED_NAME = "UNASSIGNED_ADDRESSES"
@@ -287,7 +288,7 @@ def _kind_word(host: Host) -> str:
 def _forward_names(owner: _Owner, address: Address, hostname: str, result: Generation) -> list[str]:
     """The hostnames one address gets: its own, and the asset-tag name for a server's management interface."""
     host = owner.host
-    if host is None or host.kind != "device" or host.role != SERVER_ROLE:
+    if host is None or host.kind != "device" or host.role != policy.SERVER_ROLE:
         return [hostname]
     names = []
     mgmt_only_status = host.status in DEFAULT_MGMT_ONLY_STATUSES

@@ -10,8 +10,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from string import ascii_lowercase
 
+from .. import policy
+
 MAX_ADDITIONAL = 5
-SERVER_ROLE = "server"
 
 
 class RefusedError(ValueError):
@@ -83,7 +84,7 @@ def load_context(device, count: int) -> Context:
 
     device = Device.objects.select_related("role", "primary_ip4__vrf").get(pk=device.pk)  # fresh, whoever passed it
     name = device.name
-    if device.role.slug != SERVER_ROLE:
+    if device.role.slug != policy.SERVER_ROLE:
         raise RefusedError(f"{name} is not a server (role {device.role.slug})")
     primary = device.primary_ip4
     if primary is None:

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 
 import netaddr
 
+from .. import policy
+
 # A hostname with a run of 4 digits (cp1001, db2100) belongs to the group named by what is left of it (cp, db).
 GROUP_DIGITS_RE = re.compile(r"\d{4}")
-SERVER_ROLE = "server"
 HOSTNAME_ROLES = ("vip", "anycast")  # unassigned addresses listed under their DNS name
 
 
@@ -34,7 +35,7 @@ class AddressRecord:
 def hostname_for(record: AddressRecord) -> str | None:
     """The name an address is listed under, or None when the address is not listed (spec §2.9)."""
     if record.device_name is not None:
-        if record.mgmt_only or record.device_role != SERVER_ROLE:
+        if record.mgmt_only or record.device_role != policy.SERVER_ROLE:
             return None
         return record.device_name
     if record.vm_name is not None:

@@ -39,7 +39,6 @@ __all__ = [
     "INTERFACE_TYPE_CHOICES",
     "JUNIPER_TYPE_PREFIX",
     "PRIMARY_IFACE_NAME",
-    "SERVER_ROLE",
     "SWITCH_INTERFACES_PREFIX_ALLOWLIST",
     "SWITCH_PORT_MTU",
     "TOR_ROLES",
@@ -67,7 +66,6 @@ __all__ = [
 
 PRIMARY_IFACE_NAME = PRIMARY_PLACEHOLDER  # "##PRIMARY##", the server uplink before the first PuppetDB import
 SWITCH_INTERFACES_PREFIX_ALLOWLIST = SWITCH_PORT_PREFIXES  # et-, xe-, ge-, ethernet-
-SERVER_ROLE = "server"
 TOR_ROLES = ("asw", "cloudsw")  # top-of-rack switch roles, by slug (never by primary key: spec §6.4 item 10)
 SPINE_NAME_PREFIX = "ssw"
 

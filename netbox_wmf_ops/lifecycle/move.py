@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING
 
 from utilities.exceptions import AbortScript
 
+from .. import policy
 from .common import (
     JUNIPER_TYPE_PREFIX,
-    SERVER_ROLE,
     SPINE_NAME_PREFIX,
     SWITCH_INTERFACES_PREFIX_ALLOWLIST,
     TOR_ROLES,
@@ -130,7 +130,7 @@ def check_move_server(
         raise AbortScript(f"{name}: invalid rack unit {position}, skipping.") from None
     if unit == 0:
         raise AbortScript(f"{name}: Rack unit can't be 0, skipping.")
-    if device.role.slug != SERVER_ROLE:
+    if device.role.slug != policy.SERVER_ROLE:
         raise AbortScript(f"{name}: role {device.role.slug}, only servers are supported, skipping.")
     if switch.role.slug not in TOR_ROLES:
         raise AbortScript(
@@ -223,7 +223,9 @@ def servers_in_rack_of(switch: Device) -> list[Device]:
     from dcim.models import Device
 
     return list(
-        Device.objects.filter(rack_id=switch.rack_id, role__slug=SERVER_ROLE, status="active", tenant__isnull=True)
+        Device.objects.filter(
+            rack_id=switch.rack_id, role__slug=policy.SERVER_ROLE, status="active", tenant__isnull=True
+        )
         .select_related("role", "rack")
         .order_by("name")
     )

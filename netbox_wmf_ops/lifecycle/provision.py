@@ -27,10 +27,10 @@ from typing import TYPE_CHECKING, Any
 
 from utilities.exceptions import AbortScript
 
+from .. import policy
 from .common import (
     INTERFACE_TYPE_CHOICES,
     PRIMARY_IFACE_NAME,
-    SERVER_ROLE,
     TOR_ROLES,
     Log,
     configure_switch_port,
@@ -48,15 +48,11 @@ if TYPE_CHECKING:
 PROVISIONABLE_STATUSES = ("inventory", "planned")
 VLAN_TYPES = ("public", "private", "analytics", "cloud-hosts")
 POP_VLAN_TYPES = ("public", "private")
-CORE_SITES = ("eqiad", "codfw")  # sites whose legacy VLANs are per row
 MGMT_MAC_REQUIRED_VENDORS = ("supermicro",)
 MAC_RE = re.compile(r"^[a-fA-F0-9]{2}(:[a-fA-F0-9]{2}){5}$")
 MIN_PORT, MAX_PORT = 0, 48
-FRTECH_TENANT = "fr-tech"
 MGMT_IFACE = "mgmt"
 MGMT_PREFIX_ROLE = "management"
-SKIP_IPV6_DNS_PREFIXES = ("an-redacteddb", "clouddb", "db", "dbproxy", "dbstore", "es", "pc", "restbase")
-SKIP_IPV6_DNS_RE = re.compile(rf"^({'|'.join(map(re.escape, SKIP_IPV6_DNS_PREFIXES))})[1-9]")
 CSV_HEADERS = ("device", "z_nbdevice", "vlan", "vlan_type", "z_port", "interface_type", "cable_id")
 CSV_OPTIONAL_HEADERS = ("mgmt_mac",)  # fix of spec §6.4 item 11: the original rows had no mgmt MAC at all
 INTERFACE_TYPES = tuple(value for value, _ in INTERFACE_TYPE_CHOICES)
@@ -79,7 +75,7 @@ def vlan_choice_problem(device: str, vlan_type: str, has_vlan: bool) -> str | No
 def vlan_names(device: str, vlan_type: str, site: str, rack: str, location_slug: str | None) -> tuple[str, str]:
     """(new-style per-rack name, old-style name) of the VLAN of ``vlan_type`` for a server (spec §2.4 step 7)."""
     new = f"{vlan_type}1-{rack.lower()}-{site}"
-    if site in CORE_SITES:
+    if site in policy.CORE_SITES:
         if vlan_type == "cloud-hosts":
             return new, f"cloud-hosts1-{site}"
         row = location_slug.rsplit("-", 1)[-1] if location_slug else ""
@@ -90,8 +86,9 @@ def vlan_names(device: str, vlan_type: str, site: str, rack: str, location_slug:
 
 
 def skip_ipv6_dns(name: str) -> bool:
-    """Database-like hosts get no DNS name on their IPv6 address."""
-    return bool(SKIP_IPV6_DNS_RE.match(name))
+    """Database-like hosts get no DNS name on their IPv6 address (``policy.NO_IPV6_DNS_PREFIXES``, the list the
+    Network report checks against)."""
+    return policy.without_ipv6_dns(name)
 
 
 def dns_suffix(prefix: str, site: str, frack: bool = False) -> str:
@@ -261,7 +258,7 @@ class ProvisionPlan:
 
     @property
     def frack(self) -> bool:
-        return _tenant_slug(self.device) == FRTECH_TENANT
+        return policy.is_frack(_tenant_slug(self.device))
 
 
 def check_provision(req: ProvisionRequest) -> ProvisionPlan:
@@ -277,7 +274,7 @@ def check_provision(req: ProvisionRequest) -> ProvisionPlan:
         raise AbortScript(f"{name}: status {device.status}, expected Inventory or Planned, skipping.")
     if not device.rack_id:
         raise AbortScript(f"{name}: missing rack information, skipping.")
-    if device.role.slug != SERVER_ROLE:
+    if device.role.slug != policy.SERVER_ROLE:
         raise AbortScript(f"{name}: role {device.role.slug}, only servers are supported, skipping.")
     # Refused before the generic message below would hide it: the ObjectVar's filter already hides such servers.
     if device.primary_ip4_id or device.primary_ip6_id:
@@ -341,7 +338,7 @@ def check_provision(req: ProvisionRequest) -> ProvisionPlan:
         switch=switch,
         switch_port=switch_port,
         vlan=vlan,
-        assign_primary=_tenant_slug(device) != FRTECH_TENANT,
+        assign_primary=not policy.is_frack(_tenant_slug(device)),
         assign_mgmt=assign_mgmt,
         mgmt_prefix=mgmt_prefix,
         warnings=warnings,

@@ -17,13 +17,13 @@ from dcim.models import (
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, QuerySet
 
+from .. import policy
 from ..checks.cables import CableEnd, CableRecord, NamedComponent, NamedInterface
-from ..checks.network import EXCLUDED_DEVICE_STATUSES, NETWORK_ROLES
+from ..checks.network import EXCLUDED_DEVICE_STATUSES
 from .network import resolve_objects
 
 __all__ = ["cables", "devices", "load_cables", "load_component_names", "load_interface_names", "resolve_objects"]
 
-SERVER_ROLE = "server"
 COMPONENT_MODELS: dict[str, type[Model]] = {
     "console port": ConsolePort,
     "console server port": ConsoleServerPort,
@@ -54,12 +54,12 @@ def load_interface_names() -> list[NamedInterface]:
     """Interfaces of devices in service other than servers (whose names come from the PuppetDB import)."""
     rows = (
         Interface.objects.exclude(device__status__in=EXCLUDED_DEVICE_STATUSES)
-        .exclude(device__role__slug=SERVER_ROLE)
+        .exclude(device__role__slug=policy.SERVER_ROLE)
         .order_by("device__name", "device_id", "_name")
         .values_list("device_id", "name", "device__role__slug", "device__device_type__manufacturer__slug")
     )
     return [
-        NamedInterface(device_id, name, network_device=role in NETWORK_ROLES, manufacturer=maker)
+        NamedInterface(device_id, name, network_device=role in policy.NETWORK_ROLES, manufacturer=maker)
         for device_id, name, role, maker in rows
     ]
 

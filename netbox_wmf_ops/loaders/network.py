@@ -13,13 +13,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 from ipam.models import VLAN, IPAddress, Prefix
 
+from .. import policy
 from ..checks import Finding
 from ..checks.network import (
     ACCESS_PORT_PREFIXES,
     EXCLUDED_DEVICE_STATUSES,
-    NETWORK_ROLES,
     PORT_BLOCK_DEVICE_TYPES,
-    SHARED_IP_ROLES,
     SWITCH_ROLES,
     UPLINK_SWITCH_ROLES,
     BlockPort,
@@ -34,7 +33,6 @@ from ..checks.network import (
 )
 
 DEVICE_DISPLAY = ("device_type__manufacturer", "virtual_chassis")
-SERVER_ROLE = "server"
 JUNIPER = "juniper"
 MGMT_INTERFACE = "mgmt"
 
@@ -75,14 +73,14 @@ def load_switch_ports() -> list[SwitchPort]:
 
 def load_shared_ips() -> list[SharedIp]:
     """IP addresses with a role that is shared by several hosts (VIP, anycast, ...), oldest first."""
-    addresses = IPAddress.objects.filter(role__in=SHARED_IP_ROLES).order_by("pk")
+    addresses = IPAddress.objects.filter(role__in=policy.SHARED_IP_ROLES).order_by("pk")
     return [SharedIp(address, str(address.address)) for address in addresses]
 
 
 def load_network_ports() -> list[NetworkPort]:
     """Enabled, cable-capable, non-management interfaces of network devices in service."""
     rows = (
-        Interface.objects.filter(device__role__slug__in=NETWORK_ROLES, enabled=True, mgmt_only=False)
+        Interface.objects.filter(device__role__slug__in=policy.NETWORK_ROLES, enabled=True, mgmt_only=False)
         .exclude(type__in=NONCONNECTABLE_IFACE_TYPES)
         .exclude(device__status__in=EXCLUDED_DEVICE_STATUSES)
         .order_by("device__name", "device_id", "_name")
@@ -98,7 +96,7 @@ def load_server_uplinks() -> list[ServerUplink]:
     """Cabled server interfaces that have IPs and whose cable path ends on an access switch port."""
     interface_type = ContentType.objects.get_for_model(Interface)
     server_interfaces = Interface.objects.filter(
-        device__role__slug=SERVER_ROLE, cable__isnull=False, _path__is_complete=True
+        device__role__slug=policy.SERVER_ROLE, cable__isnull=False, _path__is_complete=True
     )
     addresses: dict[int, list[str]] = defaultdict(list)
     rows = IPAddress.objects.filter(
@@ -179,7 +177,7 @@ def load_block_switches(device_types=PORT_BLOCK_DEVICE_TYPES) -> list[BlockSwitc
 def load_server_primary_ips() -> list[ServerPrimaryIps]:
     """Tenant-less servers in service with their primary IPs."""
     servers = (
-        Device.objects.filter(role__slug=SERVER_ROLE, tenant__isnull=True)
+        Device.objects.filter(role__slug=policy.SERVER_ROLE, tenant__isnull=True)
         .exclude(status__in=EXCLUDED_DEVICE_STATUSES)
         .select_related(*DEVICE_DISPLAY, "primary_ip4", "primary_ip6")
         .order_by("name", "pk")

@@ -8,7 +8,8 @@ from typing import Any
 from dcim.models import Device
 from virtualization.models import VirtualMachine
 
-from ..checks.puppetdb import FACTS, SERVER_ROLE, Server, Vm
+from .. import policy
+from ..checks.puppetdb import FACTS, Server, Vm
 from ..puppetdb.client import PuppetDBError, config_from_settings, make_client
 from ..sources import SourceError
 
@@ -30,7 +31,7 @@ def load_puppetdb_facts(get: Any = None) -> dict[str, dict[str, Any]]:
 def load_servers() -> list[Server]:
     """Tenant-less devices with the server role, any status."""
     devices = (
-        Device.objects.filter(role__slug=SERVER_ROLE, tenant__isnull=True)
+        Device.objects.filter(role__slug=policy.SERVER_ROLE, tenant__isnull=True)
         .exclude(name__isnull=True)
         .select_related("device_type__manufacturer", "virtual_chassis")
         .order_by("name", "pk")

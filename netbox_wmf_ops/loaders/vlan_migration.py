@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from dcim.models import Device
 from ipam.models import Prefix
 
+from .. import policy
 from ..checks.vlan_migration import LEGACY_VLANS, SITE, Server
 
 DEVICE_DISPLAY = ("device_type__manufacturer", "virtual_chassis")
-SERVER_ROLE = "server"
 
 
 def load_legacy_prefixes(vlan_names: Sequence[str] = LEGACY_VLANS) -> list[str]:
@@ -21,7 +21,9 @@ def load_legacy_prefixes(vlan_names: Sequence[str] = LEGACY_VLANS) -> list[str]:
 def load_active_servers(site: str = SITE) -> list[Server]:
     """Active servers of ``site`` with a primary IPv4 (the purchase-date window is a rule, see checks)."""
     servers = (
-        Device.objects.filter(role__slug=SERVER_ROLE, status="active", site__slug=site, primary_ip4__isnull=False)
+        Device.objects.filter(
+            role__slug=policy.SERVER_ROLE, status="active", site__slug=site, primary_ip4__isnull=False
+        )
         .select_related(*DEVICE_DISPLAY, "primary_ip4")
         .order_by("name", "pk")
     )

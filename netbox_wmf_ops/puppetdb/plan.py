@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from ..policy import SHARED_IP_ROLES
 from .facts import HostFacts, InterfaceFacts
 
 PRIMARY_PLACEHOLDER = "##PRIMARY##"
@@ -28,7 +29,6 @@ NON_ROUTED = ipaddress.ip_network("192.168.0.0/16")
 SWITCH_PORT_MTU = 9192
 LLDP_DEFAULT_MTU = 1514  # what a switch advertises when jumbo frames are off: not worth copying
 VM_PREFIX_ROLE = "virtual-machines"
-NON_UNIQUE_ROLES = frozenset({"vip", "vrrp", "hsrp", "glbp", "carp", "anycast"})
 RESERVED_DESCRIPTION = "reserved for infra"
 REMOVAL_GUARD_DOC = "docs/scripts.md#removal-guard"
 CABLE_LABEL_RE = re.compile(r"{#(?P<cable_id>[^}]+)}")
@@ -812,7 +812,7 @@ class _Planner:
             existing = IpRecord(-1, str(address), role, "active", vrf_id=vrf_id, assigned=target)
             self.ips_by_address.setdefault(_norm(str(address)), []).append(existing)
         else:
-            if existing.role in NON_UNIQUE_ROLES:
+            if existing.role in SHARED_IP_ROLES:
                 # Fix of spec §6.4 item 6: the warning now really skips the address.
                 self.log(
                     "warning",

@@ -6,7 +6,8 @@ from dcim.models import Device, Site
 from extras.scripts import ChoiceVar, MultiObjectVar, ObjectVar, Script, StringVar
 from utilities.exceptions import AbortScript
 
-from netbox_wmf_ops.lifecycle.common import SERVER_ROLE, TOR_ROLES, device_name, format_logs, script_log
+from netbox_wmf_ops import policy
+from netbox_wmf_ops.lifecycle.common import TOR_ROLES, device_name, format_logs, script_log
 from netbox_wmf_ops.lifecycle.move import (
     NEW_SWITCH_STATUSES,
     POSITION_CHOICES,
@@ -27,7 +28,7 @@ class MoveServer(Script):
         commit_default = False
         scheduling_enabled = False
 
-    device = ObjectVar(model=Device, query_params={"role": SERVER_ROLE}, description="Server. (Required)")
+    device = ObjectVar(model=Device, query_params={"role": policy.SERVER_ROLE}, description="Server. (Required)")
     z_nbdevice = ObjectVar(
         model=Device,
         label="New switch",
@@ -97,7 +98,9 @@ class MoveSpecificUplinks(Script):
         scheduling_enabled = False
 
     site = ObjectVar(model=Site)
-    servers = MultiObjectVar(model=Device, query_params={"site_id": "$site", "status": "active", "role": SERVER_ROLE})
+    servers = MultiObjectVar(
+        model=Device, query_params={"site_id": "$site", "status": "active", "role": policy.SERVER_ROLE}
+    )
 
     def run(self, data, commit):
         servers = list(data.get("servers") or [])

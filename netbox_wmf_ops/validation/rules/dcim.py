@@ -7,6 +7,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ... import policy
 from . import RuleError
 
 # ------------------------------------------------------------------------------------------------ dcim.devicetype
@@ -38,8 +39,6 @@ def check_device_type(manufacturer: str | None, model: str, slug: str) -> list[R
 
 # ---------------------------------------------------------------------------------------------------- dcim.cable
 
-CORE_SITES = ("eqiad", "codfw")
-SERVER_ROLE = "server"
 PLANNED = "planned"
 
 
@@ -86,7 +85,7 @@ def check_cable(cable: CableRecord) -> list[RuleError]:
             )
     else:
         core_server_cable = any(
-            end.kind == "interface" and end.device_role == SERVER_ROLE and end.site in CORE_SITES
+            end.kind == "interface" and end.device_role == policy.SERVER_ROLE and end.site in policy.CORE_SITES
             for end in (*cable.a_ends, *cable.b_ends)
         )
         if not core_server_cable and cable.status != PLANNED:

@@ -6,15 +6,16 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ... import policy
 from ...checks.coherence import ASSET_TAG, DATACENTER_DIGITS, FOUR_DIGITS, TICKET
+from ...policy import ASSET_TAG_EXEMPT_ROLES, DECOMMISSIONED_STATUSES, SERIAL_EXEMPT_ROLES
 from . import RuleError
 
-ASSET_TAG_EXEMPT_ROLES = ("patch-panel",)
-SERIAL_EXEMPT_ROLES = ("cablemgmt", "storagebin", "optical-device", "patch-panel")
-DECOMMISSIONED = ("decommissioning", "offline")
-NAME_MAY_BE_ASSET_TAG = (*DECOMMISSIONED, "planned")  # statuses where the name may be the lower-cased asset tag
+NAME_MAY_BE_ASSET_TAG = (
+    *DECOMMISSIONED_STATUSES,
+    "planned",
+)  # statuses where the name may be the lower-cased asset tag
 INVALID_ACTIVE_NAME_WORDS = ["future", "spare"]  # a list: the message shows its repr
-SERVER_ROLE = "server"
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ def _name_errors(device: DeviceRecord) -> list[RuleError]:
         return errors
     digit = DATACENTER_DIGITS.get(device.site or "")  # an unknown site has no digit to check (the original raised)
     number = FOUR_DIGITS.search(name)
-    is_server = device.role == SERVER_ROLE and not name.startswith("wmf")
+    is_server = device.role == policy.SERVER_ROLE and not name.startswith("wmf")
     if is_server and digit is not None and number and number.group()[0] != str(digit):
         message = f"Invalid name (first digit of {number.group()} must match device's site {device.site} digit)"
         errors.append(RuleError("name", message))
@@ -113,7 +114,7 @@ def _ticket_errors(device: DeviceRecord) -> list[RuleError]:
 
 
 def serial_required(role: str | None, status: str) -> bool:
-    return role not in SERIAL_EXEMPT_ROLES and status not in DECOMMISSIONED
+    return role not in SERIAL_EXEMPT_ROLES and status not in DECOMMISSIONED_STATUSES
 
 
 def _serial_errors(device: DeviceRecord) -> list[RuleError]:
@@ -128,7 +129,7 @@ def _serial_errors(device: DeviceRecord) -> list[RuleError]:
 
 def _status_errors(device: DeviceRecord) -> list[RuleError]:
     errors = []
-    if device.role == SERVER_ROLE and device.status == "staged":
+    if device.role == policy.SERVER_ROLE and device.status == "staged":
         errors.append(RuleError("status", "Invalid role/status (servers must not use STAGED)"))
     if device.status == "offline" and device.has_rack:
         # "most" (sic) is the original text, kept verbatim: operators grep for it.

@@ -6,14 +6,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ...checks.cables import NETWORK_INTERFACE_NAMES
+from ... import policy
+from ...checks.cables import NETWORK_INTERFACE_NAME
+from ...policy import FOREIGN_VENDOR_PREFIXES, NETWORK_ROLES, NO_MONITORING_MARK
 from . import RuleError
 
-NETWORK_ROLES = ("asw", "cr", "mr", "pfw", "cloudsw")
-INTERFACE_NAME = re.compile("|".join(f"(?:{p})" for p in NETWORK_INTERFACE_NAMES))
 GOOD_MTUS = (9000, 9192)
-FR_TECH_TENANT = "fr-tech"
-NO_MONITORING = "no-mon"
 CHILD_TYPES = ("virtual", "bridge", "lag")
 TRIDENT3_DEVICE_TYPES = ("qfx5120-48y-afi", "qfx5120-48y-afi2", "7220-ixr-d2l")
 JUNIPER_BLOCK_LAST_PORT = 47  # ports 48+ are the uplinks, outside the blocks of 4
@@ -35,7 +33,6 @@ NOKIA_COMPATIBLE_SPEEDS = (1, 10)  # 1G and 10G ports may share a block
 JUNIPER_LAST_PORT = 55
 NOKIA_PORTS = (1, 58)
 VENDORS = {"juniper": "Juniper", "nokia": "Nokia"}  # manufacturer slug -> the name used in messages
-FOREIGN_PREFIXES = {"nokia": ("ge-", "xe-", "et-"), "juniper": ("ethernet-",)}
 SPEED = re.compile(r"^(\d+)(g?)base")
 
 
@@ -116,7 +113,7 @@ def check_interface(iface: InterfaceRecord) -> list[RuleError]:
 
 
 def _name_errors(iface: InterfaceRecord) -> list[RuleError]:
-    if INTERFACE_NAME.fullmatch(iface.name):
+    if NETWORK_INTERFACE_NAME.fullmatch(iface.name):
         return []
     return [RuleError("name", "Invalid name (must match the INTERFACES_REGEXP options)")]
 
@@ -134,7 +131,7 @@ def _mtu_errors(iface: InterfaceRecord) -> list[RuleError]:
     applies_to = (
         iface.connected_to_interface
         and not iface.has_lag
-        and iface.tenant != FR_TECH_TENANT
+        and iface.tenant != policy.FRTECH_TENANT
         and iface.enabled
         and not iface.mgmt_only
         and not iface.name.startswith("vcp-")
@@ -145,7 +142,7 @@ def _mtu_errors(iface: InterfaceRecord) -> list[RuleError]:
 
 
 def _disabled_errors(iface: InterfaceRecord) -> list[RuleError]:
-    if iface.enabled or NO_MONITORING in (iface.description or ""):
+    if iface.enabled or NO_MONITORING_MARK in (iface.description or ""):
         return []
     errors = []
     # (message attribute, form field or None, is it set): the MAC and IP count have no field in every form.
@@ -223,7 +220,7 @@ def _port_range_errors(iface: InterfaceRecord) -> list[RuleError]:
 
 
 def _vendor_name_errors(iface: InterfaceRecord) -> list[RuleError]:
-    if iface.name.startswith(FOREIGN_PREFIXES.get(iface.manufacturer or "", ())):
+    if iface.name.startswith(FOREIGN_VENDOR_PREFIXES.get(iface.manufacturer or "", ())):
         vendor = VENDORS[iface.manufacturer or ""]
         return [RuleError("name", f"Name {iface.name} is incorrect for a {vendor} device.")]
     return []

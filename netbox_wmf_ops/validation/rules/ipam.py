@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ... import policy
 from . import RuleError
 
 DATACENTERS = ("eqiad", "codfw", "esams", "ulsfo", "eqsin", "drmrs", "magru")
 DNS_LABEL = re.compile(r"(?!-)[A-Z\d-]{1,63}(?<!-)$", re.IGNORECASE)
-SERVER_ROLE = "server"
 KUBERNETES_ROLE = "kubernetes"
 
 
@@ -38,7 +38,7 @@ def check_ip_address(ip: IPAddressRecord) -> list[RuleError]:
         messages.append("Invalid DNS name: no dot found, it must be an FQDN, not a hostname")
     elif ip.on_mgmt_interface:
         messages.extend(_mgmt_messages(dns_name))
-    elif ip.device_role == SERVER_ROLE and not ip.role and ip.is_device_primary:
+    elif ip.device_role == policy.SERVER_ROLE and not ip.role and ip.is_device_primary:
         # Spec bug fixed: the original compared objects by identity, so this branch never ran.
         messages.extend(_primary_messages(dns_name, ip.device_name or ""))
     if not all(DNS_LABEL.match(label) for label in dns_name.split(".")):

@@ -20,8 +20,8 @@ from netbox_wmf_ops.checks.network import (
     check_uplink_vlans,
     check_vip_masks,
     port_number,
-    without_ipv6_dns,
 )
+from netbox_wmf_ops.policy import without_ipv6_dns
 
 
 def test_switch_port_names():
