@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class DefectKind:
-    report: str  # spec section and test
+    report: str  # section of docs/behaviour-reference.md and the original's test
     level: str  # failure | warning | info | edge
     description: str
     at_scale_1: int  # planted count at scale 1.0 (at least 1 at any scale); 0 = all natural occurrences
