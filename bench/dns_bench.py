@@ -108,7 +108,8 @@ def _fetch_all(client, url: str, params: dict | None = None) -> tuple[list[dict]
 
 
 def _load_over_rest(client):
-    """The original's collection (spec §3.2): active addresses, all interfaces and VM interfaces, all prefixes,
+    """The original's collection (docs/behaviour-reference.md §3.2): active addresses, all interfaces and VM interfaces,
+    all prefixes,
     devices in scope, all VMs; then the same plain records the ORM loader builds."""
     from netbox_wmf_ops.dns.records import DEFAULT_DEVICE_STATUSES, Address, Host, Prefix
 

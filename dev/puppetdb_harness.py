@@ -9,7 +9,7 @@ Used from the test setup::
         pdb.replace_facts(certname, facts)           # command API, "replace facts" v5, waits for completion
         ...  pdb.url → http://127.0.0.1:<port>      (query API v4 under /pdb/query/v4)
 
-    with MicroserviceFixture({certname: facts}) as ms:   # WMF's /v1/facts contract (spec §6.6)
+    with MicroserviceFixture({certname: facts}) as ms:   # WMF's /v1/facts contract (docs/behaviour-reference.md §6.6)
         ...  ms.url
 
 From a shell (the demo): ``python dev/puppetdb_harness.py serve [--fixtures]`` runs PuppetDB in the foreground, loads
@@ -363,7 +363,7 @@ def _now() -> str:
 
 
 # --------------------------------------------------------------------------------------------------------------------
-# The /v1/facts microservice contract (spec §6.6), served from memory
+# The /v1/facts microservice contract (docs/behaviour-reference.md §6.6), served from memory
 # --------------------------------------------------------------------------------------------------------------------
 
 

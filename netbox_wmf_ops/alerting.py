@@ -1,4 +1,4 @@
-"""Nagios/Icinga verdicts on report results (spec §6.5), pure.
+"""Nagios/Icinga verdicts on report results (docs/behaviour-reference.md §6.5), pure.
 
 NetBox ends a report job `completed` even when it logged failures, so the verdict looks inside `Job.data`: any failure
 alerts (CRITICAL, or WARNING when the check is told warnings only); warnings never alert; no result, an errored run or

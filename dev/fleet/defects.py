@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class DefectKind:
-    report: str  # spec section and test
+    report: str  # section of docs/behaviour-reference.md and the original's test
     level: str  # failure | warning | info | edge
     description: str
     at_scale_1: int  # planted count at scale 1.0 (at least 1 at any scale); 0 = all natural occurrences
@@ -26,14 +26,14 @@ class DefectKind:
 
 D = DefectKind
 DEFECTS: dict[str, DefectKind] = {
-    # §1.5 Management
+    # docs/behaviour-reference.md §1.5 Management
     "management.missing_console_port": D(
         "§1.5 test_management_console", "failure", "network device without console port", 6
     ),
     "management.missing_connected_console_port": D(
         "§1.5 test_management_console", "failure", "network device whose console port has no cable", 8
     ),
-    # §1.2 Cables
+    # docs/behaviour-reference.md §1.2 Cables
     "cables.console_port_name": D("§1.2 test_console_port_termination_names", "failure", "console port 'con0'", 3),
     "cables.console_server_port_name": D(
         "§1.2 test_console_server_port_termination_names", "failure", "console server port 'ttyS<n>'", 3
@@ -47,7 +47,7 @@ DEFECTS: dict[str, DefectKind] = {
     "cables.vc_link_no_label": D(
         "§1.2 (2021) test_blank_cable_label", "warning", "virtual-chassis link (vcp-*) without label", 0, "edge"
     ),
-    # §1.3 Coherence (Rack: HEAD; the others: 2021 rules, now validators)
+    # docs/behaviour-reference.md §1.3 Coherence (Rack: HEAD; the others: 2021 rules, now validators)
     "coherence.connected_unracked": D(
         "§1.3 Rack.test_connected_unracked", "failure", "unracked device with a cabled console port", 2
     ),
@@ -69,7 +69,7 @@ DEFECTS: dict[str, DefectKind] = {
     "coherence.malformed_inventory_desc": D(
         "§1.3 (2021) test_juniper_inventory_descs", "failure", "Juniper inventory item without Purchase/Task", 2
     ),
-    # §1.8 Network
+    # docs/behaviour-reference.md §1.8 Network
     "network.vc_member_mismatch": D(
         "§1.8 test_duplicate_interface", "failure", "VC member port named after another member", 2
     ),
@@ -96,7 +96,7 @@ DEFECTS: dict[str, DefectKind] = {
     "network.primary_v6_missing": D("§1.8 test_primary_ipv6", "failure", "server without primary IPv6", 3),
     "network.primary_v6_no_dns": D("§1.8 test_primary_ipv6", "failure", "primary IPv6 without DNS name", 2),
     "network.no_ipv6_cluster_dns": D("§1.8 test_primary_ipv6", "warning", "db-type host whose IPv6 has a DNS name", 2),
-    # §1.9 VLAN migration
+    # docs/behaviour-reference.md §1.9 VLAN migration
     "vlan_migration.legacy_vlan_servers": D(
         "§1.9 test_summary",
         "warning",
@@ -104,7 +104,7 @@ DEFECTS: dict[str, DefectKind] = {
         0,
         "edge",
     ),
-    # §1.6 PuppetDB (external data: FleetPlan.external['puppetdb'])
+    # docs/behaviour-reference.md §1.6 PuppetDB (external data: FleetPlan.external['puppetdb'])
     "puppetdb.vm_missing_from_puppetdb": D("§1.6 test_netbox_vms_in_puppetdb", "failure", "VM absent", 2),
     "puppetdb.vm_marked_physical": D(
         "§1.6 test_netbox_vms_in_puppetdb",
@@ -123,7 +123,7 @@ DEFECTS: dict[str, DefectKind] = {
     "puppetdb.device_missing_from_netbox": D("§1.6 test_puppetdb_in_netbox", "failure", "unknown physical host", 2),
     "puppetdb.model_mismatch": D("§1.6 test_puppetdb_models", "failure", "productname differs", 2),
     "puppetdb.serial_mismatch": D("§1.6 test_puppetdb_serials", "failure", "serialnumber differs", 2),
-    # §1.4 LibreNMS (external data: FleetPlan.external['librenms'])
+    # docs/behaviour-reference.md §1.4 LibreNMS (external data: FleetPlan.external['librenms'])
     "librenms.device_missing_from_netbox": D("§1.4 test_librenms_in_nb", "failure", "unknown LibreNMS serial", 2),
     "librenms.device_model_mismatch": D(
         "§1.4 test_librenms_vendor_model", "failure", "LibreNMS hardware is another model", 2
@@ -136,7 +136,8 @@ DEFECTS: dict[str, DefectKind] = {
         "§1.4 test_nb_net_in_librenms", "info", "network device absent and without primary IP (counted)", 2
     ),
     "librenms.inventory_missing": D("§1.4 test_nb_inventory_in_librenms", "failure", "inventory serial absent", 2),
-    # §1.7 Juniper installed base (external data: FleetPlan.external['juniper'], the export's rows)
+    # docs/behaviour-reference.md §1.7 Juniper installed base (external data: FleetPlan.external['juniper'], the
+    # export's rows)
     "juniper.city_mismatch": D("§1.7 test_consistency", "failure", "installed at another site's city", 2),
     "juniper.support_missing": D("§1.7 test_consistency", "failure", "support expired on an active device", 2),
     "juniper.city_and_support_mismatch": D(
@@ -154,14 +155,14 @@ DEFECTS: dict[str, DefectKind] = {
     "juniper.untracked_product": D(
         "§1.7 parse", "edge", "optic/PSU/licence rows NetBox does not track (serial): skipped", 3, "edge"
     ),
-    # §2.4 ProvisionServerNetwork: servers the lifecycle scripts' demo-fleet tests provision
+    # docs/behaviour-reference.md §2.4 ProvisionServerNetwork: servers the lifecycle scripts' demo-fleet tests provision
     "lifecycle.ready_to_provision": D(
         "§2.4 happy path", "edge", "planned racked server without interfaces, ToR with free ports", 6, "edge"
     ),
     "lifecycle.ready_to_provision_mgmt": D(
         "§2.4 step 6", "edge", "the same with its mgmt interface and IP already allocated", 2, "edge"
     ),
-    # §1.1 Accounting (external data: FleetPlan.external['accounting'])
+    # docs/behaviour-reference.md §1.1 Accounting (external data: FleetPlan.external['accounting'])
     "accounting.asset_tag_mismatch": D("§1.1 test_field_match", "failure", "sheet has another asset tag", 2),
     "accounting.ticket_mismatch": D("§1.1 test_field_match", "warning", "sheet has another ticket", 2),
     "accounting.missing_in_netbox": D("§1.1 test_field_match", "failure", "sheet serial not in NetBox (serial)", 2),
@@ -172,7 +173,7 @@ DEFECTS: dict[str, DefectKind] = {
         "§1.1 test_missing_assets_from_accounting", "failure", "device bought in the window, not in the sheet", 3
     ),
     "accounting.invalid_row": D("§1.1 test_invalid_rows", "failure", "row with an unparsable date (serial)", 1),
-    # §4.4 Ganeti sync (external data: FleetPlan.external['ganeti'])
+    # docs/behaviour-reference.md §4.4 Ganeti sync (external data: FleetPlan.external['ganeti'])
     "ganeti.vm_missing_in_netbox": D("§4.4 sync_vms", "info", "instance to create (VMs added)", 3),
     "ganeti.vm_missing_in_ganeti": D("§4.4 sync_vms", "info", "NetBox VM to delete (VMs deleted)", 3),
     "ganeti.vm_drift": D("§4.4 sync_vms", "info", "vcpus/memory/disk/status differ (VMs updated)", 4),
@@ -184,7 +185,7 @@ DEFECTS: dict[str, DefectKind] = {
     "ganeti.primary_placeholder": D(
         "§4.4 puppetdb_import", "info", "VM with a ##PRIMARY## interface (import triggered)", 2
     ),
-    # §3 DNS snippet generator
+    # docs/behaviour-reference.md §3 DNS snippet generator
     "dns.unassigned_ip": D("§3.2 step 6", "edge", "active unassigned IP with a DNS name", 2, "edge"),
     "dns.fhrp_vip": D("§3.2 step 6", "edge", "FHRP group VIP with a DNS name", 0, "edge"),
     "dns.no_prefix": D("§3.3 reverse", "edge", "VM IP in no prefix: no PTR, MISSING_PTR comment", 1, "edge"),

@@ -151,7 +151,8 @@ POP_CLUSTERS = [
 ]
 CLOUD_CLUSTERS = [("cloudvirt", 1, "poweredge-r750", False, "cloud")]  # eqiad and codfw, in the cloudsw rack
 FRACK_CLUSTERS = ["frdb", "payments", "frmon"]  # tenant fr-tech, one of each per core site (scale 1.0: 3 each)
-NO_IPV6_CLUSTERS = ("an-redacteddb", "clouddb", "db", "dbproxy", "dbstore", "es", "pc")  # spec §1.8
+# the no-IPv6 clusters of the Network report (docs/behaviour-reference.md §1.8)
+NO_IPV6_CLUSTERS = ("an-redacteddb", "clouddb", "db", "dbproxy", "dbstore", "es", "pc")
 VM_CLUSTERS = [
     "etcd",
     "apt",
@@ -964,7 +965,7 @@ def _server(
     else:
         dns4 = dns6 = f"{name}.{rack.site}.wmnet"
     if cluster in NO_IPV6_CLUSTERS:
-        dns6 = ""  # spec §1.8: these clusters do not use IPv6 (address kept, no DNS name)
+        dns6 = ""  # docs/behaviour-reference.md §1.8: these clusters do not use IPv6 (address kept, no DNS name)
     b.add_ip(v4, dns_name=dns4, assigned=("interface", name, "eno1"), primary_of=f"device:{name}", tenant=tenant)
     b.add_ip(
         v6_from_v4(_vlan_v6_prefix(b, vlan), v4.split("/")[0]),
@@ -1066,7 +1067,7 @@ def _vms(b: _Builder) -> None:
 
 
 def _dns_edges(b: _Builder) -> None:
-    """DNS generator edge cases (§3) that are part of a normal fleet."""
+    """DNS generator edge cases (docs/behaviour-reference.md §3) that are part of a normal fleet."""
     # Service names: unassigned addresses with DNS names (discovery records).
     eqiad = b.site_net["eqiad"]
     for i, svc in enumerate(["appservers-ro", "api-ro"]):
@@ -1138,7 +1139,7 @@ def _defects(b: _Builder) -> None:
     network_roles = ("asw", "cr", "mr", "pfw", "cloudsw")
     mgmt_devices = [d.name for d in p.devices if d.role in network_roles]
 
-    # ---- Management (§1.5)
+    # ---- Management (docs/behaviour-reference.md §1.5)
     for name in b.pick(mgmt_devices, b.count("management.missing_console_port"), "management.missing_console_port"):
         for port in [pt for pt in p.ports if pt.device == name and pt.kind == "consoleport"]:
             _remove_port(b, port)
@@ -1148,7 +1149,7 @@ def _defects(b: _Builder) -> None:
         for port in [pt for pt in p.ports if pt.device == name and pt.kind == "consoleport"]:
             _uncable(b, name, port.name)
 
-    # ---- Cables (§1.2)
+    # ---- Cables (docs/behaviour-reference.md §1.2)
     consoles = [
         f"{pt.device}:{pt.name}"
         for pt in p.ports
@@ -1231,7 +1232,7 @@ def _defects(b: _Builder) -> None:
         next(c for c in p.cables if c.key == key).label = ""
         b.used.add(key.split(":")[0])
 
-    # ---- Coherence (§1.3)
+    # ---- Coherence (docs/behaviour-reference.md §1.3)
     pfws = [
         d.name
         for d in p.devices
@@ -1301,7 +1302,7 @@ def _defects(b: _Builder) -> None:
         item.description = "spare linecard"
         b.used.add(item.device)
 
-    # ---- Network (§1.8)
+    # ---- Network (docs/behaviour-reference.md §1.8)
     members = [d.name for d in p.devices if d.virtual_chassis and d.name not in b.used]
     keys = []
     for name in b.pick(members, b.count("network.vc_member_mismatch"), "_vc"):
@@ -1468,7 +1469,7 @@ def _defects(b: _Builder) -> None:
         ip = _ip(b, name, "eno1", 6)
         ip.dns_name = _ip(b, name, "eno1", 4).dns_name
 
-    # ---- Ganeti (§4.4) NetBox-side parts; the RAPI side is built in _external.
+    # ---- Ganeti (docs/behaviour-reference.md §4.4) NetBox-side parts; the RAPI side is built in _external.
     clustered = [vm.name for vm in p.virtual_machines if vm.cluster and vm.status == "active" and vm.name not in b.used]
     b.pick(clustered, b.count("ganeti.vm_missing_in_ganeti"), "ganeti.vm_missing_in_ganeti")
     b.pick(clustered, b.count("ganeti.vm_drift"), "ganeti.vm_drift")
@@ -1647,7 +1648,8 @@ PROVISION_SLOTS = [
 
 
 def _ready_to_provision(b: _Builder) -> None:
-    """Planned servers as DC-ops leave them after racking, waiting for ProvisionServerNetwork (spec §2.4): racked in
+    """Planned servers as DC-ops leave them after racking, waiting for ProvisionServerNetwork
+    (docs/behaviour-reference.md §2.4): racked in
     a rack with one top-of-rack switch that has free ports, no interfaces yet, or only a mgmt interface whose IP
     (with its DNS name) was allocated beforehand. Nothing else about them is unusual, so no report flags them."""
     bare = max(3, round(6 * b.scale))

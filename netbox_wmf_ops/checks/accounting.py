@@ -1,4 +1,5 @@
-"""Accounting report rules (spec §1.1): the finance "Data Center Equipment Asset Tags" sheet versus NetBox devices.
+"""Accounting report rules (docs/behaviour-reference.md §1.1): the finance "Data Center Equipment Asset Tags" sheet
+versus NetBox devices.
 
 Pure: the sheet arrives as rows of strings (from the Sheets API or a CSV/XLSX export, see ``sources/``), devices as
 ``DeviceFacts``. Deliberate fixes of the original behaviour are listed in docs/reports-external.md."""

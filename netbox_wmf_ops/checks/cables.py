@@ -1,6 +1,7 @@
-"""Cables report rules (spec §1.2): component naming, cable labels, unterminated cables.
+"""Cables report rules (docs/behaviour-reference.md §1.2): component naming, cable labels, unterminated cables.
 
-The label and interface-name rules are the 2021 report tests that later became save-time validators (§5.3, §5.4);
+The label and interface-name rules are the 2021 report tests that later became save-time validators
+(docs/behaviour-reference.md §5.3, §5.4);
 they run here against the existing data, with the validators' current patterns where the two differ.
 """
 
@@ -21,7 +22,7 @@ CONSOLE_SERVER_PORT_NAME = re.compile(r"port\d+")
 POWER_PORT_NAME = re.compile(r"PSU\d|PEM \d|Power Supply \d|PS\d")
 POWER_OUTLET_NAME = re.compile(r"\d+")
 
-# Interfaces of network devices: the interface validator's INTERFACES_REGEXP (§5.3 rule 1).
+# Interfaces of network devices: the interface validator's INTERFACES_REGEXP (docs/behaviour-reference.md §5.3 rule 1).
 NETWORK_INTERFACE_NAMES = (
     r"^fxp\d-re\d$",
     r"^[a-z]{2}-\d+/\d+/\d+(:\d+){0,1}(\.\d+){0,1}$",
@@ -51,8 +52,8 @@ OTHER_INTERFACE_NAMES = (
 NETWORK_INTERFACE_NAME = re.compile("|".join(f"(?:{p})" for p in NETWORK_INTERFACE_NAMES))
 OTHER_INTERFACE_NAME = re.compile("|".join(f"(?:{p})" for p in OTHER_INTERFACE_NAMES))
 
-# Blank labels are expected on server cables inside the core sites (policy.CORE_SITES; §1.2 test_blank_cable_label,
-# §5.4).
+# Blank labels are expected on server cables inside the core sites (policy.CORE_SITES; docs/behaviour-reference.md
+# §1.2 test_blank_cable_label, §5.4).
 NO_SITE = "none"
 
 

@@ -1,7 +1,8 @@
-"""Coherence and Rack report rules (spec §1.3).
+"""Coherence and Rack report rules (docs/behaviour-reference.md §1.3).
 
 ``Rack.test_connected_unracked`` is the only test left in the 2025 report. The other tests are the 2021 ``Coherence``
-and ``Rack`` tests that became rules of the device validator (§5.1); they are kept as report tests so that existing
+and ``Rack`` tests that became rules of the device validator (docs/behaviour-reference.md §5.1); they are kept as report
+tests so that existing
 data is checked too, with the validator's current patterns and exemptions and the report's message texts.
 """
 

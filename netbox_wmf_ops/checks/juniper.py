@@ -1,4 +1,5 @@
-"""Juniper installed-base report rules (spec §1.7): an export of the vendor portal's "installed base" (CSV or XLSX,
+"""Juniper installed-base report rules (docs/behaviour-reference.md §1.7): an export of the vendor portal's "installed
+base" (CSV or XLSX,
 uploaded or configured) versus NetBox's Juniper devices and inventory items. Pure."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""LibreNMS report rules (spec §1.4, HEAD behaviour): NetBox network devices and inventory versus LibreNMS, matched by
+"""LibreNMS report rules (docs/behaviour-reference.md §1.4, HEAD behaviour): NetBox network devices and inventory versus
+LibreNMS, matched by
 serial number. Pure: LibreNMS rows arrive with LibreNMS's own column names (from its database or its API, see
 ``sources/librenms.py``) and are normalised here, NetBox data as ``NetDevice``/``NetItem``."""
 

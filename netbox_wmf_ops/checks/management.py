@@ -1,4 +1,5 @@
-"""Management report rules (spec §1.5): network devices must have a console port, and it must be cabled."""
+"""Management report rules (docs/behaviour-reference.md §1.5): network devices must have a console port, and it must be
+cabled."""
 
 from __future__ import annotations
 

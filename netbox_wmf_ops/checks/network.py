@@ -1,4 +1,5 @@
-"""Network report rules (spec §1.8): switch port naming and speed blocks, uplinks, VIP masks, primary IPs and DNS."""
+"""Network report rules (docs/behaviour-reference.md §1.8): switch port naming and speed blocks, uplinks, VIP masks,
+primary IPs and DNS."""
 
 from __future__ import annotations
 

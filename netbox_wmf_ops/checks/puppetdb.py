@@ -1,4 +1,5 @@
-"""PuppetDB report rules (spec §1.6, HEAD behaviour): servers and VMs in NetBox versus the hosts PuppetDB knows.
+"""PuppetDB report rules (docs/behaviour-reference.md §1.6, HEAD behaviour): servers and VMs in NetBox versus the hosts
+PuppetDB knows.
 
 Pure: NetBox objects arrive as ``Server``/``Vm`` records, PuppetDB as ``{fact: {short_name: value}}`` (what
 ``puppetdb.client`` returns for ``is_virtual``, ``serialnumber`` and ``productname``)."""

@@ -1,4 +1,5 @@
-"""VLAN migration report rules (spec §1.9): recent bare-metal servers still addressed from the row-wide VLANs."""
+"""VLAN migration report rules (docs/behaviour-reference.md §1.9): recent bare-metal servers still addressed from the
+row-wide VLANs."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Exit codes of the DNS generator (spec §3.5), shared by every door. 6 is ours: the safety refusal."""
+"""Exit codes of the DNS generator (docs/behaviour-reference.md §3.5), shared by every door. 6 is ours: the safety
+refusal."""
 
 from enum import IntEnum
 

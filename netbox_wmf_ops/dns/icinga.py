@@ -1,4 +1,5 @@
-"""The Icinga-style state check for uncommitted DNS changes (spec §3.6). Pure: state in, state out.
+"""The Icinga-style state check for uncommitted DNS changes (docs/behaviour-reference.md §3.6). Pure: state in, state
+out.
 
 The state file is JSON ``{"exit_code": int, "message": str, "timestamp": float (Unix seconds)}``, read by the NRPE
 check. A recent result is reused instead of regenerating: 60 minutes after success, 15 after an error.

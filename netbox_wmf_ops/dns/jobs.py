@@ -1,6 +1,7 @@
 """The DNS generator as a background job (``netbox rqworker``). The lead imports it into ``netbox_wmf_ops/jobs.py``.
 
-By default the job is the Icinga-style state check (spec §3.6): it generates the snippets, commits them in a throwaway
+By default the job is the Icinga-style state check (docs/behaviour-reference.md §3.6): it generates the snippets,
+commits them in a throwaway
 clone to see whether NetBox holds unpublished DNS changes, writes ``dns_icinga_state_file`` when configured, and
 keeps the state in ``Job.data``. With ``publish=True`` it commits and pushes instead, subject to the safety thresholds.
 """

@@ -1,4 +1,5 @@
-"""Commit the generated zone snippets to git and push them after review (spec §3.4-§3.5). No Django here.
+"""Commit the generated zone snippets to git and push them after review (docs/behaviour-reference.md §3.4-§3.5). No
+Django here.
 
 The flow is the original's: clone the local repository into a temp work tree whose name starts with
 ``dns-c25pcHBldHM-``, replace every tracked file with the generated ones, commit, and, in a separate step that
@@ -139,7 +140,7 @@ def commit_snippets(
     icinga_check: bool = False,
     log: Log = _no_log,
 ) -> CommitResult:
-    """Commit ``files`` in a fresh clone of the repository (spec §3.4 steps 2-9). Never pushes.
+    """Commit ``files`` in a fresh clone of the repository (docs/behaviour-reference.md §3.4 steps 2-9). Never pushes.
 
     Returns NO_CHANGES when the tree equals the repository's (unless ``keep_files``: then an empty commit is made so
     the operator can amend it by hand). The temp work tree is left in place; see ``should_remove_workdir``."""
@@ -218,7 +219,7 @@ def show_head(path: Path, color: bool = True) -> str:
 
 
 def check_workdir_path(path: str) -> Path:
-    """The argument checks of ``push PATH`` (spec §3.1), with the original's messages."""
+    """The argument checks of ``push PATH`` (docs/behaviour-reference.md §3.1), with the original's messages."""
     p = Path(path)
     if not p.exists():
         raise PublishError(f"Path '{path}' does not exists.")
@@ -235,7 +236,7 @@ def push_snippets(
     force: bool = False,
     log: Log = _no_log,
 ) -> ExitCode:
-    """Push the reviewed commit of a work tree to its origin (spec §3.4 "Push").
+    """Push the reviewed commit of a work tree to its origin (docs/behaviour-reference.md §3.4 "Push").
 
     Refuses when HEAD is not ``sha1`` (5), when the repository moved since the commit (4, nothing pushed), and when
     the change against the published tree exceeds an error threshold, unless ``force`` (6)."""
@@ -305,7 +306,7 @@ def _published_tip(origin: git.Remote, branch: str) -> str | None:
 def should_remove_workdir(
     command: str, code: int, *, batch: bool = False, keep_files: bool = False, icinga_check: bool = False
 ) -> bool:
-    """Spec §3.5 ``finally``: when the temp work tree goes away."""
+    """docs/behaviour-reference.md §3.5 ``finally``: when the temp work tree goes away."""
     if command == "commit":
         return (not batch and not keep_files) or (code == ExitCode.NO_CHANGES and not keep_files) or icinga_check
     return command == "push" and code == ExitCode.OK

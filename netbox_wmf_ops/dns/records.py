@@ -1,8 +1,10 @@
-"""Which IP addresses become DNS records, and how they are named (spec §3.2-§3.3). Pure: plain records in and out.
+"""Which IP addresses become DNS records, and how they are named (docs/behaviour-reference.md §3.2-§3.3). Pure: plain
+records in and out.
 
 The loader turns NetBox objects into ``Host``/``Address``/``Prefix`` records; ``generate_records`` applies the spec's
 inclusion rules and returns forward and reverse records plus the messages the run should log. Where the original
-crashed (spec §6.4 item 17 and the notes in §3.3), a warning is logged and the run goes on; see docs/dns.md.
+crashed (docs/behaviour-reference.md §6.4 item 17 and the notes in §3.3), a warning is logged and the run goes on; see
+docs/dns.md.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ ASSIGNED_INTERFACE = "dcim.interface"
 ASSIGNED_VMINTERFACE = "virtualization.vminterface"
 ASSIGNED_FHRPGROUP = "ipam.fhrpgroup"
 
-# HEAD's inclusion rules (spec §3.2 step 4 and §3.3).
+# HEAD's inclusion rules (docs/behaviour-reference.md §3.2 step 4 and §3.3).
 DEFAULT_DEVICE_STATUSES = ("active", "planned", "failed", "inventory")
 DEFAULT_MGMT_ONLY_STATUSES = ("inventory",)
 MISSING_PTR_COMMENT = "wmf-zone-validator-ignore=MISSING_PTR_FOR_NAME_AND_IP"
@@ -227,7 +229,8 @@ class _Owner:
 def _gather_owners(
     hosts: Sequence[Host], addresses: Sequence[Address], device_statuses: Sequence[str], result: Generation
 ) -> list[_Owner]:
-    """Spec §3.2 steps 4-7: the devices and VMs in scope and the active addresses with a DNS name of each."""
+    """docs/behaviour-reference.md §3.2 steps 4-7: the devices and VMs in scope and the active addresses with a DNS name
+    of each."""
     by_id = {address.id: address for address in addresses}
     active = {address.id: address for address in addresses if address.status == "active"}
     # Keyed by (kind, id), not by name as in the original, where a VM named like a device replaced the device.
@@ -313,7 +316,8 @@ def generate_records(
     *,
     device_statuses: Sequence[str] = DEFAULT_DEVICE_STATUSES,
 ) -> Generation:
-    """Forward and reverse records for every address in scope (spec §3.2-§3.3), deduplicated per zone file."""
+    """Forward and reverse records for every address in scope (docs/behaviour-reference.md §3.2-§3.3), deduplicated per
+    zone file."""
     result = Generation()
     index = PrefixIndex(prefixes)
     owners = _gather_owners(hosts, addresses, device_statuses, result)

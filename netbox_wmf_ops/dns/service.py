@@ -150,7 +150,8 @@ def recent_netbox_edit(now_seconds: float | None = None) -> bool:
 
 
 def icinga_check(settings: DnsSettings, *, log: Log, now: float | None = None, honour_skip: bool = True) -> IcingaState:
-    """Spec §3.6: reuse a recent state, else generate and commit in a throwaway clone, and write the state file."""
+    """docs/behaviour-reference.md §3.6: reuse a recent state, else generate and commit in a throwaway clone, and write
+    the state file."""
     now = time.time() if now is None else now
     state_path = Path(settings.icinga_state_file) if settings.icinga_state_file else None
     if state_path and honour_skip:

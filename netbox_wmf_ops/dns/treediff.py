@@ -1,4 +1,5 @@
-"""The diff of a generated tree of zone files against the published one, and the safety thresholds (spec §3.3-§3.4).
+"""The diff of a generated tree of zone files against the published one, and the safety thresholds
+(docs/behaviour-reference.md §3.3-§3.4).
 
 Pure. A tree is ``{file name: content}`` of the top-level non-dot files. Line counts use a multiset difference, which
 for zone snippets (unique, sorted lines) equals git's minimal diff stats, and stays linear for large zones.
@@ -13,7 +14,8 @@ from dataclasses import dataclass, field
 
 from .records import Message
 
-# Spec §3.4 step 8: percentages of the pre-existing files/lines; a run over the error level is refused unless forced.
+# docs/behaviour-reference.md §3.4 step 8: percentages of the pre-existing files/lines; a run over the error level is
+# refused unless forced.
 DEFAULT_MIN_RECORDS = 0
 DEFAULT_FILES_WARNING_PERCENT = 8.0
 DEFAULT_FILES_ERROR_PERCENT = 15.0

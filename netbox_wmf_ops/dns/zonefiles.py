@@ -1,4 +1,5 @@
-"""Zone snippet files: the exact record lines, their order, and one flat file per zone (spec §3.3-§3.4). Pure."""
+"""Zone snippet files: the exact record lines, their order, and one flat file per zone
+(docs/behaviour-reference.md §3.3-§3.4). Pure."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Which dump directories to keep, copy and delete (spec §4.2, `tools/rotatedump`). Pure: names in, a plan out.
+"""Which dump directories to keep, copy and delete (docs/behaviour-reference.md §4.2, `tools/rotatedump`). Pure: names
+in, a plan out.
 
 Directory names are the classes of dumps:
 

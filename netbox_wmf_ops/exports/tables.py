@@ -1,4 +1,5 @@
-"""The exportable tables (the dump's table list, spec §4.1, with NetBox 4.7 models) and how cells become CSV text.
+"""The exportable tables (the dump's table list, docs/behaviour-reference.md §4.1, with NetBox 4.7 models) and how cells
+become CSV text.
 
 Pure: no Django import. The ORM side (``exports/loader.py``) turns a ``TableSpec`` into rows with ``values()``.
 
@@ -135,7 +136,7 @@ def format_cell(value: Any) -> str:
 
 
 def flatten_custom_fields(data: Mapping[str, Any] | None, prefix: str = "") -> dict[str, Any]:
-    """Flatten one object's custom field data into columns (the original dump's rule, §4.1).
+    """Flatten one object's custom field data into columns (the original dump's rule, docs/behaviour-reference.md §4.1).
 
     A dict value ``k`` (a JSON field, or a selection as the old API returned it) expands into ``k_<subkey>`` columns,
     plus ``k`` = its ``value`` when it has one; any other value is kept as it is (lists become JSON text later).

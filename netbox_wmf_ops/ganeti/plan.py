@@ -1,9 +1,10 @@
-"""Ganeti → NetBox sync, the pure part: parse RAPI answers, compare with NetBox, plan the changes (spec §4.4).
+"""Ganeti → NetBox sync, the pure part: parse RAPI answers, compare with NetBox, plan the changes
+(docs/behaviour-reference.md §4.4).
 
 Plain data in, plain data out; no Django. ``sync.py`` loads NetBox into :class:`NetboxState` and applies the
 :class:`Plan`.
 
-Mapping (HEAD tool, with the §6.4 item 18 fixes):
+Mapping (HEAD tool, with the docs/behaviour-reference.md §6.4 item 18 fixes):
 
 * one NetBox cluster group per profile; one NetBox cluster (type ``Ganeti``) per Ganeti node group, same name;
 * the node devices of a node group are assigned to its cluster; devices of the profile's clusters that are no longer

@@ -264,7 +264,8 @@ class _Applier:
 
 
 def queue_interface_import(names: Iterable[str], result: SyncResult, *, commit: bool) -> None:
-    """Hand VMs awaiting their first PuppetDB import to the interface automation (spec §4.4 step 5).
+    """Hand VMs awaiting their first PuppetDB import to the interface automation
+    (docs/behaviour-reference.md §4.4 step 5).
 
     Uses ``netbox_wmf_ops.puppetdb.importer.queue_import(names, commit=...)`` when the module provides it; otherwise
     only says what it would queue."""

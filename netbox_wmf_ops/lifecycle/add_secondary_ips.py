@@ -1,4 +1,5 @@
-"""AddSecondaryIPs (spec §2.8): give a server's primary interface extra IPv4 addresses from its primary prefix, named
+"""AddSecondaryIPs (docs/behaviour-reference.md §2.8): give a server's primary interface extra IPv4 addresses from its
+primary prefix, named
 ``{device}-a{suffix}``, ``{device}-b{suffix}``… (Cassandra instances).
 
 The naming and letter choice are pure (``plan_addresses``); ``load_context`` gathers what they need and refuses, with

@@ -1,4 +1,5 @@
-"""Capirca host definitions (spec §2.9): every server, VM, VIP and anycast address as a Capirca ``NETWORKS.net`` file.
+"""Capirca host definitions (docs/behaviour-reference.md §2.9): every server, VM, VIP and anycast address as a Capirca
+``NETWORKS.net`` file.
 
 ``render_definitions`` is pure (hostnames and addresses in, text out); ``load_host_addresses`` reads IPAM in three
 queries whatever the number of addresses."""
@@ -33,7 +34,8 @@ class AddressRecord:
 
 
 def hostname_for(record: AddressRecord) -> str | None:
-    """The name an address is listed under, or None when the address is not listed (spec §2.9)."""
+    """The name an address is listed under, or None when the address is not listed
+    (docs/behaviour-reference.md §2.9)."""
     if record.device_name is not None:
         if record.mgmt_only or record.device_role != policy.SERVER_ROLE:
             return None

@@ -1,4 +1,5 @@
-"""Helpers shared by the lifecycle scripts (spec §2.0): switch-port naming, cables, switch ports, ToR lookup, VLANs.
+"""Helpers shared by the lifecycle scripts (docs/behaviour-reference.md §2.0): switch-port naming, cables, switch ports,
+ToR lookup, VLANs.
 
 The first half is pure (plain values in, plain values out; unit-tested without Django). The second half talks to
 the ORM; its model imports are made inside the functions so that importing this module (and unit-testing the pure
@@ -7,8 +8,8 @@ half) never needs a configured Django.
 Every refusal raises NetBox's own ``AbortScript`` (NetBox matches its exact type: a subclass would be reported as a
 crash), so a script that calls these helpers stops with a clear message and NetBox rolls the whole run back.
 
-Messages follow the spec verbatim; the spec bugs fixed here (§6.4 items 9 and 10) are listed in
-docs/provisioning-scripts.md.
+Messages follow the spec verbatim; the spec bugs fixed here (docs/behaviour-reference.md §6.4 items 9 and 10) are
+listed in docs/provisioning-scripts.md.
 """
 
 from __future__ import annotations
@@ -66,7 +67,8 @@ __all__ = [
 
 PRIMARY_IFACE_NAME = PRIMARY_PLACEHOLDER  # "##PRIMARY##", the server uplink before the first PuppetDB import
 SWITCH_INTERFACES_PREFIX_ALLOWLIST = SWITCH_PORT_PREFIXES  # et-, xe-, ge-, ethernet-
-TOR_ROLES = ("asw", "cloudsw")  # top-of-rack switch roles, by slug (never by primary key: spec §6.4 item 10)
+# top-of-rack switch roles, by slug (never by primary key: docs/behaviour-reference.md §6.4 item 10)
+TOR_ROLES = ("asw", "cloudsw")
 SPINE_NAME_PREFIX = "ssw"
 
 # The interface types a server uplink may have, as offered by the provisioning scripts.
@@ -106,7 +108,8 @@ def format_logs(messages: Iterable[dict]) -> str:
 
 
 def port_to_iface(port: int, iface_type: str, *, vendor: str, device_type: str, vc_position: int | None = None) -> str:
-    """The name of switch port number ``port`` for an uplink of ``iface_type`` (spec §2.0 ``port_to_iface``).
+    """The name of switch port number ``port`` for an uplink of ``iface_type`` (docs/behaviour-reference.md §2.0
+    ``port_to_iface``).
 
     ``vendor`` is the manufacturer slug, ``device_type`` the device-type slug, ``vc_position`` the switch's
     virtual-chassis position (None when it is not a member)."""
@@ -129,16 +132,19 @@ def is_allowed_switch_port(name: str) -> bool:
 def orphan_port_names(existing: Iterable[str], new_name: str) -> list[str]:
     """Other-speed names of the port ``new_name`` (``ge-0/0/5`` when creating ``xe-0/0/5``), left by a speed change.
 
-    Matches the whole port number case-insensitively, so port 5 never matches 15 (compare spec §6.4 item 14)."""
+    Matches the whole port number case-insensitively, so port 5 never matches 15 (compare
+    docs/behaviour-reference.md §6.4 item 14)."""
     port_num = new_name.split("-", 1)[1] if "-" in new_name else new_name
     pattern = re.compile(rf"^(et-|xe-|ge-|ethernet-){re.escape(port_num)}$", re.IGNORECASE)
     return [name for name in existing if name != new_name and pattern.match(name)]
 
 
 def cable_defaults(a_type: str | None, color: str = "", cable_type: str = "") -> tuple[str, str, bool]:
-    """(color, cable type, whether the colour was assumed) for a new server cable (spec §2.0 ``_create_cable``).
+    """(color, cable type, whether the colour was assumed) for a new server cable (docs/behaviour-reference.md §2.0
+    ``_create_cable``).
 
-    Fix of spec §6.4 item 9: the colour follows the A-side speed (black for 10G/25G DACs, blue for 1G copper) instead
+    Fix of docs/behaviour-reference.md §6.4 item 9: the colour follows the A-side speed (black for 10G/25G DACs, blue
+    for 1G copper) instead
     of always blue, and the caller logs the "assuming" warning once the type is known."""
     fast = a_type in FAST_TYPES
     assumed = not color
@@ -187,7 +193,8 @@ def switch_port_name(switch: Device, port: int, iface_type: str) -> str:
 
 def find_tor(server: Device) -> Device | None:
     """The single active top-of-rack switch (role asw or cloudsw) in the server's rack, or None when there is none
-    or more than one (fix of spec §6.4 item 10: the original crashed with IndexError on an empty rack)."""
+    or more than one (fix of docs/behaviour-reference.md §6.4 item 10: the original crashed with IndexError on an empty
+    rack)."""
     from dcim.models import Device
 
     if not server.rack_id:
@@ -249,7 +256,8 @@ def create_cable(
 def create_switch_port(
     switch: Device, name: str, log: Log, mtu: int | None = None, iface_type: str | None = None
 ) -> Interface:
-    """Create switch port ``name`` (spec §2.0 ``_create_z_nbiface``): on a Juniper switch, first delete the unused
+    """Create switch port ``name`` (docs/behaviour-reference.md §2.0 ``_create_z_nbiface``): on a Juniper switch, first
+    delete the unused
     other-speed names of the same port; the new port goes through the validators (``full_clean``)."""
     from dcim.models import Interface
     from django.core.exceptions import ValidationError
@@ -293,7 +301,7 @@ def configure_switch_port(
     tagged_vlans: Sequence[VLAN] | None = None,
 ) -> Interface:
     """Make switch port ``name`` an access port (or a trunk, with ``tagged_vlans``) for a server uplink, creating it
-    when missing (spec §2.0 ``_update_z_nbiface``). Refuses a port that already has a cable."""
+    when missing (docs/behaviour-reference.md §2.0 ``_update_z_nbiface``). Refuses a port that already has a cable."""
     from dcim.models import Interface
     from django.core.exceptions import ValidationError
 
@@ -328,7 +336,8 @@ def configure_switch_port(
 
 
 def clean_interface(iface: Interface) -> None:
-    """Reset a switch port that no longer serves a server: disabled, no mode, no VLANs, no MTU (spec §2.0)."""
+    """Reset a switch port that no longer serves a server: disabled, no mode, no VLANs, no MTU
+    (docs/behaviour-reference.md §2.0)."""
     iface.snapshot()
     iface.enabled = False
     iface.mode = None

@@ -1,4 +1,5 @@
-"""Move servers and their uplinks between top-of-rack switches (spec §2.6): MoveServer, MoveServersUplinks,
+"""Move servers and their uplinks between top-of-rack switches (docs/behaviour-reference.md §2.6): MoveServer,
+MoveServersUplinks,
 MoveSpecificUplinks.
 
 ``MoveServer`` checks everything first (``check_move_server``, reads only) and then moves (``apply_move_server``);
@@ -68,7 +69,8 @@ def allowed_prefixes_text() -> str:
 
 
 def uplink_port_name(old_name: str, old_type: str, old_vendor: str, new_vendor: str, new_fpc: int | None) -> str:
-    """The name on the new switch of the port that replaces ``old_name`` (spec §2.6 ``move_server_uplink`` step 4).
+    """The name on the new switch of the port that replaces ``old_name`` (docs/behaviour-reference.md §2.6
+    ``move_server_uplink`` step 4).
 
     Juniper numbers ports from 0, Nokia from 1. Raises ValueError with the reason when there is no such name.
     Decision: Juniper → Juniper keeps the port number and type prefix but takes the new switch's FPC (its
@@ -113,7 +115,8 @@ class MovePlan:
 def check_move_server(
     device: Device | None, switch: Device | None, z_iface: str, position: str | int | None, cable_id: str = ""
 ) -> MovePlan:
-    """The checks of spec §2.6 MoveServer in the spec's order, then the ones the moves need (reads only)."""
+    """The checks of docs/behaviour-reference.md §2.6 MoveServer in the spec's order, then the ones the moves need
+    (reads only)."""
     if device is None:
         raise AbortScript("No server given, skipping.")
     name = device_name(device)
@@ -169,7 +172,8 @@ def _check_rack_unit(device: Device, switch: Device, unit: int) -> None:
 
 
 def apply_move_server(plan: MovePlan, log: Log) -> None:
-    """Move the uplink to the new switch port and the server to the new rack unit (spec §2.6 MoveServer)."""
+    """Move the uplink to the new switch port and the server to the new rack unit (docs/behaviour-reference.md §2.6
+    MoveServer)."""
     device, old_port = plan.device, plan.old_port
     name = device_name(device)
     new_port = configure_switch_port(
@@ -233,7 +237,7 @@ def servers_in_rack_of(switch: Device) -> list[Device]:
 
 def other_switch_in_rack(server: Device, old_switch: Device) -> Device:
     """The single other active top-of-rack switch in the old switch's rack (spines excluded). Role by slug: the
-    original hardcoded the role's primary key 4 (spec §6.4 item 10)."""
+    original hardcoded the role's primary key 4 (docs/behaviour-reference.md §6.4 item 10)."""
     from dcim.models import Device
 
     others = list(

@@ -1,4 +1,5 @@
-"""OfflineDevice (spec §2.3): a decommissioning device becomes offline and unracked, loses its primary IPs, and its
+"""OfflineDevice (docs/behaviour-reference.md §2.3): a decommissioning device becomes offline and unracked, loses its
+primary IPs, and its
 interfaces are deleted with their IP addresses and cables.
 
 ``plan_offline`` is pure: device and interface records in, what to refuse and what to delete (in a deletable order)

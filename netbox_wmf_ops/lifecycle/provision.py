@@ -1,4 +1,5 @@
-"""Provision a server's network attributes (spec §2.4): primary interface and IPs, switch port, cable, mgmt.
+"""Provision a server's network attributes (docs/behaviour-reference.md §2.4): primary interface and IPs, switch port,
+cable, mgmt.
 
 Two phases, so that a refused input never leaves a partial write:
 
@@ -54,7 +55,8 @@ MIN_PORT, MAX_PORT = 0, 48
 MGMT_IFACE = "mgmt"
 MGMT_PREFIX_ROLE = "management"
 CSV_HEADERS = ("device", "z_nbdevice", "vlan", "vlan_type", "z_port", "interface_type", "cable_id")
-CSV_OPTIONAL_HEADERS = ("mgmt_mac",)  # fix of spec §6.4 item 11: the original rows had no mgmt MAC at all
+# fix of docs/behaviour-reference.md §6.4 item 11: the original rows had no mgmt MAC at all
+CSV_OPTIONAL_HEADERS = ("mgmt_mac",)
 INTERFACE_TYPES = tuple(value for value, _ in INTERFACE_TYPE_CHOICES)
 
 
@@ -64,7 +66,7 @@ INTERFACE_TYPES = tuple(value for value, _ in INTERFACE_TYPE_CHOICES)
 
 
 def vlan_choice_problem(device: str, vlan_type: str, has_vlan: bool) -> str | None:
-    """Exactly one of VLAN type and VLAN must be given (spec §2.4 step 1)."""
+    """Exactly one of VLAN type and VLAN must be given (docs/behaviour-reference.md §2.4 step 1)."""
     if not vlan_type and not has_vlan:
         return f"{device}: one parameter between VLAN Type and VLAN must be specified, skipping."
     if vlan_type and has_vlan:
@@ -73,7 +75,8 @@ def vlan_choice_problem(device: str, vlan_type: str, has_vlan: bool) -> str | No
 
 
 def vlan_names(device: str, vlan_type: str, site: str, rack: str, location_slug: str | None) -> tuple[str, str]:
-    """(new-style per-rack name, old-style name) of the VLAN of ``vlan_type`` for a server (spec §2.4 step 7)."""
+    """(new-style per-rack name, old-style name) of the VLAN of ``vlan_type`` for a server
+    (docs/behaviour-reference.md §2.4 step 7)."""
     new = f"{vlan_type}1-{rack.lower()}-{site}"
     if site in policy.CORE_SITES:
         if vlan_type == "cloud-hosts":
@@ -262,7 +265,8 @@ class ProvisionPlan:
 
 
 def check_provision(req: ProvisionRequest) -> ProvisionPlan:
-    """Every check of spec §2.4 in the spec's order; raises AbortScript with the first refusal. Reads only."""
+    """Every check of docs/behaviour-reference.md §2.4 in the spec's order; raises AbortScript with the first refusal.
+    Reads only."""
     from dcim.models import Interface
 
     device = req.device
@@ -459,7 +463,8 @@ def _tenant_slug(device: Device) -> str | None:
 
 
 def apply_provision(plan: ProvisionPlan, log: Log) -> None:
-    """Make the checked plan's changes (spec §2.4 steps 8 to 10). Raises AbortScript; the caller's transaction
+    """Make the checked plan's changes (docs/behaviour-reference.md §2.4 steps 8 to 10). Raises AbortScript; the
+    caller's transaction
     (the script's) rolls everything back then."""
     device = plan.device
     if plan.assign_primary:

@@ -1,4 +1,5 @@
-"""ReplaceDevice (spec §2.7): an RMA or in-place replacement. The new device takes the old one's name, placement,
+"""ReplaceDevice (docs/behaviour-reference.md §2.7): an RMA or in-place replacement. The new device takes the old one's
+name, placement,
 addresses and components (cables and IPs travel with the interfaces); the old one becomes ``{name}-old``,
 decommissioning.
 

@@ -1,4 +1,5 @@
-"""Revert (spec §2.10): undo the create and delete actions of one request, or of a list of changelog entries.
+"""Revert (docs/behaviour-reference.md §2.10): undo the create and delete actions of one request, or of a list of
+changelog entries.
 
 ``parse_change_filter`` is pure; ``revert_changes`` walks the matching changes newest first, each in its own
 savepoint, so one change that cannot be undone is reported without spoiling the others' transaction. The script

@@ -1,4 +1,4 @@
-"""Device counts in the Prometheus text exposition format (spec §2.2, `GetDeviceStats`). Pure."""
+"""Device counts in the Prometheus text exposition format (docs/behaviour-reference.md §2.2, `GetDeviceStats`). Pure."""
 
 from __future__ import annotations
 

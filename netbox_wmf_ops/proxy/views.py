@@ -1,5 +1,6 @@
 """The script proxy: ``GET /api/plugins/wmf-ops/proxy/<module>.<Class>/`` runs an allow-listed script synchronously
-and answers with its output as ``text/plain`` (what Prometheus scrapes), for clients that cannot poll jobs (§4.3).
+and answers with its output as ``text/plain`` (what Prometheus scrapes), for clients that cannot poll jobs
+(docs/behaviour-reference.md §4.3).
 
 * Not allow-listed: 403 when the script exists, 404 when it does not; no run permission: 403.
 * Script errors: 500 with the error and the failure lines (JSON).

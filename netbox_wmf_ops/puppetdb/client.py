@@ -4,7 +4,8 @@ Two wire formats, selected by the ``puppetdb_api`` setting:
 
 * ``"v4"``: PuppetDB's own query API (``/pdb/query/v4/...``), the one every PuppetDB speaks. Node certnames are FQDNs;
   NetBox names hosts by their short name, so a host ``db1001`` matches the single certname ``db1001`` or ``db1001.*``.
-* ``"microservice"``: WMF's small read-only proxy (spec §6.6): ``GET /v1/facts/{fact}`` → ``{short_name: value}`` and
+* ``"microservice"``: WMF's small read-only proxy (docs/behaviour-reference.md §6.6): ``GET /v1/facts/{fact}`` →
+``{short_name: value}`` and
   ``GET /v1/facts/{fact}/{short_name}`` → the value (404 unless exactly one certname matches).
 
 Both clients return the same shapes, so the importer and the report do not care which one is configured. Every
@@ -190,7 +191,7 @@ class V4Client(_BaseClient):
 
 
 class MicroserviceClient(_BaseClient):
-    """WMF's ``/v1/facts`` proxy (spec §6.6)."""
+    """WMF's ``/v1/facts`` proxy (docs/behaviour-reference.md §6.6)."""
 
     def host_facts(self, host: str, names: Sequence[str]) -> dict[str, Any]:
         _check_allowed(names)

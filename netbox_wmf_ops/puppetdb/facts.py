@@ -1,6 +1,7 @@
 """Parse and check a host's PuppetDB facts (``networking``, ``net_driver``, ``lldp``) into plain records. Pure.
 
-Fact shapes (spec §2.1): ``networking`` is Facter's structured fact extended by WMF with, per interface, ``kind``
+Fact shapes (docs/behaviour-reference.md §2.1): ``networking`` is Facter's structured fact extended by WMF with, per
+interface, ``kind``
 (vlan, bridge, bond, vxlan, ...), ``parent_link`` (the lower device of a VLAN), ``parent_bridge`` (the bridge an
 interface is enslaved to) and ``dot1q`` (the VLAN id). Bond membership uses ``parent_bond`` (same convention); Linux's
 own ``master`` key is accepted too when it names an interface of kind ``bond``. ``net_driver`` gives ``speed`` in Mb/s

@@ -382,7 +382,7 @@ class _Applier:
             obj = Interface(device=owner, name=ref.name)
         self._set_fields(obj, ref.owner, fields)
         if ref.owner != self.host.name:
-            # Switch ports go through the validators (spec §2.0 `_create_z_nbiface`).
+            # Switch ports go through the validators (docs/behaviour-reference.md §2.0 `_create_z_nbiface`).
             self._validate(obj, ref)
         obj.save()
         self._set_m2m(obj, fields)

@@ -3,7 +3,8 @@
 Pure: plain records in (``facts.HostFacts`` and :class:`HostState`, built by ``importer.load_host_state``), a
 :class:`Plan` out. The importer applies the plan's changes in order inside one transaction; a dry run shows them.
 
-The algorithm follows spec §2.1 (Steps A to D) with the spec's messages, and fixes the bugs listed in spec §6.4 items
+The algorithm follows docs/behaviour-reference.md §2.1 (Steps A to D) with the spec's messages, and fixes the bugs
+listed in docs/behaviour-reference.md §6.4 items
 1 to 9 on purpose (each fix is listed in docs/scripts.md, "Fixed on purpose"). Decisions the spec leaves open are
 marked "Decision:" below and documented there too.
 """
@@ -246,7 +247,7 @@ def _show(value: Any) -> str:
 
 
 def host_refusal(state: HostState) -> str | None:
-    """Why the import refuses this host (spec §2.1 run step 2), or None."""
+    """Why the import refuses this host (docs/behaviour-reference.md §2.1 run step 2), or None."""
     if state.tenant:
         return f"{state.name} has non-null tenant {state.tenant} skipping."
     if state.status not in IMPORT_STATUSES:
@@ -301,7 +302,8 @@ def is_mapped_v4(address: ipaddress.IPv6Address, ipv4: str | None) -> bool:
 
 
 def parent_prefix(address: ipaddress._BaseAddress, prefixes: Iterable[PrefixRecord], length: int):
-    """The most specific prefix that contains ``address/length``, including an equal one (fix of spec §6.4 item 8:
+    """The most specific prefix that contains ``address/length``, including an equal one (fix of
+    docs/behaviour-reference.md §6.4 item 8:
     the original required a strictly larger prefix). The global table wins over VRFs at the same length."""
     best = None
     best_key = None
@@ -503,7 +505,8 @@ class _Planner:
     # -- Step B -----------------------------------------------------------------------------------------------------
     def ordered_names(self) -> list[str]:
         """Interfaces to process, related ones first (bridges, bonds, VLAN parents). Kind-blocklisted interfaces are
-        left out entirely (fix of spec §6.4 item 1: they were logged as skipped and imported anyway)."""
+        left out entirely (fix of docs/behaviour-reference.md §6.4 item 1: they were logged as skipped and imported
+        anyway)."""
         interfaces = self.facts.interfaces
         names = []
         for name, f in interfaces.items():
@@ -541,7 +544,7 @@ class _Planner:
             iface.type = fields["type"] = interface_type(f)
             fields["mgmt_only"] = False
         if (mtu := wanted_mtu(f)) is not None:
-            fields["mtu"] = mtu  # fix of spec §6.4 item 2: the MTU was never set
+            fields["mtu"] = mtu  # fix of docs/behaviour-reference.md §6.4 item 2: the MTU was never set
         if mac := wanted_mac(f):
             fields["mac_address"] = mac
         for key, value in self.relations(f).items():
@@ -610,7 +613,8 @@ class _Planner:
             if target is None or target in self.ifaces:
                 result[key] = target
                 continue
-            # Fix of spec §6.4 item 4 (the braces were printed literally) and decision: the relation is left
+            # Fix of docs/behaviour-reference.md §6.4 item 4 (the braces were printed literally) and decision: the
+            # relation is left
             # unset and the rest of the host is still imported, instead of aborting the whole run.
             self.log(
                 "failure",
@@ -699,14 +703,16 @@ class _Planner:
                     self.log("failure", f"{self.host}: cannot read {binding.address} on {f.name}: {exc}")
                     continue
                 if iface is None and address.network.prefixlen != address.max_prefixlen and not is_anycast:
-                    # Fix of spec §6.4 item 5 (crash): on an interface we do not import (lo, docker0, ...) only
+                    # Fix of docs/behaviour-reference.md §6.4 item 5 (crash): on an interface we do not import (lo,
+                    # docker0, ...) only
                     # service addresses (/32, /128: VIPs and anycast) mean something to NetBox.
                     continue
                 kept = self.convert_binding(address, is_anycast, vip_exempt)
                 if kept is None:
                     continue
                 if iface is None:
-                    # Fix of spec §6.4 item 5 (crash): an address on an interface we do not import.
+                    # Fix of docs/behaviour-reference.md §6.4 item 5 (crash): an address on an interface we do not
+                    # import.
                     self.log("warning", f"{kept}: skipping, {f.name} is not imported")
                     continue
                 if v6:
@@ -813,7 +819,7 @@ class _Planner:
             self.ips_by_address.setdefault(_norm(str(address)), []).append(existing)
         else:
             if existing.role in SHARED_IP_ROLES:
-                # Fix of spec §6.4 item 6: the warning now really skips the address.
+                # Fix of docs/behaviour-reference.md §6.4 item 6: the warning now really skips the address.
                 self.log(
                     "warning",
                     f"Skipping assigning existing IP {address} with role {existing.role} to {iface_name}. The IP "
@@ -853,7 +859,8 @@ class _Planner:
             fields["assigned"], before["assigned"] = target, ip.assigned
             if ip.assigned is not None:
                 self.moved_ips.add(ip.id)
-        # Fix of spec §6.4 item 7: only the provisioning marker is cleared, other descriptions are kept.
+        # Fix of docs/behaviour-reference.md §6.4 item 7: only the provisioning marker is cleared, other descriptions
+        # are kept.
         if ip.description == RESERVED_DESCRIPTION:
             fields["description"], before["description"] = "", ip.description
         if ip.role != role:
@@ -933,14 +940,15 @@ class _Planner:
                 self.delete_cable(switch_cable, f"{switch.name}: remove cable from {lldp.port}")
         elif server_cable is not None:
             return  # the same cable on both ends (a path NetBox could not trace): leave it
-        # Fix of spec §6.4 item 3: the new cable is created in the same run.
+        # Fix of docs/behaviour-reference.md §6.4 item 3: the new cable is created in the same run.
         label = cable_label(lldp.descr) or (old.label if old else "")
         if old is not None and (old.color or old.type):
             color, cable_type = old.color, old.type  # the same physical cable, re-plugged: keep what we knew
         else:
             fast = iface.type in FAST_TYPES
             color, cable_type = ("111111", "dac-passive") if fast else ("2196f3", "cat5e")
-            # Fix of spec §6.4 item 9: the colour follows the interface speed and the warning names the real type.
+            # Fix of docs/behaviour-reference.md §6.4 item 9: the colour follows the interface speed and the warning
+            # names the real type.
             self.log("warning", f"{self.host}: assuming {CABLE_COLORS[color]} {cable_type} because {iface.type}")
         fields = {
             "a": PortRef(self.host, name),
@@ -1069,7 +1077,8 @@ class _Planner:
     # -- Step D: the removal guard ----------------------------------------------------------------------------------
     def plan_removals(self) -> None:
         """Interfaces absent from the facts go only when they carry no IP and no cable (also child interfaces: fix of
-        spec §6.4 item 7, which deleted them with their IPs). Otherwise: one failure each, and they stay."""
+        docs/behaviour-reference.md §6.4 item 7, which deleted them with their IPs). Otherwise: one failure each, and
+        they stay."""
         gone = [
             i
             for name, i in self.ifaces.items()

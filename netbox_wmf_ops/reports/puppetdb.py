@@ -1,4 +1,4 @@
-"""Parity between PuppetDB and NetBox for virtual machines and physical servers (spec §1.6)."""
+"""Parity between PuppetDB and NetBox for virtual machines and physical servers (docs/behaviour-reference.md §1.6)."""
 
 from netbox_wmf_ops.checks.puppetdb import (
     check_models,

@@ -1,4 +1,5 @@
-"""AddSecondaryIPs (spec §2.8): extra IPv4 addresses on a server's primary interface. Commits by default, as the
+"""AddSecondaryIPs (docs/behaviour-reference.md §2.8): extra IPv4 addresses on a server's primary interface. Commits by
+default, as the
 original. The logic lives in ``netbox_wmf_ops.lifecycle.add_secondary_ips``."""
 
 from dcim.models import Device

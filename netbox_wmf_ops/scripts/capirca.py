@@ -1,4 +1,5 @@
-"""Capirca host definitions (spec §2.9): the job output is a ready-to-use Capirca ``NETWORKS.net`` file."""
+"""Capirca host definitions (docs/behaviour-reference.md §2.9): the job output is a ready-to-use Capirca
+``NETWORKS.net`` file."""
 
 from extras.scripts import Script
 

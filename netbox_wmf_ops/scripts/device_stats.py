@@ -1,4 +1,4 @@
-"""Device statistics for Prometheus (spec §2.2), served through the script proxy (``proxy/``)."""
+"""Device statistics for Prometheus (docs/behaviour-reference.md §2.2), served through the script proxy (``proxy/``)."""
 
 from datetime import timedelta
 

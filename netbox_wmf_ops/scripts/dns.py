@@ -1,5 +1,6 @@
 """DNS snippets as a NetBox script: a dry run shows the unified diff of the zone files against the published
-repository; with "commit" checked it commits and pushes them (spec §3, the script door of netbox_wmf_ops.dns)."""
+repository; with "commit" checked it commits and pushes them (docs/behaviour-reference.md §3, the script door of
+netbox_wmf_ops.dns)."""
 
 from collections import defaultdict
 

@@ -1,4 +1,5 @@
-"""Interface automation (spec §2.1): make a host's interfaces, IPs, cables and switch ports match its PuppetDB facts.
+"""Interface automation (docs/behaviour-reference.md §2.1): make a host's interfaces, IPs, cables and switch ports match
+its PuppetDB facts.
 
 Cookbooks call it as ``POST /api/extras/scripts/wmf_ops_interface_automation.ImportPuppetDB/`` with
 ``{"data": {"device": "<host>"}, "commit": true}``. The logic lives in ``netbox_wmf_ops.puppetdb.importer``."""

@@ -1,4 +1,5 @@
-"""MoveServer, MoveServersUplinks and MoveSpecificUplinks (spec §2.6): move a server to another switch port and
+"""MoveServer, MoveServersUplinks and MoveSpecificUplinks (docs/behaviour-reference.md §2.6): move a server to another
+switch port and
 rack unit, or move servers' uplinks to another top-of-rack switch. The logic lives in
 ``netbox_wmf_ops.lifecycle.move``."""
 

@@ -1,4 +1,5 @@
-"""OfflineDevice (spec §2.3): offline decommissioned devices, unrack them and delete their interfaces, IPs and cables.
+"""OfflineDevice (docs/behaviour-reference.md §2.3): offline decommissioned devices, unrack them and delete their
+interfaces, IPs and cables.
 The logic lives in ``netbox_wmf_ops.lifecycle.offline_device``."""
 
 from extras.scripts import Script, StringVar

@@ -1,4 +1,5 @@
-"""ProvisionServerNetwork and ProvisionServerNetworkCSV (spec §2.4): a new server's primary interface and IPs,
+"""ProvisionServerNetwork and ProvisionServerNetworkCSV (docs/behaviour-reference.md §2.4): a new server's primary
+interface and IPs,
 switch port, cable and mgmt interface. The logic lives in ``netbox_wmf_ops.lifecycle.provision``."""
 
 from dcim.models import Device

@@ -1,4 +1,5 @@
-"""ReplaceDevice (spec §2.7): move a device's attributes, cables and addresses to its replacement (RMA).
+"""ReplaceDevice (docs/behaviour-reference.md §2.7): move a device's attributes, cables and addresses to its replacement
+(RMA).
 The logic lives in ``netbox_wmf_ops.lifecycle.replace_device``."""
 
 from dcim.models import Device

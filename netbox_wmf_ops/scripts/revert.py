@@ -1,4 +1,5 @@
-"""Revert (spec §2.10): undo the create/delete actions of a request or of listed changelog entries.
+"""Revert (docs/behaviour-reference.md §2.10): undo the create/delete actions of a request or of listed changelog
+entries.
 The logic lives in ``netbox_wmf_ops.lifecycle.revert``."""
 
 from extras.scripts import Script, StringVar

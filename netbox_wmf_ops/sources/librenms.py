@@ -23,7 +23,8 @@ INVENTORY_COLUMNS = (
     "entPhysicalSerialNum",
 )
 
-# The filters of the original queries (spec §1.4), applied in SQL to keep the transfer small and again in Python.
+# The filters of the original queries (docs/behaviour-reference.md §1.4), applied in SQL to keep the transfer small and
+# again in Python.
 DEVICES_SQL = (
     "SELECT device_id, hostname, hardware, sysDescr, serial, `ignore` FROM devices "
     "WHERE serial IS NOT NULL AND serial NOT IN ('', 'N/A') AND `ignore` = 0"

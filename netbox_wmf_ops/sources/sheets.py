@@ -142,7 +142,7 @@ class SheetsClient:
 
 def parse_value_range(body: Any, a1_range: str) -> Rows:
     """Validate a ValueRange answer and turn every cell into a string (a number typed in a cell arrives as a JSON
-    number: the original crashed on it, spec §6.4 item 16)."""
+    number: the original crashed on it, docs/behaviour-reference.md §6.4 item 16)."""
     if not isinstance(body, dict):
         raise SourceError(f"Google Sheets ({a1_range}): answer is not a ValueRange object")
     if body.get("majorDimension", "ROWS") != "ROWS":

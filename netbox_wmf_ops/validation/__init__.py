@@ -1,4 +1,5 @@
-"""Save-time validators (spec §5): pure rules in ``rules/``, NetBox ``CustomValidator`` adapters in ``validators``.
+"""Save-time validators (docs/behaviour-reference.md §5): pure rules in ``rules/``, NetBox ``CustomValidator`` adapters
+in ``validators``.
 
 Enabling them is one NetBox setting. In ``configuration.py``::
 

@@ -1,4 +1,4 @@
-"""NetBox adapters: one ``CustomValidator`` per model of spec §5.
+"""NetBox adapters: one ``CustomValidator`` per model of docs/behaviour-reference.md §5.
 
 Each reads the object (and the few related rows a rule needs) into a plain record, runs the pure rules of
 ``validation.rules`` and raises ONE ``ValidationError`` carrying every failing rule: field-keyed where the rule names
@@ -68,7 +68,8 @@ class WmfValidator(CustomValidator):
 
 
 class DeviceValidator(WmfValidator):
-    """§5.1: name, asset tag, purchase date and ticket custom fields, serial, status/rack/position."""
+    """docs/behaviour-reference.md §5.1: name, asset tag, purchase date and ticket custom fields, serial,
+    status/rack/position."""
 
     def errors(self, instance: Any) -> list[RuleError]:
         from dcim.models import Device
@@ -102,7 +103,7 @@ class DeviceValidator(WmfValidator):
 
 
 class DeviceTypeValidator(WmfValidator):
-    """§5.2: Dell device type slugs."""
+    """docs/behaviour-reference.md §5.2: Dell device type slugs."""
 
     def errors(self, instance: Any) -> list[RuleError]:
         manufacturer = _related(instance, "manufacturer")
@@ -110,7 +111,7 @@ class DeviceTypeValidator(WmfValidator):
 
 
 class InterfaceValidator(WmfValidator):
-    """§5.3: interfaces of network devices (roles asw, cr, mr, pfw, cloudsw)."""
+    """docs/behaviour-reference.md §5.3: interfaces of network devices (roles asw, cr, mr, pfw, cloudsw)."""
 
     def errors(self, instance: Any) -> list[RuleError]:
         device = _related(instance, "device")
@@ -194,7 +195,8 @@ def _site_of_cables(cable_ids: Iterable[int]) -> dict[int, int | None]:
 
 
 class CableValidator(WmfValidator):
-    """§5.4: cable labels unique per site, blank only on core-site server cables or planned cables, one
+    """docs/behaviour-reference.md §5.4: cable labels unique per site, blank only on core-site server cables or planned
+    cables, one
     termination per side."""
 
     def errors(self, instance: Any) -> list[RuleError]:
@@ -216,7 +218,7 @@ class CableValidator(WmfValidator):
 
 
 class ConsolePortValidator(WmfValidator):
-    """§5.4: console port names (``Console`` accepted on Nokia devices)."""
+    """docs/behaviour-reference.md §5.4: console port names (``Console`` accepted on Nokia devices)."""
 
     def errors(self, instance: Any) -> list[RuleError]:
         device = _related(instance, "device")
@@ -248,7 +250,7 @@ class SiteValidator(WmfValidator):
 
 
 class IPAddressValidator(WmfValidator):
-    """§5.5: DNS names (mgmt FQDNs, primary FQDNs, label syntax)."""
+    """docs/behaviour-reference.md §5.5: DNS names (mgmt FQDNs, primary FQDNs, label syntax)."""
 
     def errors(self, instance: Any) -> list[RuleError]:
         from dcim.models import Interface
@@ -284,7 +286,8 @@ def _scope_site(prefix: Any) -> Any:
 
 
 class PrefixValidator(WmfValidator):
-    """§5.5: prefixes inside a Kubernetes prefix (NetBox 4.2+ scope instead of ``Prefix.site``)."""
+    """docs/behaviour-reference.md §5.5: prefixes inside a Kubernetes prefix (NetBox 4.2+ scope instead of
+    ``Prefix.site``)."""
 
     def errors(self, instance: Any) -> list[RuleError]:
         if instance.prefix is None:

@@ -3,7 +3,8 @@
     netbox wmf_ops_dns commit [-b|--batch] [--icinga-check] [--keep-files] [--force] [MESSAGE]
     netbox wmf_ops_dns push [--force] PATH SHA1
 
-Exit codes (spec §3.5): 0 committed (batch) or pushed; 2 error; 3 aborted at the prompt; 4 push error; 5 SHA-1
+Exit codes (docs/behaviour-reference.md §3.5): 0 committed (batch) or pushed; 2 error; 3 aborted at the prompt; 4 push
+error; 5 SHA-1
 mismatch; 6 over a safety threshold without --force; 99 no changes. Logs go to stderr as
 ``%(asctime)s [%(levelname)s] %(message)s``; stdout carries ``git show`` and, in batch mode, ``METADATA: {json}``
 as its last line. ``-v 2`` adds debug lines.

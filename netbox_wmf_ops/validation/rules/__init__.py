@@ -1,7 +1,9 @@
-"""Save-time validation rules (spec §5) as pure functions: plain records in, every failing rule out.
+"""Save-time validation rules (docs/behaviour-reference.md §5) as pure functions: plain records in, every failing rule
+out.
 
 No Django imports here: ``validators.py`` reads the NetBox objects into these records and raises one
-``ValidationError`` with all the errors. Messages are the spec's verbatim texts (spec bugs of §6.4 item 19 fixed).
+``ValidationError`` with all the errors. Messages are the spec's verbatim texts (spec bugs of
+docs/behaviour-reference.md §6.4 item 19 fixed).
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""The other ``dcim`` rules (spec §5.2, §5.4): device types, cables, console/power component names, sites."""
+"""The other ``dcim`` rules (docs/behaviour-reference.md §5.2, §5.4): device types, cables, console/power component
+names, sites."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""``dcim.device`` rules (spec §5.1), all evaluated: an object gets one error per failing rule."""
+"""``dcim.device`` rules (docs/behaviour-reference.md §5.1), all evaluated: an object gets one error per failing
+rule."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``dcim.interface`` rules (spec §5.3) for interfaces of network devices, all evaluated."""
+"""``dcim.interface`` rules (docs/behaviour-reference.md §5.3) for interfaces of network devices, all evaluated."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``ipam`` rules (spec §5.5): DNS names of IP addresses, Kubernetes prefixes."""
+"""``ipam`` rules (docs/behaviour-reference.md §5.5): DNS names of IP addresses, Kubernetes prefixes."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""``vpn`` rules (spec §5.6): IKE/IPSec policies and proposals. No field is attached to these errors."""
+"""``vpn`` rules (docs/behaviour-reference.md §5.6): IKE/IPSec policies and proposals. No field is attached to these
+errors."""
 
 from __future__ import annotations
 

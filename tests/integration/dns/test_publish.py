@@ -1,4 +1,5 @@
-"""The git flow against real repositories in tmp dirs (spec §3.4-§3.5): bare origin, clone, commit, push, SHA-1
+"""The git flow against real repositories in tmp dirs (docs/behaviour-reference.md §3.4-§3.5): bare origin, clone,
+commit, push, SHA-1
 mismatch, no change, stale files, thresholds, divergence, failures that leave the published repository untouched."""
 
 import json

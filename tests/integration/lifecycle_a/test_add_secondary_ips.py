@@ -1,4 +1,5 @@
-"""AddSecondaryIPs (spec §2.8): addresses from the primary prefix on the primary interface, named after the host;
+"""AddSecondaryIPs (docs/behaviour-reference.md §2.8): addresses from the primary prefix on the primary interface, named
+after the host;
 every input the original crashed on is refused with nothing written."""
 
 import pytest

@@ -1,4 +1,4 @@
-"""Capirca host definitions (spec §2.9) on real IPAM data."""
+"""Capirca host definitions (docs/behaviour-reference.md §2.9) on real IPAM data."""
 
 import re
 

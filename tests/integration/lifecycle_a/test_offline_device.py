@@ -1,4 +1,5 @@
-"""OfflineDevice (spec §2.3): the happy path on a realistic racked server, the dry run, and every refusal."""
+"""OfflineDevice (docs/behaviour-reference.md §2.3): the happy path on a realistic racked server, the dry run, and every
+refusal."""
 
 import pytest
 from dcim.models import Cable, ConsolePort, Device, Interface, MACAddress

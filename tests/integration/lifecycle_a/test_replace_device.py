@@ -1,4 +1,5 @@
-"""ReplaceDevice (spec §2.7): an RMA on a realistic racked server, the dry run, and every refusal."""
+"""ReplaceDevice (docs/behaviour-reference.md §2.7): an RMA on a realistic racked server, the dry run, and every
+refusal."""
 
 import pytest
 from dcim.models import CableTermination, ConsolePort, Device, Interface, InventoryItem, PowerOutlet, PowerPort

@@ -1,4 +1,5 @@
-"""MoveServer, MoveServersUplinks and MoveSpecificUplinks (spec §2.6), run as NetBox runs them."""
+"""MoveServer, MoveServersUplinks and MoveSpecificUplinks (docs/behaviour-reference.md §2.6), run as NetBox runs
+them."""
 
 from __future__ import annotations
 

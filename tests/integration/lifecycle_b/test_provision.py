@@ -1,4 +1,4 @@
-"""ProvisionServerNetwork and ProvisionServerNetworkCSV (spec §2.4), run as NetBox runs them."""
+"""ProvisionServerNetwork and ProvisionServerNetworkCSV (docs/behaviour-reference.md §2.4), run as NetBox runs them."""
 
 from __future__ import annotations
 
@@ -84,7 +84,7 @@ def test_provision_happy_path(run_script):
     assert ("success", f"{dev.name}: marked IPv4 address {v4} as primary IPv4 for device.") in run.log
     assert ("success", f"{dev.name}: created interface ##PRIMARY## (mgmt=False)") in run.log
     assert ("success", f"{space.switch.name}:xe-0/0/3 configured vlan.") in run.log
-    # Fix of spec §6.4 item 9: black DAC for 10G, the warning names the cable type.
+    # Fix of docs/behaviour-reference.md §6.4 item 9: black DAC for 10G, the warning names the cable type.
     assert ("warning", f"{dev.name}: assuming Black dac-passive because 10gbase-x-sfpp") in run.log
     assert ("success", f"{dev.name}: created interface mgmt (mgmt=True)") in run.log
     assert run.log[-1] == ("success", "1 server provisioned")

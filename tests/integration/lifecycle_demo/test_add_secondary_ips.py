@@ -1,4 +1,5 @@
-"""AddSecondaryIPs (spec §2.8) on a demo server: the next free addresses of its primary prefix, named after it."""
+"""AddSecondaryIPs (docs/behaviour-reference.md §2.8) on a demo server: the next free addresses of its primary prefix,
+named after it."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Capirca host definitions (spec §2.9) of the whole demo fleet."""
+"""Capirca host definitions (docs/behaviour-reference.md §2.9) of the whole demo fleet."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""GetDeviceStats (spec §2.2) on the demo fleet: one sample per (status, site, location, manufacturer)."""
+"""GetDeviceStats (docs/behaviour-reference.md §2.2) on the demo fleet: one sample per (status, site, location,
+manufacturer)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""OfflineDevice (spec §2.3) on the demo fleet: every decommissioning server offlined in one run."""
+"""OfflineDevice (docs/behaviour-reference.md §2.3) on the demo fleet: every decommissioning server offlined in one
+run."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""ProvisionServerNetwork and ProvisionServerNetworkCSV (spec §2.4) on the demo fleet's planned servers that wait for
+"""ProvisionServerNetwork and ProvisionServerNetworkCSV (docs/behaviour-reference.md §2.4) on the demo fleet's planned
+servers that wait for
 provisioning (``lifecycle.ready_to_provision``: racked, no interfaces; ``lifecycle.ready_to_provision_mgmt``: only a
 cabled mgmt interface whose IP and DNS name were allocated beforehand)."""
 

@@ -1,4 +1,5 @@
-"""ReplaceDevice (spec §2.7) on the demo fleet: a failed server's RMA, replaced in place by a planned server of the
+"""ReplaceDevice (docs/behaviour-reference.md §2.7) on the demo fleet: a failed server's RMA, replaced in place by a
+planned server of the
 same site."""
 
 from __future__ import annotations

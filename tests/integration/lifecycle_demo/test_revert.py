@@ -1,4 +1,5 @@
-"""Revert (spec §2.10) on the demo fleet: an OfflineDevice run by mistake, undone by its request ID."""
+"""Revert (docs/behaviour-reference.md §2.10) on the demo fleet: an OfflineDevice run by mistake, undone by its request
+ID."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Device types, cables, console/power components and sites (spec §5.2, §5.4) through full_clean()."""
+"""Device types, cables, console/power components and sites (docs/behaviour-reference.md §5.2, §5.4) through
+full_clean()."""
 
 import pytest
 from circuits.models import Circuit, CircuitTermination, CircuitType, Provider

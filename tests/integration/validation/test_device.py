@@ -1,4 +1,4 @@
-"""The device validator through full_clean() with CUSTOM_VALIDATORS set (spec §5.1)."""
+"""The device validator through full_clean() with CUSTOM_VALIDATORS set (docs/behaviour-reference.md §5.1)."""
 
 import pytest
 from dcim.models import Device

@@ -1,4 +1,4 @@
-"""The interface validator through full_clean() (spec §5.3), on real NetBox objects."""
+"""The interface validator through full_clean() (docs/behaviour-reference.md §5.3), on real NetBox objects."""
 
 import pytest
 from dcim.models import Cable, Interface, MACAddress

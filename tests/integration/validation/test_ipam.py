@@ -1,4 +1,4 @@
-"""IP address DNS names and Kubernetes prefixes (spec §5.5) through full_clean()."""
+"""IP address DNS names and Kubernetes prefixes (docs/behaviour-reference.md §5.5) through full_clean()."""
 
 import pytest
 from dcim.models import Device

@@ -1,4 +1,5 @@
-"""IKE/IPSec policies and proposals (spec §5.6): through full_clean() and the REST API (new proposals count)."""
+"""IKE/IPSec policies and proposals (docs/behaviour-reference.md §5.6): through full_clean() and the REST API (new
+proposals count)."""
 
 import pytest
 from vpn.models import IKEPolicy, IKEProposal, IPSecProposal

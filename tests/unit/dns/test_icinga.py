@@ -1,4 +1,4 @@
-"""The Icinga state check rules (spec §3.6)."""
+"""The Icinga state check rules (docs/behaviour-reference.md §3.6)."""
 
 import pytest
 

@@ -1,4 +1,5 @@
-"""Inclusion rules, naming and reverse zones of the DNS generator (spec §3.2-§3.3), on hand-built plain records."""
+"""Inclusion rules, naming and reverse zones of the DNS generator (docs/behaviour-reference.md §3.2-§3.3), on hand-built
+plain records."""
 
 import ipaddress
 

@@ -1,4 +1,4 @@
-"""Tree diff, unified diff and the safety thresholds (spec §3.3 min records, §3.4 step 8)."""
+"""Tree diff, unified diff and the safety thresholds (docs/behaviour-reference.md §3.3 min records, §3.4 step 8)."""
 
 from netbox_wmf_ops.dns.treediff import Thresholds, check_safety, diff_trees, unified_diff
 

@@ -1,4 +1,5 @@
-"""Byte-for-byte zone snippets for a small hand-built fleet, record formats and sort order (spec §3.3-§3.4)."""
+"""Byte-for-byte zone snippets for a small hand-built fleet, record formats and sort order
+(docs/behaviour-reference.md §3.3-§3.4)."""
 
 from netbox_wmf_ops.dns.records import Address, ForwardRecord, Host, Prefix, ReverseRecord, generate_records
 from netbox_wmf_ops.dns.zonefiles import (

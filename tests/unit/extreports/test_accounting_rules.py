@@ -43,7 +43,7 @@ def test_a_missing_required_column_is_a_source_failure_not_a_flood_of_invalid_ro
 
 @pytest.mark.parametrize("rows", [[], [TITLE]])
 def test_an_empty_range_is_a_clear_failure_instead_of_a_crash(rows):
-    # §6.4 item 16: HEAD crashed on tuple unpacking; 2021 silently reported "no assets".
+    # docs/behaviour-reference.md §6.4 item 16: HEAD crashed on tuple unpacking; 2021 silently reported "no assets".
     with pytest.raises(SourceError, match="asset range is empty"):
         parse_assets(rows)
 

@@ -60,7 +60,7 @@ def test_parse_maps_fields_and_units(fake, ganeti):
     instance = ganeti.instances[record["name"].split(".")[0]]
     assert instance.vcpus == record["beparams"]["vcpus"]
     assert instance.memory == record["beparams"]["memory"]
-    assert instance.disk == sum(record["disk.sizes"])  # MB, not GB (§6.4 item 18)
+    assert instance.disk == sum(record["disk.sizes"])  # MB, not GB (docs/behaviour-reference.md §6.4 item 18)
     assert instance.primary_node == record["pnode"].split(".")[0]
     assert instance.status == ("active" if record["admin_state"] == "up" else "offline")
     assert set(ganeti.groups) == {"A", "B", "C", "D"}

@@ -1,4 +1,4 @@
-"""AddSecondaryIPs naming (spec §2.8): the DNS suffix, the letter choice and the refusals."""
+"""AddSecondaryIPs naming (docs/behaviour-reference.md §2.8): the DNS suffix, the letter choice and the refusals."""
 
 import pytest
 

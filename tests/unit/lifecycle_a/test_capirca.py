@@ -1,4 +1,5 @@
-"""Capirca definitions (spec §2.9): which addresses are listed under which name, grouping and the exact layout."""
+"""Capirca definitions (docs/behaviour-reference.md §2.9): which addresses are listed under which name, grouping and the
+exact layout."""
 
 import netaddr
 

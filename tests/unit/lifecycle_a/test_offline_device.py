@@ -1,4 +1,5 @@
-"""OfflineDevice planning (spec §2.3): refusals, missing names, deletion order and shared cables."""
+"""OfflineDevice planning (docs/behaviour-reference.md §2.3): refusals, missing names, deletion order and shared
+cables."""
 
 from netbox_wmf_ops.lifecycle.offline_device import (
     AddressRecord,

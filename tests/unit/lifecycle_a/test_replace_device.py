@@ -1,4 +1,5 @@
-"""ReplaceDevice planning (spec §2.7): refusals, which attributes move or are copied, component kinds and order."""
+"""ReplaceDevice planning (docs/behaviour-reference.md §2.7): refusals, which attributes move or are copied, component
+kinds and order."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""Revert input parsing (spec §2.10): request IDs, change ID lists and the refusals."""
+"""Revert input parsing (docs/behaviour-reference.md §2.10): request IDs, change ID lists and the refusals."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""The pure rules of the shared lifecycle helpers (spec §2.0)."""
+"""The pure rules of the shared lifecycle helpers (docs/behaviour-reference.md §2.0)."""
 
 import pytest
 from utilities.exceptions import AbortScript

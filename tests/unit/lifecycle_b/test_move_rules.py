@@ -1,4 +1,4 @@
-"""The pure rules of the server and uplink moves (spec §2.6)."""
+"""The pure rules of the server and uplink moves (docs/behaviour-reference.md §2.6)."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""The pure rules of ProvisionServerNetwork(CSV) (spec §2.4)."""
+"""The pure rules of ProvisionServerNetwork(CSV) (docs/behaviour-reference.md §2.4)."""
 
 import pytest
 from utilities.exceptions import AbortScript

@@ -410,7 +410,7 @@ def test_bridged_host_orders_bridges_first_and_skips_blocklisted_kinds():
     assert one(by_key(p, "interface", PortRef("ganeti1030", "##PRIMARY##"))).fields["name"] == "eno1np0"
     created = [c.key.name for c in changes(p, "interface", "create")]
     assert created == ["private", "public", "eno1np0.1004"]
-    # tap0 and vxlan100 are not imported at all (spec §6.4 item 1 fixed), only logged.
+    # tap0 and vxlan100 are not imported at all (docs/behaviour-reference.md §6.4 item 1 fixed), only logged.
     assert "Skipping tap0 as we do not import tun interfaces." in p.lines("info")
     assert "Skipping vxlan100 as we do not import vxlan interfaces." in p.lines("info")
     types = {c.key.name: c.fields["type"] for c in changes(p, "interface", "create")}
@@ -535,7 +535,8 @@ def test_address_outside_any_prefix_is_one_failure():
 
 
 def test_same_size_prefix_is_a_parent():
-    # Only the /22 itself exists: the original needed a strictly larger container (spec §6.4 item 8).
+    # Only the /22 itself exists: the original needed a strictly larger container
+    # (docs/behaviour-reference.md §6.4 item 8).
     from .helpers import PREFIXES
 
     only_exact = tuple(pr for pr in PREFIXES if pr.prefix in ("10.64.16.0/22", "2620:0:861:102::/64"))

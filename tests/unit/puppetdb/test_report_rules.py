@@ -1,4 +1,4 @@
-"""PuppetDB report rules (spec §1.6) on plain records."""
+"""PuppetDB report rules (docs/behaviour-reference.md §1.6) on plain records."""
 
 from netbox_wmf_ops.checks.puppetdb import (
     Server,
