@@ -32,7 +32,7 @@ def run(instances: int = INSTANCES, repeat: int = 3) -> dict[str, float | int | 
 def _measure(instances: int, repeat: int) -> dict[str, float | int | str]:
     from netbox_wmf_ops.ganeti.sync import sync_profile
     from tests import factories
-    from tests import factories_ganeti as fg
+    from tests.factories import ganeti as fg
 
     site = factories.site()
     fake = fg.cluster(instances=instances, seed=42, groups=4, nodes_per_group=5)

@@ -9,8 +9,8 @@ from ipam.models import IPAddress
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as condition
 
-from tests import factories_lifecycle_b as lb
 from tests.e2e.conftest import wait_for_job_result
+from tests.factories import rack_spaces as lb
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 

@@ -11,7 +11,7 @@ from users.models import Token, User
 from dev.fleet.plan import plan_fleet
 from netbox_wmf_ops.reports.management import ManagementConsole
 from tests import factories
-from tests.integration.conftest import wait_for_job
+from tests.conftest import wait_for_job
 
 TEST = "test_management_console"
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from extras.scripts import ObjectVar
 
 from netbox_wmf_ops.registration import discover_shipped_modules
-from tests import factories_ops
+from tests.factories import users
 
 
 def dropdown_fields() -> list[tuple[str, str, ObjectVar]]:
@@ -43,7 +43,7 @@ def test_the_shipped_scripts_have_filtered_dropdowns():
 @pytest.mark.django_db
 @pytest.mark.parametrize(("where", "name", "var"), FIELDS, ids=[f[0] for f in FIELDS])
 def test_each_dropdown_filter_is_known_to_the_api_and_finds_demo_objects(client, where, name, var):
-    client.force_login(factories_ops.user(superuser=True))
+    client.force_login(users.user(superuser=True))
     model = var.field_attrs["queryset"].model
     url = reverse(f"{model._meta.app_label}-api:{model._meta.model_name}-list")
     # "$field" values come from another field of the same form at run time.

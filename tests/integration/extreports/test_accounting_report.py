@@ -6,7 +6,7 @@ import pytest
 
 from dev.fakes.extreports import FakeGoogleSheets, ServiceAccountKey
 from netbox_wmf_ops.reports.accounting import Accounting
-from tests import factories_reports as f
+from tests.factories import reports as f
 from tests.integration.extreports.helpers import assert_single_source_failure, plugin_settings, run, upload
 from tests.integration.reports.helpers import assert_conventions, count_queries, lines_about, messages
 from tests.unit.extreports.test_tabular import xlsx

@@ -4,7 +4,8 @@ import pytest
 from dcim.models import Site
 
 from netbox_wmf_ops.reports.juniper import Juniper
-from tests import factories_reports as f
+from tests import factories
+from tests.factories import reports as f
 from tests.integration.extreports.helpers import assert_single_source_failure, plugin_settings, run, upload
 from tests.integration.reports.helpers import assert_conventions, count_queries, lines_about, messages
 from tests.unit.extreports.test_tabular import xlsx
@@ -17,7 +18,7 @@ def scenario():
     site = f.site()
     Site.objects.filter(pk=site.pk).update(physical_address="21715 Filigree Court\nAshburn, VA 20147")
     site.refresh_from_db()
-    mx = f.device_type("MX480", "Juniper")
+    mx = factories.device_type("MX480", "Juniper")
     nb = {
         "good": f.device(role_slug="cr", site_obj=site, dtype=mx),
         "city": f.device(role_slug="cr", site_obj=site, dtype=mx),
@@ -121,7 +122,7 @@ def test_query_count_does_not_grow_with_the_fleet(settings, tmp_path):
 
     def add(n):
         for _ in range(n):
-            dev = f.device(role_slug="cr", site_obj=site, dtype=f.device_type("MX480", "Juniper"))
+            dev = f.device(role_slug="cr", site_obj=site, dtype=factories.device_type("MX480", "Juniper"))
             item = f.inventory_item(dev, "FPC 0", "x")
             item.serial = f.unique("JNI")
             item.save()

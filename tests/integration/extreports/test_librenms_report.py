@@ -8,7 +8,8 @@ import pytest
 from dev.fakes.extreports import FakeLibreNMS
 from dev.librenms_harness import device_row, entphysical_row, librenms_database
 from netbox_wmf_ops.reports.librenms import LibreNMS
-from tests import factories_reports as f
+from tests import factories
+from tests.factories import reports as f
 from tests.integration.extreports.helpers import assert_single_source_failure, plugin_settings, run
 from tests.integration.reports.helpers import assert_conventions, count_queries, lines_about, messages
 
@@ -26,12 +27,12 @@ def with_primary_ip(dev, address):
 def scenario():
     juniper = "Juniper"
     nb = {
-        "asw": f.device(role_slug="asw", dtype=f.device_type("QFX5120-48Y-AFI", juniper)),
-        "cr": with_primary_ip(f.device(role_slug="cr", dtype=f.device_type("MX480", juniper)), "198.18.0.1/32"),
-        "vc": f.device(role_slug="asw", dtype=f.device_type("EX4300-48T", juniper)),
-        "mr": with_primary_ip(f.device(role_slug="mr", dtype=f.device_type("MX204", juniper)), "198.18.0.2/32"),
-        "pfw": f.device(role_slug="pfw", dtype=f.device_type("SRX1500", juniper)),  # no primary IP yet
-        "scs": f.device(role_slug="scs", dtype=f.device_type("ACM7004-5", "Opengear")),
+        "asw": f.device(role_slug="asw", dtype=factories.device_type("QFX5120-48Y-AFI", juniper)),
+        "cr": with_primary_ip(f.device(role_slug="cr", dtype=factories.device_type("MX480", juniper)), "198.18.0.1/32"),
+        "vc": f.device(role_slug="asw", dtype=factories.device_type("EX4300-48T", juniper)),
+        "mr": with_primary_ip(f.device(role_slug="mr", dtype=factories.device_type("MX204", juniper)), "198.18.0.2/32"),
+        "pfw": f.device(role_slug="pfw", dtype=factories.device_type("SRX1500", juniper)),  # no primary IP yet
+        "scs": f.device(role_slug="scs", dtype=factories.device_type("ACM7004-5", "Opengear")),
     }
     items = {
         "fpc0": f.inventory_item(nb["cr"], "FPC 0", "MPC7E", part_id="MPC7E-MRATE"),

@@ -15,7 +15,7 @@ from netbox_wmf_ops.ganeti.plan import PRIMARY_PLACEHOLDER
 from netbox_wmf_ops.ganeti.sync import advisory_lock_key, lock_profile, sync_profile
 from netbox_wmf_ops.scripts.ganeti_sync import GanetiSync
 from tests import factories
-from tests import factories_ganeti as fg
+from tests.factories import ganeti as fg
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,8 @@ from extras.models import CustomField
 
 from netbox_wmf_ops.exports.loader import write_table_csv
 from netbox_wmf_ops.exports.tables import get_table
-from tests import factories, factories_ops
+from tests import factories
+from tests.factories import users
 
 pytestmark = pytest.mark.django_db
 
@@ -105,7 +106,7 @@ def test_every_table_exports():
 def test_ui_list_and_download_follow_permissions(client):
     site_a, site_b = factories.site(), factories.site()
     seen, hidden = factories.device(site_obj=site_a), factories.device(site_obj=site_b)
-    account = factories_ops.user(("dcim.device", "view"), constraints={"dcim.device": {"site_id": site_a.pk}})
+    account = users.user(("dcim.device", "view"), constraints={"dcim.device": {"site_id": site_a.pk}})
     client.force_login(account)
 
     page = client.get("/plugins/wmf-ops/exports/")
@@ -128,8 +129,8 @@ def test_ui_requires_login(client):
 
 
 def test_api_with_token(client):
-    account = factories_ops.user(("dcim.site", "view"))
-    header = factories_ops.token(account, write_enabled=False)
+    account = users.user(("dcim.site", "view"))
+    header = users.token(account, write_enabled=False)
     listing = client.get("/api/plugins/wmf-ops/exports/", HTTP_AUTHORIZATION=header)
     assert listing.status_code == 200
     assert [t["name"] for t in listing.json()] == ["dcim.sites"]

@@ -84,10 +84,10 @@ def test_procurement_ticket(links):
 
 
 def test_hardware_config(links):
-    dell = _device_with_type(factories.device_type("PowerEdge R450", manufacturer="Dell"), serial="7XJ2K3")
-    hpe = _device_with_type(factories.device_type("ProLiant DL380", manufacturer="HPE"), serial="CZ123")
+    dell = _device_with_type(factories.device_type("PowerEdge R450", "Dell"), serial="7XJ2K3")
+    hpe = _device_with_type(factories.device_type("ProLiant DL380", "HPE"), serial="CZ123")
     juniper = factories.device(serial="JN123")
-    no_serial = _device_with_type(factories.device_type("PowerEdge R450", manufacturer="Dell"))
+    no_serial = _device_with_type(factories.device_type("PowerEdge R450", "Dell"))
     assert render(links["hardware-config"], dell) == (
         "Hardware config",
         "https://www.dell.com/support/home/en-us/product-support/servicetag/7XJ2K3/overview",

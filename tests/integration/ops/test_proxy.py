@@ -17,7 +17,7 @@ from extras.models import ScriptModule
 
 from netbox_wmf_ops.proxy import runner
 from netbox_wmf_ops.registration import register_shipped_scripts
-from tests import factories_ops
+from tests.factories import users
 
 pytestmark = pytest.mark.django_db
 
@@ -73,9 +73,9 @@ def commit_world() -> dict[str, str]:
     module.full_clean()
     module.save()
     return {
-        "admin": factories_ops.token(factories_ops.user(superuser=True), write_enabled=False),
-        "viewer": factories_ops.token(factories_ops.user(("extras.script", "view"))),
-        "runner": factories_ops.token(factories_ops.user(("extras.script", "view"), ("extras.script", "run"))),
+        "admin": users.token(users.user(superuser=True), write_enabled=False),
+        "viewer": users.token(users.user(("extras.script", "view"))),
+        "runner": users.token(users.user(("extras.script", "view"), ("extras.script", "run"))),
     }
 
 

@@ -13,7 +13,8 @@ from ipam.models import FHRPGroup
 from users.models import Token
 
 from netbox_wmf_ops.ops.sanitize import MARK, SanitizeError, Server, database_comment, drop_database, sanitize_database
-from tests import factories, factories_ops
+from tests import factories
+from tests.factories import users
 
 TARGET = "wmf_ops_test_ops_sanitized"
 SECOND = "wmf_ops_test_ops_sanitized2"
@@ -49,8 +50,8 @@ def test_sanitised_copy_of_seeded_secrets(cleanup, tmp_path):
     provider = Provider.objects.create(name=factories.unique("prov"), slug=factories.unique("prov"))
     ctype = CircuitType.objects.create(name=factories.unique("ct"), slug=factories.unique("ct"))
     circuit = Circuit.objects.create(cid="REAL-CID-77", provider=provider, type=ctype)
-    account = factories_ops.user(superuser=True)
-    factories_ops.token(account)
+    account = users.user(superuser=True)
+    users.token(account)
     session = SessionStore()
     session["secret"] = "x"
     session.create()

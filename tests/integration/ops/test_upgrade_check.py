@@ -21,7 +21,8 @@ from netbox_wmf_ops.ops.upgrade_check import (
 )
 from netbox_wmf_ops.ops.upgrade_diff import diff_syncs, pending_sync_lines
 from netbox_wmf_ops.reports.coherence import Coherence, Rack
-from tests import factories, factories_ganeti
+from tests import factories
+from tests.factories import ganeti as factories_ganeti
 from tests.factories import unique
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,8 @@
 import pytest
 
 from netbox_wmf_ops.reports.cables import Cables
-from tests import factories_reports as f
+from tests import factories
+from tests.factories import reports as f
 from tests.integration.reports.helpers import assert_conventions, count_queries, lines_about, run_report, summary_count
 
 
@@ -11,17 +12,17 @@ from tests.integration.reports.helpers import assert_conventions, count_queries,
 def test_component_names():
     before = run_report(Cables)
     dev = f.device(role_slug="asw")
-    f.console_port(dev, "con0")
+    factories.console_port(dev, "con0")
     f.power_port(dev, "psu2")
     good = f.device(role_slug="asw")
-    f.console_port(good, "console0")
+    factories.console_port(good, "console0")
     f.power_port(good, "PSU1")
     scs = f.device(role_slug="scs")
     f.console_server_port(scs, "ttyS1")
     pdu = f.device(role_slug="pdu")
     f.power_outlet(pdu, "A1")
     planned = f.device(role_slug="asw", status="planned")  # not in service: not checked
-    f.console_port(planned, "con0")
+    factories.console_port(planned, "con0")
 
     tests = run_report(Cables)
     assert_conventions(tests)
@@ -45,7 +46,7 @@ def test_interface_names():
     switch = f.device(role_slug="asw")
     f.interface(switch, "xe-0/0/1")
     f.interface(switch, "Gi0/1")
-    nokia = f.device(role_slug="asw", dtype=f.device_type("7220 IXR-D2L", "Nokia"))
+    nokia = f.device(role_slug="asw", dtype=factories.device_type("7220 IXR-D2L", "Nokia"))
     f.interface(nokia, "ethernet-1/1")
     f.interface(nokia, "xe-0/0/2")
     server = f.device(role_slug="server")
@@ -106,7 +107,7 @@ def add_cabled_pair(site, n: int) -> None:
     for _ in range(n):
         switch = f.device(role_slug="asw", site_obj=site)
         server = f.device(site_obj=site)
-        f.console_port(switch, "con0")
+        factories.console_port(switch, "con0")
         f.power_port(server, "psu9")
         f.cable(f.interface(switch), f.interface(server, "eno1"))
         f.cable(f.interface(switch, f.unique("vcp-0/0/")), f.interface(f.device(role_slug="asw", site_obj=site)))

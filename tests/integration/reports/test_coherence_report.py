@@ -3,7 +3,8 @@
 import pytest
 
 from netbox_wmf_ops.reports.coherence import Coherence, Rack
-from tests import factories_reports as f
+from tests import factories
+from tests.factories import reports as f
 from tests.integration.reports.helpers import assert_conventions, count_queries, lines_about, run_report, summary_count
 
 
@@ -78,11 +79,11 @@ def test_juniper_inventory_descriptions():
 @pytest.mark.django_db
 def test_rack_rules():
     site = f.site()
-    rack = f.rack(site)
+    rack = factories.rack(site)
     unracked = f.device(site_obj=site)
-    f.console_port(unracked, "console0")
-    f.console_port(unracked, "console-re1")
-    f.console_port(unracked, "console-re0")
+    factories.console_port(unracked, "console0")
+    factories.console_port(unracked, "console-re1")
+    factories.console_port(unracked, "console-re0")
     for port in unracked.consoleports.all():
         if port.name != "console-re0":
             f.cable(port, f.console_server_port(f.device(role_slug="scs", site_obj=site)), label=f.unique("#"))
@@ -90,7 +91,7 @@ def test_rack_rules():
     staged_unracked = f.device(site_obj=site, status="staged")
     planned_unracked = f.device(site_obj=site, status="planned")
     no_position = f.device(site_obj=site, rack=rack)
-    zero_u = f.device(site_obj=site, rack=rack, dtype=f.device_type("Blade", "Dell", u_height=0))
+    zero_u = f.device(site_obj=site, rack=rack, dtype=factories.device_type("Blade", "Dell", u_height=0))
     good = f.device(site_obj=site, rack=rack, position=10, face="front")
 
     tests = run_report(Rack)
@@ -112,9 +113,9 @@ def test_rack_rules():
 
 
 def add_devices(site, n: int) -> None:
-    rack = f.rack(site)
+    rack = factories.rack(site)
     for _ in range(n):
-        f.console_port(f.device(site_obj=site, serial=""), "console0")
+        factories.console_port(f.device(site_obj=site, serial=""), "console0")
         f.device(f.unique("MW"), site_obj=site, rack=rack, asset_tag=None)
         f.inventory_item(f.device(role_slug="asw", site_obj=site), "FPC 0", "")
 

@@ -7,7 +7,8 @@ import pytest
 from dcim.models import Device, VirtualChassis
 
 from netbox_wmf_ops.reports.network import Network
-from tests import factories_reports as f
+from tests import factories
+from tests.factories import reports as f
 from tests.integration.reports.helpers import assert_conventions, count_queries, lines_about, run_report, summary_count
 
 _subnets = itertools.count(1)
@@ -157,7 +158,7 @@ def test_mgmt_dns_names():
 
 @pytest.mark.django_db
 def test_port_blocks():
-    qfx = f.device_type("QFX5120-48Y-8C", "Juniper", slug="qfx5120-48y-8c")
+    qfx = factories.device_type("QFX5120-48Y-8C", "Juniper", slug="qfx5120-48y-8c")
     site = f.site()
     switch = f.device(role_slug="asw", site_obj=site, dtype=qfx)
     f.interface(switch, "xe-0/0/4")
@@ -232,7 +233,7 @@ def test_primary_ips():
 
 def add_network(n: int) -> None:
     site = f.site()
-    qfx = f.device_type("QFX5120-48Y-8C", "Juniper", slug="qfx5120-48y-8c")
+    qfx = factories.device_type("QFX5120-48Y-8C", "Juniper", slug="qfx5120-48y-8c")
     vlan = f.vlan(f.unique("private1-q-"))
     k = subnet()
     f.prefix(v4(k, 0), vlan)

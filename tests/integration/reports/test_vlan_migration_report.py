@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from netbox_wmf_ops.checks.vlan_migration import LEGACY_VLANS
 from netbox_wmf_ops.reports.vlan_migration import VlanMigration
-from tests import factories_reports as f
+from tests.factories import reports as f
 from tests.integration.reports.helpers import assert_conventions, count_queries, messages, run_report, summary_count
 
 TEST = "test_summary"

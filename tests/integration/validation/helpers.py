@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core.models import ObjectType
-from dcim.models import Device, DeviceType, Interface, Manufacturer, Rack
+from dcim.models import Device, Interface
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from extras.models import CustomField
 
@@ -30,17 +30,6 @@ def device_custom_fields() -> None:
         field.object_types.add(ObjectType.objects.get_for_model(Device))
 
 
-def rack(site) -> Rack:
-    return Rack.objects.create(site=site, name=factories.unique("rack"), status="active")
-
-
-def device_type(model: str, manufacturer: str, u_height: int = 1) -> DeviceType:
-    maker = Manufacturer.objects.get_or_create(slug=manufacturer.lower(), defaults={"name": manufacturer})[0]
-    return DeviceType.objects.get_or_create(
-        manufacturer=maker, slug=model.lower(), defaults={"model": model, "u_height": u_height}
-    )[0]
-
-
 def good_server(**fields) -> Device:
     """An unsaved eqiad server that passes every device rule (tests break what they exercise)."""
     device_custom_fields()
@@ -50,7 +39,7 @@ def good_server(**fields) -> Device:
         "role": factories.role("server"),
         "device_type": factories.device_type("Test Server", "Dell"),
         "site": site,
-        "rack": rack(site),
+        "rack": factories.rack(site, factories.unique("rack"), status="active"),
         "position": 10,
         "face": "front",
         "status": "active",
@@ -75,7 +64,7 @@ def switch(manufacturer: str = "Juniper", model: str = "qfx5120-48y-afi", role: 
     values = {
         "name": factories.unique("testsw"),
         "role": factories.role(role),
-        "device_type": device_type(model, manufacturer),
+        "device_type": factories.device_type(model, manufacturer),
         "site": factories.site(),
         "status": "active",
     }

@@ -7,7 +7,7 @@ from dcim.models import Cable, ConsolePort, ConsoleServerPort, DeviceType, Power
 
 from tests import factories
 
-from .helpers import device_type, errors_of, interface, non_field, switch
+from .helpers import errors_of, interface, non_field, switch
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("validators_enabled")]
 
@@ -15,7 +15,7 @@ POWEREDGE = "Invalid model (slug must match re.compile('^poweredge-r\\\\d{3}\\\\
 
 
 def test_dell_device_types():
-    dell = device_type("Anything", "Dell").manufacturer
+    dell = factories.device_type("Anything", "Dell").manufacturer
     assert errors_of(DeviceType(manufacturer=dell, model="PowerEdge R450", slug="poweredge-r450")) == {}
     assert errors_of(DeviceType(manufacturer=dell, model="PowerEdge R450", slug="r450")) == {
         "slug": ["Invalid slug (must be poweredge-r450)"],

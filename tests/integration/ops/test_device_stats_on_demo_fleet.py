@@ -11,7 +11,7 @@ from core.models import Job
 from dcim.models import Device
 from django.utils import timezone
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_fleet_loaded")]
 
 SAMPLE = re.compile(
     r'^netbox_device_count\{status="(.*)",datacenter="(.*)",rackgroup="(.*)",manufacturer="(.*)"\} (\d+)$'

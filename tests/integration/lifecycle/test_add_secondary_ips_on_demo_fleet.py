@@ -7,9 +7,9 @@ import pytest
 from dcim.models import Device
 from ipam.models import IPAddress, Prefix
 
-from .conftest import clean, free_addresses
+from tests.integration.lifecycle.demo_fleet import clean, free_addresses
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_fleet_loaded")]
 
 
 def test_adds_named_addresses_to_an_active_server(run_script):

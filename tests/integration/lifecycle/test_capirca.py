@@ -7,8 +7,8 @@ from ipam.models import IPAddress
 from virtualization.models import Cluster, ClusterType, VirtualMachine, VMInterface
 
 from netbox_wmf_ops.lifecycle.capirca import capirca_definitions, load_host_addresses
-from tests import factories_lifecycle_a as f
-from tests import factories_reports
+from tests.factories import racked_servers as f
+from tests.factories import reports as factories_reports
 from tests.factories import unique
 
 pytestmark = pytest.mark.django_db

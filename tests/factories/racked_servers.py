@@ -24,7 +24,8 @@ from dcim.models import (
 )
 from ipam.models import IPAddress, Prefix
 
-from tests import factories, factories_reports
+from tests import factories
+from tests.factories import reports as factories_reports
 from tests.factories import unique
 
 # 100.64.0.0/10 (shared address space) is not used by the demo fleet: each network below is unique per call.
@@ -38,12 +39,12 @@ def network() -> tuple[str, str]:
 
 
 def server_type():
-    return factories_reports.device_type("PowerEdge R450", "Dell", u_height=1)
+    return factories.device_type("PowerEdge R450", "Dell", u_height=1)
 
 
 def switch(site_obj: Site, rack_obj: Rack | None = None, ports: int = 4) -> Device:
     sw = factories_reports.device(
-        unique("asw"), role_slug="asw", site_obj=site_obj, rack=rack_obj, dtype=factories_reports.device_type()
+        unique("asw"), role_slug="asw", site_obj=site_obj, rack=rack_obj, dtype=factories.device_type()
     )
     Interface.objects.bulk_create(
         [Interface(device=sw, name=f"xe-0/0/{i}", type="10gbase-x-sfpp", mtu=9192) for i in range(ports)]
@@ -78,7 +79,7 @@ def racked_server(
     domain: str = "eqiad.wmnet",
 ) -> RackedServer:
     site_obj = site_obj or factories.site()
-    rack_obj = rack_obj or factories_reports.rack(site_obj)
+    rack_obj = rack_obj or factories.rack(site_obj)
     name = name or unique("ms-be")
     dev = factories_reports.device(
         name,

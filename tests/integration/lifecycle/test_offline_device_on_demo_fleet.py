@@ -7,7 +7,7 @@ import pytest
 from dcim.models import Cable, Device, Interface, MACAddress, PowerPort
 from ipam.models import IPAddress
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_fleet_loaded")]
 
 
 def test_offlines_every_decommissioning_server(run_script):

@@ -11,10 +11,9 @@ from django.test import RequestFactory
 from ipam.models import IPAddress
 from netbox.context_managers import event_tracking
 
-from tests import factories_lifecycle_a as f
-from tests import factories_reports
-
-from .conftest import REVERTED_ON_ERROR
+from tests.factories import racked_servers as f
+from tests.factories import reports as factories_reports
+from tests.script_runs import REVERTED_ON_ERROR
 
 pytestmark = pytest.mark.django_db
 

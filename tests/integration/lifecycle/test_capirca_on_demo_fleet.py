@@ -9,7 +9,7 @@ import pytest
 from dcim.models import Device
 from ipam.models import IPAddress
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_fleet_loaded")]
 
 ENTRY = re.compile(r"^(?:(?P<name>\S+) = |\s+)(?P<ip>\S+) # (?P<host>\S+)$")
 

@@ -6,8 +6,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
-from dcim.models import Cable, Device, DeviceType, Interface, Location, Manufacturer, Rack, Site, VirtualChassis
-from django.utils.text import slugify
+from dcim.models import Cable, Device, Interface, Location, Rack, Site, VirtualChassis
 from ipam.models import VLAN, Prefix, Role
 from tenancy.models import Tenant
 
@@ -16,13 +15,6 @@ from tests import factories
 _net = itertools.count(1)
 
 SWITCH_TYPES = {"juniper": ("Juniper", "QFX5120-48Y-8C"), "nokia": ("Nokia", "7220 IXR-D2L")}
-
-
-def device_type(maker: str, model: str, u_height: int = 1) -> DeviceType:
-    manufacturer = Manufacturer.objects.get_or_create(slug=slugify(maker), defaults={"name": maker})[0]
-    return DeviceType.objects.get_or_create(
-        manufacturer=manufacturer, slug=slugify(model), defaults={"model": model, "u_height": u_height}
-    )[0]
 
 
 def prefix_role(slug: str) -> Role:
@@ -66,7 +58,7 @@ def tor_switch(
     switch = Device.objects.create(
         name=name or factories.unique(f"lsw1-{rack.name.lower()}-"),
         role=factories.role(role_slug),
-        device_type=device_type(maker, model),
+        device_type=factories.device_type(model, maker),
         site=rack.site,
         location=rack.location,
         rack=rack,
@@ -138,7 +130,7 @@ def server(
     return Device.objects.create(
         name=name or factories.unique("ms"),
         role=factories.role("server"),
-        device_type=device_type(maker, model),
+        device_type=factories.device_type(model, maker),
         site=space.site,
         location=space.rack.location,
         rack=space.rack,

@@ -1,10 +1,26 @@
-"""Small builders for test objects. Names are unique per call so tests can add to the seeded demo fleet."""
+"""Builders for test objects, one set for the whole suite. Names are unique per call, so tests can add to the seeded
+demo fleet and assert on exactly their objects.
+
+This module holds the basic objects; the modules beside it build on them: ``reports`` (devices that pass the
+Coherence rules, components, cables, IPAM), ``racked_servers`` (a WMF host with its uplink, IPs and console, for the
+lifecycle scripts), ``rack_spaces`` (a row rack with its switch, VLAN and prefixes, for provisioning and moves),
+``ganeti`` (fake RAPI clusters) and ``users`` (users with object permissions, API tokens)."""
 
 from __future__ import annotations
 
 import itertools
 
-from dcim.models import Cable, ConsolePort, ConsoleServerPort, Device, DeviceRole, DeviceType, Manufacturer, Site
+from dcim.models import (
+    Cable,
+    ConsolePort,
+    ConsoleServerPort,
+    Device,
+    DeviceRole,
+    DeviceType,
+    Manufacturer,
+    Rack,
+    Site,
+)
 from django.utils.text import slugify
 
 _counter = itertools.count(1)
@@ -23,9 +39,23 @@ def role(slug: str) -> DeviceRole:
     return DeviceRole.objects.get_or_create(slug=slug, defaults={"name": slug, "color": "ff0000"})[0]
 
 
-def device_type(model: str = "Test Switch", manufacturer: str = "Juniper") -> DeviceType:
-    maker = Manufacturer.objects.get_or_create(slug=slugify(manufacturer), defaults={"name": manufacturer})[0]
-    return DeviceType.objects.get_or_create(manufacturer=maker, slug=slugify(model), defaults={"model": model})[0]
+def manufacturer(name: str = "Juniper") -> Manufacturer:
+    return Manufacturer.objects.get_or_create(slug=slugify(name), defaults={"name": name})[0]
+
+
+def device_type(
+    model: str = "Test Switch", maker: str = "Juniper", u_height: float = 1, slug: str | None = None
+) -> DeviceType:
+    """The device type ``model`` of manufacturer ``maker`` (created once; ``u_height`` applies when it is created)."""
+    return DeviceType.objects.get_or_create(
+        manufacturer=manufacturer(maker),
+        slug=slug or slugify(model),
+        defaults={"model": model, "u_height": u_height},
+    )[0]
+
+
+def rack(site_obj: Site, name: str | None = None, **fields) -> Rack:
+    return Rack.objects.create(site=site_obj, name=name or unique("R"), **fields)
 
 
 def device(

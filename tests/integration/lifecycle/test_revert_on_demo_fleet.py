@@ -10,7 +10,7 @@ from core.models import ObjectChange
 from dcim.models import Cable, CableTermination, Device, Interface, MACAddress
 from ipam.models import IPAddress
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_fleet_loaded")]
 
 
 def snapshot(device: Device) -> dict:

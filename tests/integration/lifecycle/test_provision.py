@@ -11,9 +11,10 @@ from ipam.models import VLAN, IPAddress, Prefix
 from tenancy.models import Tenant
 
 from tests import factories
-from tests import factories_lifecycle_b as lb
+from tests.factories import rack_spaces as lb
+from tests.script_runs import REVERTED, REVERTED_ON_ERROR
 
-from .conftest import REVERTED, REVERTED_ON_ERROR, db_state
+from .snapshots import db_state
 
 pytestmark = pytest.mark.django_db
 
@@ -289,7 +290,7 @@ def _refusal_cases():
         )
 
     def one_g_only(space):
-        space.switch.device_type = lb.device_type("Juniper", "EX4300-48T")
+        space.switch.device_type = factories.device_type("EX4300-48T", "Juniper")
         space.switch.save()
         dev = lb.server(space)
         return data(dev), "Switch is 1G only, interface type must be 1G"

@@ -5,10 +5,10 @@ import pytest
 from dcim.models import CableTermination, ConsolePort, Device, Interface, InventoryItem, PowerOutlet, PowerPort
 from ipam.models import IPAddress
 
-from tests import factories, factories_reports
-from tests import factories_lifecycle_a as f
-
-from .conftest import REVERTED
+from tests import factories
+from tests.factories import racked_servers as f
+from tests.factories import reports as factories_reports
+from tests.script_runs import REVERTED
 
 pytestmark = pytest.mark.django_db
 

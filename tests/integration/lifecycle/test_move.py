@@ -9,9 +9,10 @@ from ipam.models import VLAN
 from tenancy.models import Tenant
 
 from tests import factories
-from tests import factories_lifecycle_b as lb
+from tests.factories import rack_spaces as lb
+from tests.script_runs import REVERTED, REVERTED_ON_ERROR
 
-from .conftest import REVERTED, REVERTED_ON_ERROR, db_state
+from .snapshots import db_state
 
 pytestmark = pytest.mark.django_db
 

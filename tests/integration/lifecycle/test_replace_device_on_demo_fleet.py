@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 from dcim.models import CableTermination, Device, Interface, MACAddress, PowerPort
 
-from .conftest import READY, READY_MGMT, clean
+from tests.integration.lifecycle.demo_fleet import READY, READY_MGMT, clean
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_fleet_loaded")]
 
 
 def test_a_planned_server_replaces_a_failed_one(run_script):

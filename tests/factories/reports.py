@@ -1,4 +1,4 @@
-"""Builders for the report tests (Cables, Coherence/Rack, Network, VLAN migration), on top of tests/factories.py.
+"""Builders for the report tests (Cables, Coherence/Rack, Network, VLAN migration), on top of ``tests.factories``.
 
 Every builder saves the normal way (cables trace their paths) and gives unique names, so tests can add objects to the
 seeded demo fleet and assert on exactly those."""
@@ -7,42 +7,22 @@ from __future__ import annotations
 
 from dcim.models import (
     Cable,
-    ConsolePort,
     ConsoleServerPort,
     Device,
     DeviceType,
     Interface,
     InventoryItem,
-    Manufacturer,
     PowerOutlet,
     PowerPort,
-    Rack,
     Site,
 )
-from django.utils.text import slugify
 from ipam.models import VLAN, IPAddress, Prefix
 from tenancy.models import Tenant
 
 from tests import factories
 from tests.factories import role, site, unique
 
-__all__ = ["role", "site", "unique"]
-
 GOOD_CUSTOM_FIELDS = {"purchase_date": "2021-03-04", "ticket": "T123456"}
-
-
-def manufacturer(name: str = "Juniper") -> Manufacturer:
-    return Manufacturer.objects.get_or_create(slug=slugify(name), defaults={"name": name})[0]
-
-
-def device_type(model: str = "Test Switch", maker: str = "Juniper", u_height: float = 1, slug: str | None = None):
-    return DeviceType.objects.get_or_create(
-        manufacturer=manufacturer(maker), slug=slug or slugify(model), defaults={"model": model, "u_height": u_height}
-    )[0]
-
-
-def rack(site_obj: Site, name: str | None = None) -> Rack:
-    return Rack.objects.create(site=site_obj, name=name or unique("R"))
 
 
 def device(
@@ -61,7 +41,7 @@ def device(
     return Device.objects.create(
         name=name if name is not None else unique("testdev"),
         role=role(role_slug),
-        device_type=dtype or device_type(),
+        device_type=dtype or factories.device_type(),
         site=site_obj or site(),
         status=status,
         custom_field_data={**GOOD_CUSTOM_FIELDS, **(custom_fields or {})},
@@ -71,10 +51,6 @@ def device(
 
 def interface(dev: Device, name: str | None = None, type: str = "10gbase-x-sfpp", **fields) -> Interface:
     return Interface.objects.create(device=dev, name=name or unique("xe-0/0/"), type=type, **fields)
-
-
-def console_port(dev: Device, name: str = "console0") -> ConsolePort:
-    return factories.console_port(dev, name)
 
 
 def console_server_port(dev: Device, name: str | None = None) -> ConsoleServerPort:
@@ -124,5 +100,5 @@ def tenant(slug: str) -> Tenant:
 
 def inventory_item(dev: Device, name: str, description: str, part_id: str = "QFX5120-48Y", maker: str = "Juniper"):
     return InventoryItem.objects.create(
-        device=dev, name=name, description=description, part_id=part_id, manufacturer=manufacturer(maker)
+        device=dev, name=name, description=description, part_id=part_id, manufacturer=factories.manufacturer(maker)
     )

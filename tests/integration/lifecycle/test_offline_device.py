@@ -5,9 +5,8 @@ import pytest
 from dcim.models import Cable, ConsolePort, Device, Interface, MACAddress
 from ipam.models import IPAddress
 
-from tests import factories_lifecycle_a as f
-
-from .conftest import REVERTED, REVERTED_ON_ERROR
+from tests.factories import racked_servers as f
+from tests.script_runs import REVERTED, REVERTED_ON_ERROR
 
 pytestmark = pytest.mark.django_db
 

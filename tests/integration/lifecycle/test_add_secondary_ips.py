@@ -5,7 +5,7 @@ every input the original crashed on is refused with nothing written."""
 import pytest
 from ipam.models import IPAddress, Prefix
 
-from tests import factories_lifecycle_a as f
+from tests.factories import racked_servers as f
 
 pytestmark = pytest.mark.django_db
 

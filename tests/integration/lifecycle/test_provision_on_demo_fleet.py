@@ -12,10 +12,16 @@ from ipam.models import VLAN, IPAddress, Prefix
 
 from dev.fleet.plan import LEGACY_ROWS, v6_from_v4
 from netbox_wmf_ops.lifecycle.common import TOR_ROLES
+from tests.integration.lifecycle.demo_fleet import (
+    READY,
+    READY_MGMT,
+    free_addresses,
+    free_switch_port,
+    next_cable_id,
+    port_number,
+)
 
-from .conftest import READY, READY_MGMT, free_addresses, free_switch_port, next_cable_id, port_number
-
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_fleet_loaded")]
 
 MODULE = "provision_server"
 CORE_SITES = ("eqiad", "codfw")

@@ -10,10 +10,9 @@ import pytest
 from dcim.models import Cable, Device, Interface, Rack
 
 from netbox_wmf_ops.lifecycle.common import TOR_ROLES, find_primary_interface
+from tests.integration.lifecycle.demo_fleet import FLAGGED, clean, free_switch_port, next_cable_id, port_number
 
-from .conftest import FLAGGED, clean, free_switch_port, next_cable_id, port_number
-
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_fleet_loaded")]
 
 MODULE = "move_server"
 CORE_LEGACY_RACKS = r"^[A-D]"  # the demo's legacy rows: row-wide VLANs, one switch per rack in a virtual chassis

@@ -1,6 +1,7 @@
-"""The lifecycle scripts' happy paths on the seeded demo fleet (``plan_fleet(0.05, 1)``, loaded in the test template):
-the objects are picked from the database or from the plan, none is built by a factory. Scripts run through the shared
-``run_script`` fixture (tests/conftest.py), as NetBox runs them."""
+"""Helpers of the ``*_on_demo_fleet`` tests: the lifecycle scripts' happy paths on the seeded demo fleet
+(``plan_fleet(0.05, 1)``, loaded in the test template). Their objects are picked from the database or from the plan,
+none is built by a factory; scripts run through the shared ``run_script`` fixture (tests/conftest.py), as NetBox runs
+them. Those modules use the ``fleet_loaded`` fixture (tests/integration/conftest.py)."""
 
 from __future__ import annotations
 
@@ -19,12 +20,6 @@ READY = DEFECTS["lifecycle.ready_to_provision"]  # racked, no interfaces
 READY_MGMT = DEFECTS["lifecycle.ready_to_provision_mgmt"]  # only a cabled mgmt interface with its IP and DNS name
 # Devices some seeded defect is about ("device" or "device:component"): the happy paths stay clear of them.
 FLAGGED = {ref.split(":", 1)[0] for refs in DEFECTS.values() for ref in refs}
-
-
-@pytest.fixture(autouse=True)
-def fleet_loaded(db):
-    if Device.objects.filter(name__in=READY + READY_MGMT).count() != len(READY + READY_MGMT):
-        pytest.fail("the test template holds no (or an older) demo fleet: rebuild it with `dev/wmfops.py test-prepare`")
 
 
 def clean(queryset) -> list[Device]:
