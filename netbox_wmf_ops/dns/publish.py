@@ -14,26 +14,20 @@ import errno
 import json
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import git
 
+from ..logs import Log, no_log
 from .exitcodes import ExitCode
-from .records import MessageLevel
 from .treediff import SafetyVerdict, Thresholds, TreeDiff, check_min_records, check_safety, diff_trees
 from .zonefiles import count_forward_records
 
 WORKDIR_PREFIX = "dns-c25pcHBldHM-"  # base64 of "snippets"; `push` only accepts such paths
 DEFAULT_AUTHOR_NAME = "generate-dns-snippets"
 DEFAULT_AUTHOR_EMAIL = "netbox@localhost"
-
-Log = Callable[[MessageLevel, str], None]
-
-
-def _no_log(level: MessageLevel, text: str) -> None:
-    pass
 
 
 class PublishError(Exception):
@@ -138,7 +132,7 @@ def commit_snippets(
     *,
     keep_files: bool = False,
     icinga_check: bool = False,
-    log: Log = _no_log,
+    log: Log = no_log,
 ) -> CommitResult:
     """Commit ``files`` in a fresh clone of the repository (docs/behaviour-reference.md §3.4 steps 2-9). Never pushes.
 
@@ -234,7 +228,7 @@ def push_snippets(
     *,
     thresholds: Thresholds | None = None,
     force: bool = False,
-    log: Log = _no_log,
+    log: Log = no_log,
 ) -> ExitCode:
     """Push the reviewed commit of a work tree to its origin (docs/behaviour-reference.md §3.4 "Push").
 
@@ -312,6 +306,6 @@ def should_remove_workdir(
     return command == "push" and code == ExitCode.OK
 
 
-def remove_workdir(path: Path, log: Log = _no_log) -> None:
+def remove_workdir(path: Path, log: Log = no_log) -> None:
     shutil.rmtree(path, ignore_errors=True)
     log("info", f"Temporary directory {path} removed.")

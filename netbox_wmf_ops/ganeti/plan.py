@@ -19,10 +19,12 @@ Mapping (HEAD tool, with the docs/behaviour-reference.md §6.4 item 18 fixes):
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
+
+from ..logs import LogLine
 
 VM_FIELDS = ("vcpus", "memory", "disk", "status")
 DEFAULT_MAX_DELETE_SHARE = 0.1
@@ -33,7 +35,6 @@ CLUSTER_GROUPS_CREATED = "Cluster groups created"
 CLUSTERS_CREATED, CLUSTERS_UPDATED, CLUSTERS_DELETED = "Clusters created", "Clusters updated", "Clusters deleted"
 NODES_ADDED, NODES_REMOVED, NODES_FAILED = "Nodes added", "Nodes removed", "Nodes failed"
 VMS_ADDED, VMS_UPDATED, VMS_MOVED, VMS_DELETED = "VMs added", "VMs updated", "VMs moved", "VMs deleted"
-VMS_FAILED = "VMs failed"
 
 
 class GanetiDataError(Exception):
@@ -258,13 +259,6 @@ class VMDelete:
     id: int
     name: str
     cluster: str
-
-
-@dataclass(frozen=True)
-class LogLine:
-    level: str  # debug, info, warning, failure
-    message: str
-    name: str | None = None  # the object the line is about (a VM, device or cluster name)
 
 
 @dataclass
@@ -522,10 +516,3 @@ def _guard_deletions(plan: Plan, netbox: NetboxState, max_delete_share: float, f
                 plan.warnings.append((cluster, f"Forced: deleting {count} of {total} VMs in cluster {cluster}"))
             else:
                 plan.refusals.append(message)
-
-
-def summarise(plans: Iterable[Plan]) -> Counter:
-    total: Counter = Counter()
-    for plan in plans:
-        total.update(plan.counts())
-    return total

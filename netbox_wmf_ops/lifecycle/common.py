@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from utilities.exceptions import AbortScript
 
+from netbox_wmf_ops.logs import Log
 from netbox_wmf_ops.puppetdb.plan import (
     CABLE_COLORS,
     FAST_TYPES,
@@ -77,15 +78,7 @@ JUNIPER_TYPE_PREFIX = {"1000base-t": "ge-", "10gbase-x-sfpp": "xe-", "25gbase-x-
 ONE_G_ONLY_DEVICE_TYPES = frozenset({"ex4300-48t"})
 NOKIA_25G_DEVICE_TYPE = "7220-ixr-d2l"  # ports 1-48 are 25G SFP28, the rest 100G
 NOKIA_25G_LAST_PORT = 48
-DEFAULT_SWITCH_PORT_TYPE = "1000base-t"
 BLUE, BLACK = "2196f3", "111111"
-
-
-class Log(Protocol):
-    """Where helpers report: ``log(level, message, obj=None)`` with a NetBox script level
-    (success, info, warning, failure, debug)."""
-
-    def __call__(self, level: str, message: str, obj: Any = None) -> None: ...
 
 
 def script_log(script) -> Log:

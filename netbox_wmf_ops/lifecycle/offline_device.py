@@ -8,12 +8,12 @@ through a ``log(level, message, obj)`` callable (the script's ``log_*``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-OFFLINEABLE_STATUS = "decommissioning"
+from netbox_wmf_ops.logs import Log
 
-Log = Callable[..., None]  # log(level, message, obj=None)
+OFFLINEABLE_STATUS = "decommissioning"
 
 
 @dataclass(frozen=True)

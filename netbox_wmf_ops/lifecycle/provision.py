@@ -56,7 +56,6 @@ MGMT_IFACE = "mgmt"
 MGMT_PREFIX_ROLE = "management"
 CSV_HEADERS = ("device", "z_nbdevice", "vlan", "vlan_type", "z_port", "interface_type", "cable_id")
 # fix of docs/behaviour-reference.md §6.4 item 11: the original rows had no mgmt MAC at all
-CSV_OPTIONAL_HEADERS = ("mgmt_mac",)
 INTERFACE_TYPES = tuple(value for value, _ in INTERFACE_TYPE_CHOICES)
 
 

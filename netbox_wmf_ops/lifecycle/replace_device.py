@@ -8,12 +8,11 @@ devices and their components in a bounded number of queries; ``apply_replacement
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from netbox_wmf_ops.lifecycle.offline_device import InterfaceRecord, removal_order
-
-Log = Callable[..., None]  # log(level, message, obj=None)
+from netbox_wmf_ops.logs import Log
 
 # Moved to the new device and cleared on the old one (spec step 3); "position" only when not already racked.
 # "oob_ip" (NetBox >= 3.6, after the original was written) follows the management interface that carries it.

@@ -8,10 +8,9 @@ then refuses to keep a partial revert."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 
-Log = Callable[..., None]  # log(level, message, obj=None)
+from netbox_wmf_ops.logs import Log
 
 
 class RevertInputError(ValueError):

@@ -20,10 +20,6 @@ def find_script(full_name: str, queryset=None) -> Script | None:
     return scripts.filter(module__file_path=f"{module}.py", name=name).select_related("module").first()
 
 
-def _script_jobs():
-    return Job.objects.filter(object_type=ObjectType.objects.get_for_model(Script), status__in=FINISHED)
-
-
 def _to_result(job: Job) -> JobResult:
     return JobResult(pk=job.pk, status=job.status, completed=job.completed, data=job.data, error=job.error or "")
 

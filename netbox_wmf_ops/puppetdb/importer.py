@@ -10,7 +10,7 @@ does, validation errors included.
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +22,7 @@ from django.db.models import Count, Q
 from ipam.models import VLAN, IPAddress, Prefix
 from virtualization.models import VirtualMachine, VMInterface
 
+from ..logs import Log
 from .client import PuppetDBClient, PuppetDBError
 from .facts import FactsError, HostFacts, parse_host_facts
 from .plan import (
@@ -44,7 +45,6 @@ from .plan import (
 )
 
 FACT_NAMES = ("networking", "net_driver", "lldp")
-Logger = Callable[[str, str], None]  # (level, message)
 
 
 class ApplyError(Exception):
@@ -561,7 +561,7 @@ def find_hosts(names: Iterable[str]) -> tuple[list[Device], list[VirtualMachine]
 def import_hosts(
     names: Iterable[str],
     client: PuppetDBClient,
-    log: Logger,
+    log: Log,
     commit: bool = False,
 ) -> ImportResult:
     """Import the facts of every named device/VM. ``log(level, message)`` receives the run's lines in order.
@@ -584,7 +584,7 @@ def import_hosts(
     return result
 
 
-def _import_one(host: Device | VirtualMachine, client: PuppetDBClient, log: Logger, result: ImportResult) -> None:
+def _import_one(host: Device | VirtualMachine, client: PuppetDBClient, log: Log, result: ImportResult) -> None:
     is_vm = isinstance(host, VirtualMachine)
     log("info", f"Processing {'virtual' if is_vm else 'baremetal'} device {host.name}")
     refusal = host_refusal(HostState(host.name, "vm" if is_vm else "device", host.status, _tenant(host)))

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from ..logs import LogLine
 from ..policy import SHARED_IP_ROLES
 from .facts import HostFacts, InterfaceFacts
 
@@ -206,12 +207,6 @@ class Change:
             return f"create {self.model} {target}" + (f": {details}" if details else "")
         details = ", ".join(f"{k} {_show(self.before.get(k))} → {_show(v)}" for k, v in shown.items())
         return f"update {self.model} {target}: {details}"
-
-
-@dataclass(frozen=True)
-class LogLine:
-    level: Level
-    message: str
 
 
 @dataclass
