@@ -105,6 +105,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+POOL_SIZE = 3  # connections per PuppetDB pool (write and read)
+
+
 def is_installed() -> bool:
     return PUPPETDB_JAR.exists() and shutil.which("java") is not None
 
@@ -220,6 +223,11 @@ class PuppetDBServer:
         (conf / "database.ini").write_text(
             f"[database]\nsubname = //{PG['host']}:{PG['port']}/{self.database}\n"
             f"username = {PG['user']}\npassword = unused\n"
+            # The PostgreSQL server is shared (100 connections): PuppetDB's default pools hold 25 writers and 25
+            # readers. A few are plenty for tests and the demo; idle ones close after a minute.
+            f"maximum-pool-size = {POOL_SIZE}\nconn-max-age = 1\n"
+            f"\n[read-database]\nsubname = //{PG['host']}:{PG['port']}/{self.database}\n"
+            f"username = {PG['user']}\npassword = unused\nmaximum-pool-size = {POOL_SIZE}\nconn-max-age = 1\n"
         )
         (conf / "jetty.ini").write_text(f"[jetty]\nhost = 127.0.0.1\nport = {self.port}\n")
         auth = Path("/etc/puppetdb/conf.d/auth.conf")

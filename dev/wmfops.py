@@ -337,14 +337,15 @@ def set_mark(services: Services, name: str, mark: str) -> None:
     psql(services, "postgres", f'COMMENT ON DATABASE "{name}" IS {quote_literal(MARK + mark)}')
 
 
-def drop_own_database(services: Services, name: str) -> None:
-    """Drop `name` only if this tool created it (its comment carries the mark)."""
+def drop_own_database(services: Services, name: str, force: bool = True) -> None:
+    """Drop `name` only if this tool created it (its comment carries the mark). ``force`` ends the sessions still
+    connected to it; without it, a database in use is kept (the drop fails)."""
     mark = database_mark(services, name)
     if mark is None:
         return
     if not mark.startswith(MARK):
         raise SetupError(f"database {name!r} exists but was not created by netbox-wmf-ops; refusing to drop it")
-    psql(services, "postgres", f'DROP DATABASE "{name}" WITH (FORCE)')
+    psql(services, "postgres", f'DROP DATABASE "{name}"' + (" WITH (FORCE)" if force else ""))
 
 
 def netbox_version() -> str:
@@ -436,7 +437,9 @@ def build_fleet_template(services: Services, scale: float, seed: int) -> str:
 
 
 def prune_fleet_templates(services: Services, keep: str) -> None:
-    """Drop our fleet templates of the same scale and seed built from older dataset code (they are never reused)."""
+    """Drop our fleet templates of the same scale and seed built from other dataset code. Never forced: another
+    checkout (or a test run cloning it right now) may use one, and keeps it; a checkout that finds its template gone
+    rebuilds it."""
     suffix = keep.split("_s", 1)[1]
     stale = psql(
         services,
@@ -448,7 +451,7 @@ def prune_fleet_templates(services: Services, keep: str) -> None:
     for name in stale:
         if name.endswith("_s" + suffix):
             try:
-                drop_own_database(services, name)
+                drop_own_database(services, name, force=False)
                 log(f"dropped the stale template {name}")
             except subprocess.CalledProcessError as exc:  # in use by a concurrent run, or dropped by it already
                 log(f"kept the stale template {name} for now: {exc.stderr.strip()}")
