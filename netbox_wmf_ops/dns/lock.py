@@ -1,7 +1,8 @@
 """One DNS generator run at a time, across rq workers, web workers and the CLI: a PostgreSQL advisory lock.
 
-Session-level (``pg_try_advisory_lock``) on Django's connection, polled until a timeout so a second run waits for the
-first one rather than failing at once; released in ``finally`` (and by PostgreSQL if the process dies).
+Session-level, through ``django_pg_utils.advisory_lock`` on Django's connection, tried until a timeout so a second run
+waits for the first one rather than failing at once; released when the block ends (and by PostgreSQL if the process
+dies).
 """
 
 from __future__ import annotations
@@ -25,22 +26,19 @@ def lock_key(name: str) -> int:
 
 @contextmanager
 def dns_lock(timeout: float = DEFAULT_LOCK_TIMEOUT, name: str = LOCK_NAME, poll: float = 0.25) -> Iterator[None]:
-    from django.db import connection
+    """Hold the DNS lock for the block, waiting up to ``timeout`` seconds for another run to release it. The lock is
+    taken with ``django_pg_utils.advisory_lock`` (what NetBox's own job scheduling uses), without blocking, retried
+    every ``poll`` seconds so the wait has a deadline and ends in a clear error."""
+    from django_pg_utils import advisory_lock
 
-    key = lock_key(name)
     deadline = time.monotonic() + timeout
-    with connection.cursor() as cursor:
-        while True:
-            cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
-            if cursor.fetchone()[0]:
-                break
-            if time.monotonic() >= deadline:
-                raise PublishError(
-                    f"Another DNS snippet run holds the lock {name!r}; gave up after {timeout:g} s", ExitCode.ERROR
-                )
-            time.sleep(poll)
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
+    while True:
+        with advisory_lock(lock_key(name), wait=False) as acquired:
+            if acquired:
+                yield
+                return
+        if time.monotonic() >= deadline:
+            raise PublishError(
+                f"Another DNS snippet run holds the lock {name!r}; gave up after {timeout:g} s", ExitCode.ERROR
+            )
+        time.sleep(poll)
