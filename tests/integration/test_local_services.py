@@ -1,6 +1,7 @@
-"""The setup's fallback for machines without PostgreSQL, Redis or MariaDB: `dev/wmfops.py` starts project-local ones
-from Debian's packages under its state directory. Here the three are started in a throw-away state directory on their
-fallback ports, used, and stopped, exactly as `ensure_services()` does when 5432/6379/3306 do not answer."""
+"""The setup's fallback for machines without PostgreSQL, Redis or MariaDB: `dev/wmfops.py` (dev/tooling/services.py)
+starts project-local ones from Debian's packages under its state directory. Here the three are started in a
+throw-away state directory on their fallback ports, used, and stopped, exactly as `ensure_services()` does when
+5432/6379/3306 do not answer."""
 
 from __future__ import annotations
 
@@ -22,11 +23,11 @@ FALLBACK_PORTS = {"postgres": 15432, "redis": 16379, "mariadb": 13306}
 START = """
 import json, sys
 sys.path.insert(0, "dev")
-import wmfops
-print(json.dumps({"postgres": wmfops.start_local_postgres(), "redis": wmfops.start_local_redis(),
-                  "mariadb": wmfops.start_local_mariadb()}))
+from tooling import services
+print(json.dumps({"postgres": services.start_local_postgres(), "redis": services.start_local_redis(),
+                  "mariadb": services.start_local_mariadb()}))
 """
-STOP = "import sys; sys.path.insert(0, 'dev'); import wmfops; wmfops.stop_local_services()"
+STOP = "import sys; sys.path.insert(0, 'dev'); from tooling import services; services.stop_local_services()"
 
 
 def answers(port: int) -> bool:
