@@ -6,11 +6,17 @@ No Django imports here: ``validators.py`` reads the NetBox objects into these re
 
 from __future__ import annotations
 
-from typing import NamedTuple
+import dataclasses
 
 
-class RuleError(NamedTuple):
-    """One failing rule: the form/serializer field it belongs to (None: the object as a whole) and the message."""
+@dataclasses.dataclass(frozen=True)
+class RuleError:
+    """One failing rule: the form/serializer field it belongs to (None: the object as a whole), the message, and the
+    rule's stable code (``<model>.<rule>``, e.g. ``device.asset_tag_invalid``).
+
+    The code names the rule, not the occurrence: two errors are equal when their field and message are; the Validation
+    audit records the code as its findings' rule and grandfathering compares violations by it."""
 
     field: str | None
     message: str
+    rule: str = dataclasses.field(default="", compare=False)
