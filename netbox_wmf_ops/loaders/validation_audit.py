@@ -15,11 +15,9 @@ from dcim.models import (
     CablePath,
     CableTermination,
     ConsolePort,
-    ConsoleServerPort,
     Device,
     DeviceType,
     Interface,
-    PowerOutlet,
     PowerPort,
     Site,
 )
@@ -31,6 +29,7 @@ from ipam.models import VLAN, IPAddress, Prefix
 from netaddr import IPNetwork
 from vpn.models import IKEPolicy, IKEProposal, IPSecPolicy, IPSecProposal
 
+from ..checks.validation_audit import ComponentRecord
 from ..validation.rules import dcim as dcim_rules
 from ..validation.rules import interface as interface_rules
 from ..validation.rules import ipam as ipam_rules
@@ -226,25 +225,21 @@ def load_cables() -> list[tuple[int, dcim_rules.CableRecord]]:
     return records
 
 
-def load_console_ports() -> list[tuple[int, tuple[str, str | None]]]:
-    """Console ports as ``(name, device manufacturer slug)``."""
-    rows = ConsolePort.objects.order_by("device_id", "_name", "pk").values_list(
-        "pk", "name", "device__device_type__manufacturer__slug"
+COMPONENTS = {"consoleport": ConsolePort, "powerport": PowerPort}
+
+
+def load_components(model: str) -> list[tuple[int, ComponentRecord]]:
+    """Every console port or power port (``model`` is its model name) with its device's status and manufacturer."""
+    rows = (
+        COMPONENTS[model]
+        .objects.order_by("device_id", "name", "pk")
+        .values_list("pk", "name", "device__status", "device__device_type__manufacturer__slug")
     )
-    return [(pk, (name or "", manufacturer)) for pk, name, manufacturer in rows]
-
-
-COMPONENTS = {"consoleserverport": ConsoleServerPort, "powerport": PowerPort, "poweroutlet": PowerOutlet}
-
-
-def load_component_names(model: str) -> list[tuple[int, str]]:
-    """The names of every console server port, power port or power outlet (``model`` is its model name)."""
-    rows = COMPONENTS[model].objects.order_by("device_id", "_name", "pk").values_list("pk", "name")
-    return [(pk, name or "") for pk, name in rows]
+    return [(pk, ComponentRecord(name or "", status, maker)) for pk, name, status, maker in rows]
 
 
 def components(model: str) -> QuerySet:
-    return {"consoleport": ConsolePort, **COMPONENTS}[model].objects.all()
+    return COMPONENTS[model].objects.all()
 
 
 def load_sites() -> list[tuple[Site, str]]:

@@ -43,13 +43,19 @@ class ValidationAudit(WmfReport):
         self.emit(loader.resolve_objects(findings, loader.cables()))
 
     def test_console_ports(self):
-        ports = loader.load_console_ports()
-        findings = rules.audit(ports, lambda r: dcim_rules.check_console_port(*r), "console ports break no rule")
+        ports = loader.load_components("consoleport")
+        findings = rules.audit(
+            ports,
+            lambda r: dcim_rules.check_console_port(r.name, r.manufacturer),
+            "console ports break no audited rule",
+        )
         self.emit(loader.resolve_objects(findings, loader.components("consoleport")))
 
     def test_power_ports(self):
-        ports = loader.load_component_names("powerport")
-        findings = rules.audit(ports, dcim_rules.check_power_port, "power ports break no rule")
+        ports = loader.load_components("powerport")
+        findings = rules.audit(
+            ports, lambda r: dcim_rules.check_power_port(r.name), "power ports break no audited rule"
+        )
         self.emit(loader.resolve_objects(findings, loader.components("powerport")))
 
     def test_sites(self):
