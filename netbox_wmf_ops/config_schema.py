@@ -208,6 +208,9 @@ def _register_feature_settings() -> None:
             "ganeti_sync_interval": Setting(
                 0, _minutes_or_zero, "Minutes between scheduled Ganeti syncs of every profile (0 = not scheduled)."
             ),
+            "validators_grandfathering": Setting(
+                False, _bool, "Refuse a save only for validator rules the stored object did not already break."
+            ),
         }
     )
 

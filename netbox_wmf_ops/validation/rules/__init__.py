@@ -7,6 +7,7 @@ No Django imports here: ``validators.py`` reads the NetBox objects into these re
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 
 
 @dataclasses.dataclass(frozen=True)
@@ -20,3 +21,12 @@ class RuleError:
     field: str | None
     message: str
     rule: str = dataclasses.field(default="", compare=False)
+
+
+def new_violations(errors: Iterable[RuleError], stored_errors: Iterable[RuleError]) -> list[RuleError]:
+    """Grandfathering: the errors of the object being saved whose rule the stored object did not already break.
+
+    Violations are compared by rule code (an asset tag changed from one malformed value to another still breaks the
+    same rule: not new); an error without a code (a validator of the site's own) by its message."""
+    before = {error.rule or error.message for error in stored_errors}
+    return [error for error in errors if (error.rule or error.message) not in before]
