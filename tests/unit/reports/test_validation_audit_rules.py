@@ -151,3 +151,27 @@ def test_report_owner_reads_the_meta_and_defaults_to_an_alerting_report_without_
 
     assert report_owner(Shim) == ReportOwner("DC-ops", alerts=False)
     assert report_owner(Plain) == ReportOwner("", alerts=True)
+
+
+def test_port_names_the_cables_report_flags_are_left_to_it_and_the_others_audited():
+    from netbox_wmf_ops.checks.validation_audit import ComponentRecord
+
+    def console(record):
+        return dcim_rules.check_console_port(record.name, record.manufacturer)
+
+    def power(record):
+        return dcim_rules.check_power_port(record.name)
+
+    ports = [
+        ("con0 in service", ComponentRecord("con0", "active", "juniper")),  # Cables reports it
+        ("con0 offline", ComponentRecord("con0", "offline", "juniper")),  # Cables skips offline devices
+        ("serial0", ComponentRecord("serial0", "active", "juniper")),  # Cables accepts serial0
+        ("console0", ComponentRecord("console0", "active", "juniper")),
+    ]
+    findings = audit(ports, console, "clean")
+    assert [(f.obj, f.rule) for f in findings[:-1]] == [
+        ("con0 offline", "consoleport.name"),
+        ("serial0", "consoleport.name"),
+    ]
+    power_ports = [("psu2", ComponentRecord("psu2", "active")), ("PSU0", ComponentRecord("PSU0", "active"))]
+    assert [f.obj for f in audit(power_ports, power, "clean")[:-1]] == ["PSU0"]
