@@ -34,7 +34,7 @@ from ..validation.rules import dcim as dcim_rules
 from ..validation.rules import interface as interface_rules
 from ..validation.rules import ipam as ipam_rules
 from ..validation.rules.device import DeviceRecord, serial_required
-from ..validation.validators import _site_of_cables
+from ..validation.validators import site_of_cables
 from .network import resolve_objects
 
 __all__ = ["load_cables", "load_devices", "load_interfaces", "resolve_objects"]
@@ -204,7 +204,7 @@ def load_cables() -> list[tuple[int, dcim_rules.CableRecord]]:
             site_id, site = None, None  # the validator reads a component's site from its device (power feeds: none)
         ends[(cable_id, cable_end)].append(dcim_rules.CableEnd(kind, site_id, site, role))
     rows = list(Cable.objects.order_by("pk").values_list("pk", "label", "status"))
-    sites = _site_of_cables(pk for pk, label, _ in rows if (label or "").strip())
+    sites = site_of_cables(pk for pk, label, _ in rows if (label or "").strip())
     by_label: dict[str, list[int]] = defaultdict(list)
     for pk, label, _ in rows:
         if label:

@@ -186,7 +186,7 @@ def _cable_ends(terminations: Iterable[Any]) -> list[dcim_rules.CableEnd]:
     return ends
 
 
-def _site_of_cables(cable_ids: Iterable[int]) -> dict[int, int | None]:
+def site_of_cables(cable_ids: Iterable[int]) -> dict[int, int | None]:
     """The site of each cable by the validator's rule (first circuit termination or interface, A side first),
     from the cached ``_site`` of its CableTermination rows: one query whatever the number of cables."""
     from dcim.models import CableTermination
@@ -216,7 +216,7 @@ class CableValidator(WmfValidator):
         same_label: list[tuple[str, int | None]] = []
         if (instance.label or "").strip():
             others = list(Cable.objects.filter(label=instance.label).exclude(pk=instance.pk).order_by("pk"))
-            sites = _site_of_cables(c.pk for c in others)
+            sites = site_of_cables(c.pk for c in others)
             same_label = [(str(c), sites[c.pk]) for c in others]
         record = dcim_rules.CableRecord(
             label=instance.label,
