@@ -11,19 +11,21 @@ Level = Literal["success", "info", "warning", "failure"]
 
 @dataclass(frozen=True)
 class Finding:
-    """One line of a report: ``obj`` is the NetBox object it is about, or None when it has none."""
+    """One line of a report: ``obj`` is the NetBox object it is about, or None when it has none. ``rule`` is the
+    stable code of the rule that produced it (e.g. a validator rule's ``device.asset_tag_invalid``), "" when unset."""
 
     level: Level
     obj: Any
     message: str
+    rule: str = ""
 
 
-def failure(obj: Any, message: str) -> Finding:
-    return Finding("failure", obj, message)
+def failure(obj: Any, message: str, rule: str = "") -> Finding:
+    return Finding("failure", obj, message, rule)
 
 
-def warning(obj: Any, message: str) -> Finding:
-    return Finding("warning", obj, message)
+def warning(obj: Any, message: str, rule: str = "") -> Finding:
+    return Finding("warning", obj, message, rule)
 
 
 def summary(count: int, text: str) -> Finding:

@@ -1,4 +1,4 @@
-"""Settings of the plugin's installation steps (run after every ``netbox migrate``) and validators switch."""
+"""Settings of the plugin's installation steps (run after every ``netbox migrate``) and of the save-time validators."""
 
 from .validators import Setting, boolean
 
@@ -16,5 +16,8 @@ SETTINGS: dict[str, Setting] = {
         False,
         boolean,
         "Run the shipped save-time validators without listing them in CUSTOM_VALIDATORS (docs/validators.md).",
+    ),
+    "validators_grandfathering": Setting(
+        False, boolean, "Refuse a save only for validator rules the stored object did not already break."
     ),
 }

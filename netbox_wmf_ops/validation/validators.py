@@ -16,7 +16,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 from extras.validators import CustomValidator
 
-from .rules import RuleError
+from .rules import RuleError, new_violations
 from .rules import dcim as dcim_rules
 from .rules import interface as interface_rules
 from .rules import ipam as ipam_rules
@@ -54,14 +54,28 @@ def _m2m_count(instance: Any, name: str) -> int:
     return getattr(instance, name).count() if instance.pk else 0
 
 
+def grandfathering_enabled() -> bool:
+    from netbox_wmf_ops import settings
+
+    return bool(settings.get("validators_grandfathering"))
+
+
 class WmfValidator(CustomValidator):
-    """Base: subclasses turn the instance into rule errors; this raises them all at once."""
+    """Base: subclasses turn the instance into rule errors; this raises them all at once.
+
+    With ``validators_grandfathering`` on, an update is refused only for the rules the stored object did not already
+    break (the same rules run on the row as stored, read afresh); a new object gets every error."""
 
     def errors(self, instance: Any) -> list[RuleError]:
         raise NotImplementedError
 
     def validate(self, instance: Any, request: Any) -> None:
-        raise_errors(self.errors(instance))
+        errors = self.errors(instance)
+        if errors and instance.pk is not None and grandfathering_enabled():
+            stored = type(instance).objects.filter(pk=instance.pk).first()
+            if stored is not None:
+                errors = new_violations(errors, self.errors(stored))
+        raise_errors(errors)
 
 
 # ------------------------------------------------------------------------------------------------------------ dcim
@@ -174,7 +188,7 @@ def _cable_ends(terminations: Iterable[Any]) -> list[dcim_rules.CableEnd]:
     return ends
 
 
-def _site_of_cables(cable_ids: Iterable[int]) -> dict[int, int | None]:
+def site_of_cables(cable_ids: Iterable[int]) -> dict[int, int | None]:
     """The site of each cable by the validator's rule (first circuit termination or interface, A side first),
     from the cached ``_site`` of its CableTermination rows: one query whatever the number of cables."""
     from dcim.models import CableTermination
@@ -205,7 +219,7 @@ class CableValidator(WmfValidator):
         same_label: list[tuple[str, int | None]] = []
         if (instance.label or "").strip():
             others = list(Cable.objects.filter(label=instance.label).exclude(pk=instance.pk).order_by("pk"))
-            sites = _site_of_cables(c.pk for c in others)
+            sites = site_of_cables(c.pk for c in others)
             same_label = [(str(c), sites[c.pk]) for c in others]
         record = dcim_rules.CableRecord(
             label=instance.label,
