@@ -9,8 +9,8 @@ from dcim.models import Cable, ConsolePort, Device, DeviceType, Interface, Power
 from django.utils import timezone
 from ipam.models import IPAddress, Prefix
 
+from dev.fleet.plan import plan_fleet
 from netbox_wmf_ops.checks.validation_audit import PARTLY_REPORTED_BY, REPORTED_BY
-from netbox_wmf_ops.demo.plan import plan_fleet
 from netbox_wmf_ops.loaders import validation_audit as loader
 from netbox_wmf_ops.owners import report_owner
 from netbox_wmf_ops.registration import discover_shipped_modules
@@ -22,7 +22,7 @@ from netbox_wmf_ops.validation.rules import dcim as dcim_rules
 from netbox_wmf_ops.validation.rules import interface as interface_rules
 from netbox_wmf_ops.validation.rules import ipam as ipam_rules
 from netbox_wmf_ops.validation.rules.device import check_device
-from tests import factories_reports as f
+from tests.factories import reports as f
 from tests.integration.reports.helpers import assert_conventions, count_queries, lines_about, run_report
 
 DEFECTS = plan_fleet(0.05, 1).defects
