@@ -22,6 +22,7 @@ from netbox_wmf_ops.validation.rules import dcim as dcim_rules
 from netbox_wmf_ops.validation.rules import interface as interface_rules
 from netbox_wmf_ops.validation.rules import ipam as ipam_rules
 from netbox_wmf_ops.validation.rules.device import check_device
+from tests import factories
 from tests.factories import reports as f
 from tests.integration.reports.helpers import assert_conventions, count_queries, lines_about, run_report
 
@@ -197,7 +198,7 @@ def test_query_count_does_not_grow_with_the_fleet():
             router = f.device(role_slug="cr", site_obj=site)
             server = f.device(role_slug="server", site_obj=site, status="staged")
             f.power_port(server, "psu9")
-            f.console_port(router, "con9")
+            factories.console_port(router, "con9")
             f.cable(f.interface(router, f.unique("xe-0/0/")), f.interface(server, "eno1"), label=f.unique("L"))
             f.ip(f"10.99.{n}.{f.unique('')[-2:].lstrip('0') or '1'}/24", dns_name="nodot")
 
