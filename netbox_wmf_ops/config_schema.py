@@ -208,6 +208,9 @@ def _register_feature_settings() -> None:
             "ganeti_sync_interval": Setting(
                 0, _minutes_or_zero, "Minutes between scheduled Ganeti syncs of every profile (0 = not scheduled)."
             ),
+            "findings_retention_days": Setting(
+                90, _positive_int, "Days resolved findings and old check runs are kept (open findings: always)."
+            ),
         }
     )
 
