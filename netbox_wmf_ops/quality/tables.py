@@ -24,6 +24,7 @@ class FindingTable(NetBoxTable):
     last_seen = columns.DateTimeColumn()
     status = tables.Column(accessor="resolved", verbose_name="Status", order_by=("resolved",))
     resolved = columns.DateTimeColumn()
+    actions = columns.ActionsColumn(actions=())  # findings are made by runs only
 
     class Meta(NetBoxTable.Meta):
         model = Finding
@@ -68,6 +69,7 @@ class CheckRunTable(NetBoxTable):
     resolved_findings = tables.Column(verbose_name="Resolved")
     ran_by = tables.Column(empty_values=(), orderable=False, verbose_name="Run by")
     job = tables.Column(linkify=True)
+    actions = columns.ActionsColumn(actions=("delete",))
 
     class Meta(NetBoxTable.Meta):
         model = CheckRun
