@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import django_tables2 as tables
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from netbox.tables import NetBoxTable, columns
 
 from ..models import CheckRun, Finding
@@ -22,7 +23,7 @@ class FindingTable(NetBoxTable):
     message = tables.Column()
     first_seen = columns.DateTimeColumn()
     last_seen = columns.DateTimeColumn()
-    status = tables.Column(accessor="resolved", verbose_name="Status", order_by=("resolved",))
+    status = tables.Column(accessor="resolved", verbose_name="Status", order_by=("resolved",), empty_values=())
     resolved = columns.DateTimeColumn()
     actions = columns.ActionsColumn(actions=())  # findings are made by runs only
 
@@ -50,8 +51,8 @@ class FindingTable(NetBoxTable):
 
     def render_status(self, record, value):
         if value is None:
-            return format_html('<span class="badge text-bg-danger">open</span>')
-        return format_html('<span class="badge text-bg-success">resolved</span>')
+            return mark_safe('<span class="badge text-bg-danger">open</span>')
+        return mark_safe('<span class="badge text-bg-success">resolved</span>')
 
     def value_status(self, record, value):
         return "open" if value is None else "resolved"

@@ -158,8 +158,8 @@ class CheckRunView(generic.ObjectView):
 
     def get_extra_context(self, request, instance):
         findings = Finding.objects.restrict(request.user, "view").visible_to(request.user)
-        opened = FindingTable(findings.filter(first_run=instance).select_related("site", "role"), user=request.user)
-        resolved = FindingTable(findings.filter(resolved_by=instance).select_related("site", "role"), user=request.user)
+        opened = FindingTable(findings.filter(first_run=instance).select_related("site", "role"))
+        resolved = FindingTable(findings.filter(resolved_by=instance).select_related("site", "role"))
         for table in (opened, resolved):
             table.configure(request)
         previous = (

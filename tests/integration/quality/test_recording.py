@@ -186,3 +186,18 @@ def factories_user(**kwargs):
     from tests import factories_ops
 
     return factories_ops.user(**kwargs)
+
+
+def test_pages_render(client):
+    switch = factories.device(role_slug="asw")
+    run_report(MANAGEMENT, door="command")
+    factories.cable_console(factories.console_port(switch))
+    run, _ = run_report(MANAGEMENT, door="command")
+    client.force_login(factories_user(superuser=True))
+    detail = client.get(run.get_absolute_url())
+    assert detail.status_code == 200 and switch.name in detail.content.decode()  # resolved by this run
+    assert client.get("/plugins/wmf-ops/runs/").status_code == 200
+    checks = client.get("/plugins/wmf-ops/checks/")
+    assert checks.status_code == 200 and MANAGEMENT in checks.content.decode()
+    assert client.get("/plugins/wmf-ops/checks/", HTTP_HX_REQUEST="true").status_code == 200
+    assert client.get("/plugins/wmf-ops/findings/?status=open&new=true").status_code == 200
