@@ -54,8 +54,8 @@ def test_data_quality_run_filter_export_fix_and_rerun(live_server, rq_worker, br
         Finding.objects.filter(report=NETWORK, resolved__isnull=True, level="failure").count()
     )
 
-    # Its findings, then one site.
-    row.find_element(By.CSS_SELECTOR, ".wmf-failures").click()
+    # Its findings (followed by its link: the "run enqueued" toast may cover the cell), then one site.
+    browser.get(row.find_element(By.CSS_SELECTOR, ".wmf-failures").get_attribute("href"))
     wait.until(condition.url_contains("/plugins/wmf-ops/findings/"))
     wait.until(condition.presence_of_element_located((By.ID, "object_list")))
     browser.get(f"{browser.current_url}&site_id={site.pk}")
@@ -85,7 +85,9 @@ def test_data_quality_run_filter_export_fix_and_rerun(live_server, rq_worker, br
     finding.refresh_from_db()
     assert finding.resolved is not None and finding.resolved_by_id == second.pk
     assert second.resolved_findings >= 1
-    browser.find_element(By.CSS_SELECTOR, f"{ROW} a[href='{second.get_absolute_url()}']").click()
+    browser.get(
+        browser.find_element(By.CSS_SELECTOR, f"{ROW} a[href='{second.get_absolute_url()}']").get_attribute("href")
+    )
     wait.until(condition.url_contains(second.get_absolute_url()))
     assert browser.find_element(By.ID, "run-resolved").text == str(second.resolved_findings)
     assert "e2edq-wrong" in browser.find_element(By.ID, "run-resolved-findings").text
