@@ -201,3 +201,16 @@ def test_pages_render(client):
     assert checks.status_code == 200 and MANAGEMENT in checks.content.decode()
     assert client.get("/plugins/wmf-ops/checks/", HTTP_HX_REQUEST="true").status_code == 200
     assert client.get("/plugins/wmf-ops/findings/?status=open&new=true").status_code == 200
+
+
+def test_run_command_all_if_never_run():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    run_report(MANAGEMENT, door="command")
+    out = StringIO()
+    call_command("wmf_ops_run_report", "--all", "--if-never-run", "--quiet", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert len(lines) == len(catalog.shipped_reports()) - 1 and not any(MANAGEMENT in line for line in lines)
+    assert set(CheckRun.objects.values_list("report", flat=True)) == set(catalog.shipped_reports())
