@@ -4,6 +4,7 @@ do (the core script door records from its job's data instead, see quality/signal
 from __future__ import annotations
 
 import logging
+import time
 
 from ..models import CheckRun
 from . import catalog
@@ -33,8 +34,7 @@ def run_report(
     with report_lock(name):
         run = start_run(name, door=door, user=user, schedule=schedule, job=job)
         report = cls()
-        # Progress: the tests done so far, for the Checks page and the run page (one small UPDATE per test).
-        report.progress = lambda done: CheckRun.objects.filter(pk=run.pk).update(tests=list(done))
+        report.progress = _progress_writer(run)
         try:
             report.run({}, False)
         except Exception as error:
@@ -42,6 +42,19 @@ def run_report(
             report.run_error = report.run_error or f"{type(error).__name__}: {error}"
         record_run(run, tests_run=report.tests_done, findings=report.findings, error=report.run_error)
     return run, report
+
+
+def _progress_writer(run: CheckRun, every: float = 1.0):
+    """Tells the run the tests done so far (the Checks page shows it while the run lasts), at most once a second:
+    a fast report pays nothing for it."""
+    last = [time.monotonic()]
+
+    def write(done: list[str]) -> None:
+        if time.monotonic() - last[0] >= every:
+            CheckRun.objects.filter(pk=run.pk).update(tests=list(done))
+            last[0] = time.monotonic()
+
+    return write
 
 
 def latest_runs(names=None) -> dict[str, CheckRun]:
