@@ -40,13 +40,13 @@ class RunCheckAPIView(APIView):
     permission_classes = [IsAuthenticated]
 
     def post(self, request, report: str):
-        if catalog.report_class(report) is None:
-            raise NotFound(f"no shipped report {report!r}")
         if not request.user.has_perm("netbox_wmf_ops.add_checkrun"):
             raise PermissionDenied("you need the permission netbox_wmf_ops.add_checkrun to run a report")
         token = request.auth
         if token is not None and not getattr(token, "write_enabled", True):
             raise PermissionDenied("this token is read-only")
+        if catalog.report_class(report) is None:
+            raise NotFound(f"no shipped report {report!r}")
         from ..views import enqueue_run
 
         job = enqueue_run(report, request.user, door=CheckRunDoorChoices.API)
