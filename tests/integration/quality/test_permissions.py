@@ -96,3 +96,17 @@ def test_ui_run_button_needs_the_permission(client):
     page = client.get("/plugins/wmf-ops/checks/").content.decode()
     assert MANAGEMENT in page and 'name="run"' not in page
     assert client.post(f"/plugins/wmf-ops/checks/{MANAGEMENT}/run/").status_code == 403
+
+
+def test_api_answers_without_permission(client):
+    assert client.get("/api/plugins/wmf-ops/findings/").status_code == 403
+    assert client.get("/api/plugins/wmf-ops/runs/").status_code == 403
+    nobody = factories_ops.token(factories_ops.user())
+    assert client.get("/api/plugins/wmf-ops/findings/", HTTP_AUTHORIZATION=nobody).status_code == 403
+    writer = factories_ops.token(factories_ops.user(superuser=True))
+    assert client.get("/api/plugins/wmf-ops/runs/", HTTP_AUTHORIZATION=writer).status_code == 200
+    assert client.post("/api/plugins/wmf-ops/findings/", {}, HTTP_AUTHORIZATION=writer).status_code == 405
+    assert client.get("/plugins/wmf-ops/findings/").status_code == 302  # to the login page
+    client.force_login(factories_ops.user())
+    assert client.get("/plugins/wmf-ops/findings/").status_code == 403
+    assert client.get("/plugins/wmf-ops/checks/").status_code == 403
