@@ -10,7 +10,7 @@ from netbox.jobs import JobRunner, system_job
 
 from .. import settings
 from ..models import CheckRun, Finding
-from ..models.checkrun import CheckRunDoorChoices
+from ..models.checkrun import CheckRunDoorChoices, CheckRunStatusChoices
 
 
 class RunCheckJob(JobRunner):
@@ -40,6 +40,10 @@ def prune(now=None, days: int | None = None) -> tuple[int, int]:
     findings are never deleted, nor the newest run of each report (alerting reads it). Returns (findings, runs)."""
     now = now or timezone.now()
     cutoff = now - timedelta(days=days if days is not None else settings.get("findings_retention_days"))
+    # A run still "running" a day after it started was interrupted (its worker died): it changed no finding.
+    CheckRun.objects.filter(status=CheckRunStatusChoices.RUNNING, started__lt=now - timedelta(days=1)).update(
+        status=CheckRunStatusChoices.ERRORED, error="interrupted: the run never finished"
+    )
     findings, _ = Finding.objects.filter(resolved__isnull=False, resolved__lt=cutoff).delete()
     newest = CheckRun.objects.order_by("report", "-started", "-pk").distinct("report").values("pk")
     runs, _ = CheckRun.objects.filter(finished__isnull=False, finished__lt=cutoff).exclude(pk__in=newest).delete()

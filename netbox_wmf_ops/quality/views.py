@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from core.choices import JobStatusChoices
 from core.models import Job
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponseForbidden
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views import View
 from netbox.object_actions import BulkDelete, BulkExport, DeleteObject
 from netbox.views import generic
@@ -23,6 +26,7 @@ from .tables import CheckRunTable, FindingTable
 
 RUN_JOB_PREFIX = f"{RunCheckJob.name}: "
 ACTIVE = (*JobStatusChoices.ENQUEUED_STATE_CHOICES, JobStatusChoices.STATUS_RUNNING)
+STALE_AFTER = timedelta(hours=1)
 
 
 def enqueue_run(report: str, user, door: str = CheckRunDoorChoices.UI) -> Job:
@@ -38,9 +42,12 @@ def checks_overview(user) -> list[dict]:
 
     reports = catalog.shipped_reports()
     runs = latest_runs(reports)
+    # A run still marked running whose job has ended (a worker killed mid-run) is not shown as in progress.
     running = {
         run.report: run
-        for run in CheckRun.objects.filter(status=CheckRunStatusChoices.RUNNING).order_by("report", "-started")
+        for run in CheckRun.objects.filter(status=CheckRunStatusChoices.RUNNING)
+        .filter(Q(job__status__in=ACTIVE) | Q(job__isnull=True, started__gte=timezone.now() - STALE_AFTER))
+        .order_by("report", "-started")
     }
     counts = {
         row["report"]: row

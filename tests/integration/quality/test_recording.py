@@ -182,6 +182,18 @@ def test_retention_prunes_old_resolved_findings_and_runs_never_open_ones():
     assert runs >= 1
 
 
+def test_an_interrupted_run_is_not_shown_running_and_is_closed_by_the_prune():
+    from netbox_wmf_ops.quality.views import checks_overview
+
+    stale = start_run(MANAGEMENT, door="command")
+    CheckRun.objects.filter(pk=stale.pk).update(started=timezone.now() - timedelta(days=2))
+    row = {row["name"]: row for row in checks_overview(factories_user(superuser=True))}[MANAGEMENT]
+    assert not row["pending"]
+    prune()
+    stale.refresh_from_db()
+    assert stale.status == "errored" and "interrupted" in stale.error
+
+
 def factories_user(**kwargs):
     from tests import factories_ops
 
