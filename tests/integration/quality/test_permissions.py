@@ -110,3 +110,15 @@ def test_api_answers_without_permission(client):
     client.force_login(factories_ops.user())
     assert client.get("/plugins/wmf-ops/findings/").status_code == 403
     assert client.get("/plugins/wmf-ops/checks/").status_code == 403
+
+
+@pytest.mark.parametrize(
+    "query", ["site_id=abc", "new=maybe", "status=bogus", "report=nope.Nope", "level=fatal", "run_id=x", "sort=nope"]
+)
+def test_bad_filters_are_no_server_error(client, query):
+    superuser = factories_ops.user(superuser=True)
+    client.force_login(superuser)
+    assert client.get(f"/plugins/wmf-ops/findings/?{query}").status_code < 500
+    assert client.get(f"/plugins/wmf-ops/runs/?{query}").status_code < 500
+    header = factories_ops.token(superuser)
+    assert client.get(f"/api/plugins/wmf-ops/findings/?{query}", HTTP_AUTHORIZATION=header).status_code in (200, 400)
