@@ -122,3 +122,14 @@ def test_bad_filters_are_no_server_error(client, query):
     assert client.get(f"/plugins/wmf-ops/runs/?{query}").status_code < 500
     header = factories_ops.token(superuser)
     assert client.get(f"/api/plugins/wmf-ops/findings/?{query}", HTTP_AUTHORIZATION=header).status_code in (200, 400)
+
+
+def test_graphql_findings_follow_object_permissions(client, two_sites, constrained):
+    seen, hidden = two_sites
+    header = factories_ops.token(constrained, write_enabled=False)
+    query = "{ wmf_ops_finding_list { id report rule object_id message } }"
+    answer = client.post("/graphql/", {"query": query}, content_type="application/json", HTTP_AUTHORIZATION=header)
+    assert answer.status_code == 200, answer.content
+    rows = answer.json()["data"]["wmf_ops_finding_list"]
+    objects = {int(row["object_id"]) for row in rows if row["object_id"] is not None}
+    assert seen.pk in objects and hidden.pk not in objects
