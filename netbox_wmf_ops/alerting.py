@@ -1,8 +1,8 @@
 """Nagios/Icinga verdicts on report results (docs/behaviour-reference.md §6.5), pure.
 
-NetBox ends a report job `completed` even when it logged failures, so the verdict looks inside `Job.data`: any failure
-alerts (CRITICAL, or WARNING when the check is told warnings only); warnings never alert; no result, an errored run or
-a result older than the allowed age is UNKNOWN.
+The numbers come from the plugin's own records (the newest `CheckRun` of the report and its open `Finding`s, see
+loaders/report_status.py), whichever door ran the report: any open failure alerts (CRITICAL, or WARNING when the check
+is told warnings only); warnings never alert; no run, an errored run or a run older than the allowed age is UNKNOWN.
 """
 
 from __future__ import annotations
@@ -30,13 +30,16 @@ def parse_duration(text: str) -> timedelta:
 
 @dataclass(frozen=True)
 class JobResult:
-    """The parts of a finished `core.Job` the verdict needs."""
+    """The parts of a finished run the verdict needs: ``data`` has NetBox's ``{"tests": {test: {level: count}}}``
+    shape. ``source`` names what ``pk`` is ("run": a CheckRun; "job": a core Job)."""
 
     pk: int
     status: str  # completed | errored | failed
     completed: datetime | None
     data: dict[str, Any] | None
     error: str = ""
+    source: str = "job"
+    new: int = 0  # findings the run opened
 
 
 @dataclass(frozen=True)
@@ -90,13 +93,17 @@ def judge(
     when = result.completed.isoformat(timespec="seconds") if result.completed else "unknown time"
     if result.status != "completed":
         reason = result.error or result.status
-        return Verdict(UNKNOWN, name, f"last run {result.status} ({reason}), job {result.pk} at {when}", job=result.pk)
+        return Verdict(
+            UNKNOWN, name, f"last run {result.status} ({reason}), {result.source} {result.pk} at {when}", job=result.pk
+        )
     if max_age is not None and (result.completed is None or now - result.completed > max_age):
-        return Verdict(UNKNOWN, name, f"last result is older than {max_age} (job {result.pk} at {when})", job=result.pk)
+        return Verdict(
+            UNKNOWN, name, f"last result is older than {max_age} ({result.source} {result.pk} at {when})", job=result.pk
+        )
     counts = count_levels(result.data)
     summary = (
         f"{counts['failure']} failures, {counts['warning']} warnings, {counts['success']} successes "
-        f"(job {result.pk} at {when})"
+        f"({result.source} {result.pk} at {when})"
     )
     state = OK if counts["failure"] == 0 else (WARNING if warning_only else CRITICAL)
     return Verdict(state, name, summary, counts, result.pk)

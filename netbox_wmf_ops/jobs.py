@@ -33,3 +33,6 @@ class ReportSchedulesJob(JobRunner):
         for name, done in schedule_profiles(interval).items():
             if done != "none":
                 self.logger.info(f"{done}: {name} every {interval} min")
+
+
+from .quality.jobs import PruneFindingsJob, RunCheckJob  # noqa: E402, F401  (the reports' own job; retention)

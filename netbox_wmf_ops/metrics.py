@@ -13,7 +13,7 @@ def _label(value: str) -> str:
 
 def render_report_metrics(results: Mapping[str, tuple[JobResult, float | None]]) -> str:
     """One block per metric family, one sample per report (and per test and level for the findings)."""
-    findings, last_run, duration, errored = [], [], [], []
+    findings, last_run, duration, errored, new = [], [], [], [], []
     for report in sorted(results):
         result, seconds = results[report]
         name = _label(report)
@@ -22,6 +22,7 @@ def render_report_metrics(results: Mapping[str, tuple[JobResult, float | None]])
             last_run.append(
                 f'wmf_ops_report_last_run_timestamp_seconds{{report="{name}"}} {result.completed.timestamp():.3f}'
             )
+        new.append(f'wmf_ops_report_new_findings{{report="{name}"}} {int(result.new)}')
         if seconds is not None:
             duration.append(f'wmf_ops_report_duration_seconds{{report="{name}"}} {seconds:.3f}')
         for test, counts in sorted(((result.data or {}).get("tests") or {}).items()):
@@ -34,12 +35,13 @@ def render_report_metrics(results: Mapping[str, tuple[JobResult, float | None]])
         (
             "wmf_ops_report_findings",
             "gauge",
-            "Log lines per level in the newest finished run, per report test.",
+            "Open failures and warnings (and the successes of the newest finished run), per report test.",
             findings,
         ),
         ("wmf_ops_report_last_run_timestamp_seconds", "gauge", "When the newest run finished (Unix time).", last_run),
         ("wmf_ops_report_duration_seconds", "gauge", "Run time of the newest finished run.", duration),
         ("wmf_ops_report_errored", "gauge", "1 when the newest run errored or failed instead of completing.", errored),
+        ("wmf_ops_report_new_findings", "gauge", "Findings the newest finished run opened.", new),
     ]
     lines = []
     for metric, kind, help_text, samples in blocks:

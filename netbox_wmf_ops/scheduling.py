@@ -1,8 +1,9 @@
 """Keep the recurring report runs in line with PLUGINS_CONFIG['netbox_wmf_ops']['report_schedules'].
 
-Each configured report gets one recurring NetBox script job named ``wmf-ops schedule: <module.Class>`` (so the rqworker
-reschedules it after every run, the NetBox way); schedules for reports no longer configured, or with another interval,
-are replaced or removed. Jobs users scheduled themselves from the UI are never touched (they have other names).
+Each configured report gets one recurring job of the plugin's ``RunCheckJob`` named
+``wmf-ops schedule: <module.Class>`` (so the rqworker reschedules it after every run, the NetBox way); schedules for
+reports no longer configured, or with another interval, are replaced or removed. Jobs users scheduled themselves from
+the UI are never touched (they have other names).
 """
 
 from __future__ import annotations
@@ -15,10 +16,7 @@ from core.choices import JobStatusChoices
 from core.models import Job, ObjectType
 from django.db import transaction
 from django.utils import timezone
-from extras.jobs import ScriptJob
 from extras.models import Script
-
-from .loaders.report_status import find_script
 
 logger = logging.getLogger("netbox_wmf_ops.scheduling")
 JOB_NAME_PREFIX = "wmf-ops schedule: "
@@ -52,36 +50,34 @@ def ensure_recurring(runner, name: str, interval: int, **kwargs) -> str:
 
 
 def reconcile_report_schedules(schedules: Mapping[str, int]) -> ScheduleChanges:
+    from .quality.catalog import report_class
+    from .quality.jobs import RunCheckJob
+
     changes = ScheduleChanges()
     with transaction.atomic():
-        scheduled_names = set(
-            Job.objects.filter(
-                object_type=ObjectType.objects.get_for_model(Script),
-                name__startswith=JOB_NAME_PREFIX,
-                status__in=PRESENT,
-            ).values_list("name", flat=True)
+        # Earlier versions scheduled core's ScriptJob under the same names: those give way to the plugin's job.
+        legacy = Job.objects.filter(
+            object_type=ObjectType.objects.get_for_model(Script), name__startswith=JOB_NAME_PREFIX, status__in=WAITING
+        )
+        legacy_names = set(legacy.values_list("name", flat=True))
+        legacy.delete()
+        scheduled_names = legacy_names | set(
+            Job.objects.filter(name__startswith=JOB_NAME_PREFIX, status__in=PRESENT).values_list("name", flat=True)
         )
         for name in sorted(scheduled_names):
             report = name.removeprefix(JOB_NAME_PREFIX)
-            if report not in schedules and ensure_recurring(ScriptJob, name, 0) == "removed":
+            if report in schedules:
+                continue
+            if ensure_recurring(RunCheckJob, name, 0) == "removed" or name in legacy_names:
                 changes.removed.append(report)
         for report, minutes in sorted(schedules.items()):
-            script = find_script(report)
-            if script is None or not script.is_executable:
+            if report_class(report) is None:
                 changes.unknown.append(report)
-                logger.warning("report_schedules names %r, which is not an executable report", report)
+                logger.warning("report_schedules names %r, which is not a shipped report", report)
                 continue
-            done = ensure_recurring(
-                ScriptJob,
-                f"{JOB_NAME_PREFIX}{report}",
-                minutes,
-                instance=script,
-                data={},
-                commit=False,  # reports only read; nothing to commit
-                notifications="never",
-                job_timeout=script.python_class.job_timeout,
-            )
-            if done == "replaced":
+            name = f"{JOB_NAME_PREFIX}{report}"
+            done = ensure_recurring(RunCheckJob, name, minutes, report=report, door="schedule", schedule=name)
+            if done == "replaced" or (name in legacy_names and done == "scheduled"):
                 changes.removed.append(report)
             if done in ("scheduled", "replaced"):
                 changes.scheduled.append(report)

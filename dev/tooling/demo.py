@@ -102,6 +102,8 @@ def demo(scale: float, seed: int) -> None:
         text=True,
     )
     ganeti_summary = (sync.stdout.strip().splitlines() or ["(no output)"])[-1]
+    # Data quality → Checks shows every report run once (only on a demo database that has no run yet).
+    netbox(instance, "wmf_ops_run_report", "--all", "--if-never-run", "--skip-checks", quiet=True)
     print(f"""
 NetBox with netbox-wmf-ops is running:
   URL:        http://127.0.0.1:{DEMO_PORT}/
@@ -113,6 +115,7 @@ NetBox with netbox-wmf-ops is running:
               `netbox wmf_ops_ganeti_sync --profile {ganeti_demo}` says: {ganeti_summary}
   DNS:        snippets publish to the git repository {dns["dns_repository_path"]}
               (Other → Scripts → wmf_ops_dns, or `netbox wmf_ops_dns`; docs/dns.md)
+  Checks:     Data quality → Checks (every report ran once when the demo database was new; docs/data-quality.md)
   Reports:    Accounting and Juniper installed base read the fleet's exports in
               {Path(exports["accounting_export_file"]).parent}; PuppetDB reads a /v1/facts service at
               {sources["puppetdb_url"]} and LibreNMS the MariaDB database {sources["librenms_db"]["database"]}

@@ -27,7 +27,7 @@ class ReportStatusView(APIView):
         except ValueError as exc:
             return Response({"max_age": str(exc)}, status=400)
         warning_only = request.query_params.get("warning_only", "").lower() in ("1", "true", "yes")
-        verdict = judge(report, latest_result(script), timezone.now(), max_age, warning_only)
+        verdict = judge(report, latest_result(report, request.user), timezone.now(), max_age, warning_only)
         return Response(verdict.as_dict())
 
 
@@ -38,5 +38,6 @@ class ReportMetricsView(APIView):
 
     def get(self, request):
         scripts = Script.objects.restrict(request.user, "view").filter(module__file_path__startswith=SHIM_PREFIX)
-        body = render_report_metrics(latest_results(scripts))
+        names = [f"{script.module.python_name}.{script.name}" for script in scripts.select_related("module")]
+        body = render_report_metrics(latest_results(names, request.user))
         return HttpResponse(body, content_type="text/plain; version=0.0.4; charset=utf-8")

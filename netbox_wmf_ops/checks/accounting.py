@@ -160,7 +160,11 @@ def check_field_match(sheet: AccountingSheet, devices_by_serial: Mapping[str, De
         device = devices_by_serial.get(asset.serial)
         if device is None:
             findings.append(
-                failure(None, f"Device with s/n {asset.serial} ({asset.printable_tag}) not present in Netbox")
+                failure(
+                    None,
+                    f"Device with s/n {asset.serial} ({asset.printable_tag}) not present in Netbox",
+                    rule="accounting.field_match",
+                )
             )
             continue
         if not asset.tag_is_formula:
@@ -172,6 +176,7 @@ def check_field_match(sheet: AccountingSheet, devices_by_serial: Mapping[str, De
                         device.obj,
                         f"Asset tag mismatch for s/n {asset.serial}: {asset.asset_tag} "
                         f"(Accounting) vs. {device.asset_tag} (Netbox)",
+                        rule="accounting.field_match",
                     )
                 )
         if _same(asset.ticket, device.ticket):
@@ -181,6 +186,7 @@ def check_field_match(sheet: AccountingSheet, devices_by_serial: Mapping[str, De
                 warning(
                     device.obj,
                     f"Ticket mismatch for s/n {asset.serial}: {asset.ticket} (Accounting) vs. {device.ticket} (Netbox)",
+                    rule="accounting.field_match",
                 )
             )
     for duplicate in sheet.duplicates:
@@ -188,6 +194,7 @@ def check_field_match(sheet: AccountingSheet, devices_by_serial: Mapping[str, De
             failure(
                 None,
                 f"Device with s/n {duplicate.serial} ({duplicate.printable_tag}) listed more than once in Accounting",
+                rule="accounting.field_match",
             )
         )
     findings += warnings
@@ -196,7 +203,10 @@ def check_field_match(sheet: AccountingSheet, devices_by_serial: Mapping[str, De
 
 
 def check_invalid_rows(sheet: AccountingSheet) -> list[Finding]:
-    findings = [failure(None, f"Invalid Accounting row raised '{error}':\n{row}") for row, error in sheet.invalid_rows]
+    findings = [
+        failure(None, f"Invalid Accounting row raised '{error}':\n{row}", rule="accounting.invalid_rows")
+        for row, error in sheet.invalid_rows
+    ]
     findings.append(summary(sheet.valid_rows, "valid Accounting rows"))
     return findings
 
@@ -217,4 +227,4 @@ def check_missing_assets(
         return f"Device with s/n {device.serial} ({device.asset_tag}) not present in Accounting"
 
     clean = f"devices ({oldest.isoformat()} to {newest.isoformat()}) matched"
-    return judge_each(devices, problem, clean, obj=lambda device: device.obj)
+    return judge_each(devices, problem, clean, obj=lambda device: device.obj, rule="accounting.missing_assets")

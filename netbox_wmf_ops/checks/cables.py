@@ -79,7 +79,13 @@ def check_component_names(components: Iterable[NamedComponent], pattern: re.Patt
             return None
         return f"incorrectly named {label} cable termination: {component.name}"
 
-    return judge_each(components, problem, f"correctly named {label} cable terminations", obj=lambda c: c.obj)
+    return judge_each(
+        components,
+        problem,
+        f"correctly named {label} cable terminations",
+        obj=lambda c: c.obj,
+        rule="cables.component_names",
+    )
 
 
 def interface_name_is_valid(interface: NamedInterface) -> bool:
@@ -98,7 +104,11 @@ def interface_name_problem(interface: NamedInterface) -> str | None:
 
 def check_interface_names(interfaces: Iterable[NamedInterface]) -> list[Finding]:
     return judge_each(
-        interfaces, interface_name_problem, "correctly named interface cable terminations", obj=lambda i: i.obj
+        interfaces,
+        interface_name_problem,
+        "correctly named interface cable terminations",
+        obj=lambda i: i.obj,
+        rule="cables.interface_names",
     )
 
 
@@ -143,7 +153,9 @@ def check_duplicate_labels(cables: Iterable[CableRecord]) -> list[Finding]:
         if len(members) == 1:
             unique += 1
             continue
-        findings.extend(failure(c.cable, f"duplicate cable label (site {site})") for c in members)
+        findings.extend(
+            failure(c.cable, f"duplicate cable label (site {site})", rule="cables.duplicate_labels") for c in members
+        )
     findings.append(summary(unique, "non-duplicate cable labels"))
     return findings
 
@@ -165,14 +177,14 @@ def check_blank_labels(cables: Iterable[CableRecord], warning_sites: Sequence[st
             return None
         site = cable.site
         if any(end.kind == "interface" and end.name.startswith("vcp-") for end in cable.a_ends):
-            return warning(cable.cable, f"VC link with no cable ID (site {site})")
+            return warning(cable.cable, f"VC link with no cable ID (site {site})", rule="cables.blank_labels")
         if site in warning_sites:
-            return warning(cable.cable, f"blank cable label (site {site})")
-        return failure(cable.cable, f"blank cable label (site {site})")
+            return warning(cable.cable, f"blank cable label (site {site})", rule="cables.blank_labels")
+        return failure(cable.cable, f"blank cable label (site {site})", rule="cables.blank_labels")
 
     # Unlabelled server cables in the core sites are neither counted nor reported.
     in_scope = (c for c in cables if c.status == "connected" and (c.clean_label or not is_core_site_server_cable(c)))
-    return judge_each_graded(in_scope, blank_label, "non-blank cable labels")
+    return judge_each_graded(in_scope, blank_label, "non-blank cable labels", rule="cables.blank_labels")
 
 
 def unterminated_problem(cable: CableRecord) -> str | None:
@@ -180,4 +192,6 @@ def unterminated_problem(cable: CableRecord) -> str | None:
 
 
 def check_unterminated(cables: Iterable[CableRecord]) -> list[Finding]:
-    return judge_each(cables, unterminated_problem, "cables correctly connected.", obj=lambda c: c.cable)
+    return judge_each(
+        cables, unterminated_problem, "cables correctly connected.", obj=lambda c: c.cable, rule="cables.unterminated"
+    )

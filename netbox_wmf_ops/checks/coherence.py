@@ -90,7 +90,9 @@ def device_name_finding(record: DeviceRecord) -> Finding | None:
 def check_device_names(devices: Iterable[DeviceRecord]) -> list[Finding]:
     """Malformed names are failures on active devices and warnings on the others. Unnamed devices are skipped."""
     named = (record for record in devices if record.name)
-    return judge_each_graded(named, device_name_finding, "correctly formatted device names")
+    return judge_each_graded(
+        named, device_name_finding, "correctly formatted device names", rule="coherence.device_names"
+    )
 
 
 def serial_required(record: DeviceRecord) -> bool:
@@ -103,7 +105,7 @@ def serial_problem(record: DeviceRecord) -> str | None:
 
 def check_serials(devices: Iterable[DeviceRecord]) -> list[Finding]:
     in_scope = (record for record in devices if serial_required(record))
-    return judge_each(in_scope, serial_problem, "present serial numbers", obj=_device)
+    return judge_each(in_scope, serial_problem, "present serial numbers", obj=_device, rule="coherence.serials")
 
 
 def check_duplicate_serials(devices: Iterable[DeviceRecord]) -> list[Finding]:
@@ -113,7 +115,10 @@ def check_duplicate_serials(devices: Iterable[DeviceRecord]) -> list[Finding]:
     duplicated = sorted(
         (r for r in in_scope if counts[r.serial.strip()] > 1), key=lambda r: (r.serial.strip(), r.name or "")
     )
-    findings = [failure(r.device, f"duplicate serial: {r.serial.strip()}") for r in duplicated]
+    findings = [
+        failure(r.device, f"duplicate serial: {r.serial.strip()}", rule="coherence.duplicate_serials")
+        for r in duplicated
+    ]
     findings.append(summary(sum(1 for n in counts.values() if n == 1), "unique serial numbers"))
     return findings
 
@@ -128,7 +133,9 @@ def asset_tag_problem(record: DeviceRecord) -> str | None:
 
 def check_asset_tags(devices: Iterable[DeviceRecord]) -> list[Finding]:
     in_scope = (record for record in devices if record.role not in ASSET_TAG_EXEMPT_ROLES)
-    return judge_each(in_scope, asset_tag_problem, "correctly formatted asset tags", obj=_device)
+    return judge_each(
+        in_scope, asset_tag_problem, "correctly formatted asset tags", obj=_device, rule="coherence.asset_tags"
+    )
 
 
 def check_purchase_dates(devices: Iterable[DeviceRecord], today: datetime.date) -> list[Finding]:
@@ -142,7 +149,7 @@ def check_purchase_dates(devices: Iterable[DeviceRecord], today: datetime.date) 
             return f"malformed purchase date: {value}"
         return "purchase date is in the future" if purchased > today else None
 
-    return judge_each(devices, problem, "present purchase dates", obj=_device)
+    return judge_each(devices, problem, "present purchase dates", obj=_device, rule="coherence.purchase_dates")
 
 
 def ticket_problem(record: DeviceRecord) -> str | None:
@@ -155,7 +162,9 @@ def ticket_problem(record: DeviceRecord) -> str | None:
 
 
 def check_tickets(devices: Iterable[DeviceRecord]) -> list[Finding]:
-    return judge_each(devices, ticket_problem, "correctly formatted procurement tickets", obj=_device)
+    return judge_each(
+        devices, ticket_problem, "correctly formatted procurement tickets", obj=_device, rule="coherence.tickets"
+    )
 
 
 @dataclass(frozen=True)
@@ -178,7 +187,13 @@ def check_juniper_inventory_descriptions(items: Iterable[InventoryRecord]) -> li
         i for i in items if not i.name.startswith("Power Supply") and i.part_id not in INVENTORY_EXCLUDED_PART_IDS
     )
     clean = "correctly formatted inventory descriptions."
-    return judge_each(in_scope, inventory_description_problem, clean, obj=lambda i: i.item)
+    return judge_each(
+        in_scope,
+        inventory_description_problem,
+        clean,
+        obj=lambda i: i.item,
+        rule="coherence.juniper_inventory_descriptions",
+    )
 
 
 # --------------------------------------------------------------------------------------------------------- Rack
@@ -196,7 +211,13 @@ def check_connected_unracked(
         return None
 
     unracked = (record for record in devices if record.rack is None)
-    return judge_each(unracked, problem, "unracked devices without connected console ports", obj=_device)
+    return judge_each(
+        unracked,
+        problem,
+        "unracked devices without connected console ports",
+        obj=_device,
+        rule="coherence.connected_unracked",
+    )
 
 
 def offline_rack_problem(record: DeviceRecord) -> str | None:
@@ -205,7 +226,9 @@ def offline_rack_problem(record: DeviceRecord) -> str | None:
 
 def check_offline_racked(devices: Iterable[DeviceRecord]) -> list[Finding]:
     offline = (record for record in devices if record.status == "offline")
-    return judge_each(offline, offline_rack_problem, "offline devices without a rack", obj=_device)
+    return judge_each(
+        offline, offline_rack_problem, "offline devices without a rack", obj=_device, rule="coherence.offline_racked"
+    )
 
 
 def online_rack_problem(record: DeviceRecord) -> str | None:
@@ -214,7 +237,9 @@ def online_rack_problem(record: DeviceRecord) -> str | None:
 
 def check_online_racked(devices: Iterable[DeviceRecord]) -> list[Finding]:
     in_service = (record for record in devices if record.status not in NOT_RACKED_STATUSES)
-    return judge_each(in_service, online_rack_problem, "racked devices in service", obj=_device)
+    return judge_each(
+        in_service, online_rack_problem, "racked devices in service", obj=_device, rule="coherence.online_racked"
+    )
 
 
 def rack_position_problem(record: DeviceRecord) -> str | None:
@@ -223,4 +248,6 @@ def rack_position_problem(record: DeviceRecord) -> str | None:
 
 def check_rack_positions(devices: Iterable[DeviceRecord]) -> list[Finding]:
     racked = (record for record in devices if record.rack is not None and record.u_height >= 1)
-    return judge_each(racked, rack_position_problem, "racked devices with a position", obj=_device)
+    return judge_each(
+        racked, rack_position_problem, "racked devices with a position", obj=_device, rule="coherence.rack_positions"
+    )

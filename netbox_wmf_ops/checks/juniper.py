@@ -110,11 +110,17 @@ def check_consistency(
             else:
                 support_matches += 1
             if problems:  # one failure line per device, even when both rules fail
-                findings.append(failure(device.obj, "; ".join(problems)))
+                findings.append(failure(device.obj, "; ".join(problems), rule="juniper.consistency"))
         elif entry.serial in item_serials:
             serial_matches += 1
         else:
-            warnings.append(warning(None, f"Device {entry.product} with s/n {entry.serial} not present in Netbox"))
+            warnings.append(
+                warning(
+                    None,
+                    f"Device {entry.product} with s/n {entry.serial} not present in Netbox",
+                    rule="juniper.consistency",
+                )
+            )
     findings += warnings
     findings.append(
         summary(
@@ -132,7 +138,7 @@ def check_missing_devices(base: Mapping[str, InstalledBaseEntry], devices: Itera
         return f"Device with s/n {device.serial} not present in Juniper Installed Base"
 
     in_use = (device for device in devices if device.serial and device.status not in IGNORED_STATUSES)
-    return judge_each(in_use, problem, "devices matched", obj=lambda device: device.obj)
+    return judge_each(in_use, problem, "devices matched", obj=lambda device: device.obj, rule="juniper.missing_devices")
 
 
 def check_missing_inventory(base: Mapping[str, InstalledBaseEntry], items: Iterable[JuniperItem]) -> list[Finding]:
@@ -149,4 +155,6 @@ def check_missing_inventory(base: Mapping[str, InstalledBaseEntry], items: Itera
         and item.device_status not in IGNORED_STATUSES
         and (item.serial in base or not is_ignored_product(item.part_id))
     )
-    return judge_each(in_use, problem, "inventory items matched", obj=lambda item: item.obj)
+    return judge_each(
+        in_use, problem, "inventory items matched", obj=lambda item: item.obj, rule="juniper.missing_inventory"
+    )

@@ -142,7 +142,9 @@ def check_librenms_in_netbox(librenms: LibreNMSData, devices: Iterable[NetDevice
             f"missing LibreNMS device from Netbox: serial: {device.serial} hostname: {device.hostname} id: {device.id}"
         )
 
-    return judge_each(librenms.devices.values(), problem, "LibreNMS devices in Netbox", obj=None)
+    return judge_each(
+        librenms.devices.values(), problem, "LibreNMS devices in Netbox", obj=None, rule="librenms.librenms_in_netbox"
+    )
 
 
 def vendor_model_problem(librenms: LibreNMSData, device: NetDevice) -> str | None:
@@ -182,6 +184,7 @@ def check_vendor_model(librenms: LibreNMSData, devices: Iterable[NetDevice]) -> 
         lambda device: vendor_model_problem(librenms, device),
         "LibreNMS hardware and manufacturer matches in Netbox",
         obj=_obj,
+        rule="librenms.vendor_model",
     )
 
 
@@ -197,6 +200,7 @@ def check_inventory_in_librenms(librenms: LibreNMSData, items: Iterable[NetItem]
         lambda item: None if item.serial in librenms.inventory else "missing Netbox inventory item from LibreNMS",
         "Netbox inventory items in LibreNMS",
         obj=_obj,
+        rule="librenms.inventory_in_librenms",
     )
 
 
@@ -213,7 +217,13 @@ def check_netbox_in_librenms(librenms: LibreNMSData, devices: Iterable[NetDevice
         elif not device.has_primary_ip:
             no_ip += 1
         else:
-            findings.append(failure(device.obj, f"missing Netbox device from LibreNMS of role {device.role}"))
+            findings.append(
+                failure(
+                    device.obj,
+                    f"missing Netbox device from LibreNMS of role {device.role}",
+                    rule="librenms.netbox_in_librenms",
+                )
+            )
     if no_ip:
         findings.append(Finding("info", None, f"{no_ip} Netbox devices with no IP and not in LibreNMS"))
     findings.append(summary(found, "Netbox devices in LibreNMS"))

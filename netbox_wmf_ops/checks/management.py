@@ -27,4 +27,10 @@ def console_problem(state: ConsoleState) -> str | None:
 
 def check_console_ports(devices: Iterable[ConsoleState]) -> list[Finding]:
     """One failure per device without a (cabled) console port, then the count of devices that are fine."""
-    return judge_each(devices, console_problem, "devices with connected ports", obj=lambda state: state.device)
+    return judge_each(
+        devices,
+        console_problem,
+        "devices with connected ports",
+        obj=lambda state: state.device,
+        rule="management.console_ports",
+    )

@@ -48,7 +48,13 @@ def check_switch_port_names(ports: Iterable[SwitchPort]) -> list[Finding]:
         seen[port.device].add(suffix)
         return None
 
-    return judge_each(ports, problem, "switch ports named after their switch member", obj=lambda port: port.obj)
+    return judge_each(
+        ports,
+        problem,
+        "switch ports named after their switch member",
+        obj=lambda port: port.obj,
+        rule="network.switch_port_names",
+    )
 
 
 # --------------------------------------------------------------------------------------- test_duplicate_ip_netmask
@@ -70,7 +76,9 @@ def check_vip_masks(addresses: Iterable[SharedIp]) -> list[Finding]:
         seen.add(interface.network.prefixlen)
         return "Multiple VIPs with different prefix length" if len(seen) > 1 else None
 
-    return judge_each(addresses, problem, "correctly masked VIPs", obj=lambda address: address.obj)
+    return judge_each(
+        addresses, problem, "correctly masked VIPs", obj=lambda address: address.obj, rule="network.vip_masks"
+    )
 
 
 # --------------------------------------------------------------------------------------- test_enabled_not_connected
@@ -94,7 +102,9 @@ def unconnected_port(port: NetworkPort) -> Finding | None:
 
 
 def check_enabled_ports_connected(ports: Iterable[NetworkPort]) -> list[Finding]:
-    return judge_each_graded(ports, unconnected_port, "enabled interfaces connected")
+    return judge_each_graded(
+        ports, unconnected_port, "enabled interfaces connected", rule="network.enabled_ports_connected"
+    )
 
 
 # --------------------------------------------------------------------------------------------- test_matching_vlan
@@ -126,25 +136,31 @@ def check_uplink_vlans(uplinks: Iterable[ServerUplink]) -> list[Finding]:
         vlan = uplink.vlan
         if vlan is None:
             message = f"connected switch port has no untagged VLAN: {uplink.switch} {uplink.switch_port}"
-            failures.append(failure(uplink.device, message))
+            failures.append(failure(uplink.device, message, rule="network.uplink_vlans"))
             continue
         for family in (4, 6):
             prefixes = [ipaddress.ip_network(p) for p in vlan.prefixes if ipaddress.ip_network(p).version == family]
             if not prefixes:
                 message = f"Vlan has no IPv{family} prefix assigned."
-                vlan_warnings.setdefault((family, vlan.obj), warning(vlan.obj, message))
+                vlan_warnings.setdefault((family, vlan.obj), warning(vlan.obj, message, rule="network.uplink_vlans"))
                 continue
             if len(prefixes) > 1:
                 listed = ", ".join(str(p) for p in prefixes)
                 message = f"Vlan has more than one IPv{family} prefix assigned: {listed}"
-                vlan_failures.setdefault((family, vlan.obj), failure(vlan.obj, message))
+                vlan_failures.setdefault((family, vlan.obj), failure(vlan.obj, message, rule="network.uplink_vlans"))
             prefix = prefixes[0]
             for address in uplink.addresses:
                 interface = ipaddress.ip_interface(address)
                 if interface.version != family:
                     continue
                 if interface.network != prefix:
-                    failures.append(failure(uplink.device, f"{address} does not match connected Vlan {vlan.name}"))
+                    failures.append(
+                        failure(
+                            uplink.device,
+                            f"{address} does not match connected Vlan {vlan.name}",
+                            rule="network.uplink_vlans",
+                        )
+                    )
                 else:
                     matched += 1
     return [
@@ -176,7 +192,13 @@ def mgmt_dns_problem(address: MgmtAddress) -> str | None:
 
 def check_mgmt_dns_names(addresses: Iterable[MgmtAddress]) -> list[Finding]:
     """The DNS name of a device's management IP is ``<device>.mgmt[.frack].<site>.wmnet``."""
-    return judge_each(addresses, mgmt_dns_problem, "correct mgmt DNS names", obj=lambda address: address.device)
+    return judge_each(
+        addresses,
+        mgmt_dns_problem,
+        "correct mgmt DNS names",
+        obj=lambda address: address.device,
+        rule="network.mgmt_dns_mismatch",
+    )
 
 
 # ------------------------------------------------------------------------------------ test_port_block_consistency
@@ -216,7 +238,7 @@ def check_port_blocks(switches: Iterable[BlockSwitch]) -> list[Finding]:
                 numbered.append((port_number(port.name), port.name, port))
             except ValueError:
                 message = f"[{switch.site}] Invalid interface name on Juniper QFX5120 device '{switch.name}'"
-                findings.append(failure(port.obj, message))
+                findings.append(failure(port.obj, message, rule="network.port_blocks"))
                 problems += 1
         reference: dict[int, str] = {}
         for number, _, port in sorted(numbered, key=lambda item: item[:2]):
@@ -230,7 +252,7 @@ def check_port_blocks(switches: Iterable[BlockSwitch]) -> list[Finding]:
                     f"[{switch.site}] Interface type '{port.type}' does not match '{expected}' set on other(s) in "
                     f"same block on {switch.name}. Ports {members} need to be same type."
                 )
-                findings.append(failure(port.obj, message))
+                findings.append(failure(port.obj, message, rule="network.port_blocks"))
                 problems += 1
         if not problems:
             consistent += 1
@@ -258,13 +280,15 @@ def check_primary_dns_match(servers: Iterable[ServerPrimaryIps]) -> list[Finding
     matching = 0
     for server in servers:
         if not server.has_ipv4 or not server.ipv4_dns:
-            findings.append(failure(server.device, "Device with no primary IPv4 or DNS name"))
+            findings.append(
+                failure(server.device, "Device with no primary IPv4 or DNS name", rule="network.primary_ip_missing")
+            )
         elif not server.ipv4_dns.startswith(f"{server.name}."):
             message = f"Primary IPv4 DNS ({server.ipv4_dns}) doesn't start with the hostname"
-            findings.append(failure(server.device, message))
+            findings.append(failure(server.device, message, rule="network.primary_dns_match"))
         elif server.has_ipv6 and server.ipv6_dns and server.ipv6_dns != server.ipv4_dns:
             message = f"Primary IPv4 and IPv6 DNS name mismatch ({server.ipv4_dns} vs. {server.ipv6_dns})"
-            findings.append(failure(server.device, message))
+            findings.append(failure(server.device, message, rule="network.primary_dns_match"))
         elif server.has_ipv6 and server.ipv6_dns:
             matching += 1
     findings.append(summary(matching, "devices with matching primary IPv4 & IPv6"))
@@ -276,14 +300,16 @@ def check_primary_ipv6(
 ) -> list[Finding]:
     def ipv6_finding(server: ServerPrimaryIps) -> Finding | None:
         if not server.has_ipv6:
-            return failure(server.device, "Missing primary IPv6")
+            return failure(server.device, "Missing primary IPv6", rule="network.primary_ipv6_missing")
         if policy.without_ipv6_dns(server.name, no_ipv6_prefixes):
             if server.ipv6_dns:
                 message = "Primary IPv6 has DNS name on a cluster that is listed as not supporting IPv6"
-                return warning(server.device, message)
+                return warning(server.device, message, rule="network.primary_ipv6")
             return None
         if not server.ipv6_dns:
-            return failure(server.device, "Primary IPv6 missing DNS name")
+            return failure(server.device, "Primary IPv6 missing DNS name", rule="network.primary_ipv6_dns_missing")
         return None
 
-    return judge_each_graded(servers, ipv6_finding, "devices with operational primary IPv6")
+    return judge_each_graded(
+        servers, ipv6_finding, "devices with operational primary IPv6", rule="network.primary_ipv6"
+    )

@@ -57,7 +57,13 @@ def check_netbox_vms_in_puppetdb(vms: Iterable[Vm], facts: Facts) -> list[Findin
         return None if is_virtual[vm.name] else "expected VM marked as Physical in PuppetDB"
 
     in_scope = (vm for vm in vms if vm.status != "offline" and not vm.has_tenant)
-    return judge_each(in_scope, problem, "VMs that are in Netbox are also in PuppetDB VMs", obj=_obj)
+    return judge_each(
+        in_scope,
+        problem,
+        "VMs that are in Netbox are also in PuppetDB VMs",
+        obj=_obj,
+        rule="puppetdb.netbox_vms_in_puppetdb",
+    )
 
 
 def check_puppetdb_vms_in_netbox(vm_names: Iterable[str], facts: Facts) -> list[Finding]:
@@ -68,6 +74,7 @@ def check_puppetdb_vms_in_netbox(vm_names: Iterable[str], facts: Facts) -> list[
         lambda host: None if host in names else f"missing VM from Netbox: {host}",
         "VMs that are in PuppetDB are also in Netbox VMs",
         obj=None,
+        rule="puppetdb.puppetdb_vms_in_netbox",
     )
 
 
@@ -88,7 +95,13 @@ def check_netbox_in_puppetdb(servers: Iterable[Server], facts: Facts) -> list[Fi
         return "expected physical device marked as virtual in PuppetDB" if is_virtual[server.name] else None
 
     in_service = (server for server in servers if server.status not in EXCLUDED_AND_FAILED_STATUSES)
-    return judge_each(in_service, problem, "physical devices that are in Netbox are also in PuppetDB", obj=_obj)
+    return judge_each(
+        in_service,
+        problem,
+        "physical devices that are in Netbox are also in PuppetDB",
+        obj=_obj,
+        rule="puppetdb.netbox_in_puppetdb",
+    )
 
 
 def check_puppetdb_in_netbox(servers: Iterable[Server], facts: Facts) -> list[Finding]:
@@ -109,6 +122,7 @@ def check_puppetdb_in_netbox(servers: Iterable[Server], facts: Facts) -> list[Fi
         problem,
         "physical devices that are in PuppetDB are also in Netbox",
         obj=lambda host: by_name[host].obj if host in by_name else None,
+        rule="puppetdb.puppetdb_in_netbox",
     )
 
 
@@ -123,7 +137,7 @@ def check_models(servers: Iterable[Server], facts: Facts) -> list[Finding]:
         return f"mismatched device models: {server.model} (netbox) != {product} (puppetdb)"
 
     known = (server for server in servers if server.name in products)
-    return judge_each(known, problem, "devices have matching model names", obj=_obj)
+    return judge_each(known, problem, "devices have matching model names", obj=_obj, rule="puppetdb.models")
 
 
 def check_serials(servers: Iterable[Server], facts: Facts) -> list[Finding]:
@@ -136,4 +150,6 @@ def check_serials(servers: Iterable[Server], facts: Facts) -> list[Finding]:
         return f"mismatched serials: {server.serial} (netbox) != {serial} (puppetdb)"
 
     known = (server for server in servers if server.name in serials)
-    return judge_each(known, problem, "physical devices have matching serial numbers", obj=_obj)
+    return judge_each(
+        known, problem, "physical devices have matching serial numbers", obj=_obj, rule="puppetdb.serials"
+    )

@@ -63,7 +63,17 @@ def check_legacy_vlans(
         group = server_group(server.name)
         if group is not None:
             groups[group].append(server.name)
-    findings = [warning(None, f"{len(on_legacy)} baremetal servers still on the legacy vlans")] if on_legacy else []
+    findings = (
+        [
+            warning(
+                None,
+                f"{len(on_legacy)} baremetal servers still on the legacy vlans",
+                rule="vlan_migration.legacy_vlans",
+            )
+        ]
+        if on_legacy
+        else []
+    )
     for group, names in sorted(groups.items(), key=lambda item: (-len(item[1]), item[0])):
         names = sorted(names)
         shown = ", ".join(names[:SHOWN_NAMES]) + ("..." if len(names) > SHOWN_NAMES else "")

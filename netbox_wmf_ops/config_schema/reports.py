@@ -1,6 +1,6 @@
-"""Settings of the NetBox-only reports and their schedules."""
+"""Settings of the reports: the NetBox-only ones, their schedules, and how long their findings are kept."""
 
-from .validators import Setting, list_of_str, report_schedules
+from .validators import Setting, list_of_str, positive_int, report_schedules
 
 SETTINGS: dict[str, Setting] = {
     "management_console_roles": Setting(
@@ -17,5 +17,8 @@ SETTINGS: dict[str, Setting] = {
         {},
         report_schedules,
         "Reports to run periodically by `netbox rqworker`: {'wmf_ops_management.ManagementConsole': 1440}.",
+    ),
+    "findings_retention_days": Setting(
+        90, positive_int, "Days resolved findings and old check runs are kept (open findings: always)."
     ),
 }

@@ -1,14 +1,18 @@
-"""The newest finished result of each report, for alerting and metrics (a bounded number of queries)."""
+"""The newest finished result of each report, for alerting and metrics, from the plugin's own records: the newest
+finished `CheckRun` of the report and the report's open `Finding`s (a bounded number of queries)."""
 
 from __future__ import annotations
 
-from core.choices import JobStatusChoices
-from core.models import Job, ObjectType
+from collections.abc import Iterable
+
+from django.db.models import Count
 from extras.models import Script
 
 from ..alerting import JobResult
+from ..models import CheckRun, Finding
+from ..models.checkrun import CheckRunStatusChoices
 
-FINISHED = (JobStatusChoices.STATUS_COMPLETED, JobStatusChoices.STATUS_ERRORED, JobStatusChoices.STATUS_FAILED)
+LEVELS = ("failure", "warning", "success", "info")
 
 
 def find_script(full_name: str, queryset=None) -> Script | None:
@@ -20,33 +24,52 @@ def find_script(full_name: str, queryset=None) -> Script | None:
     return scripts.filter(module__file_path=f"{module}.py", name=name).select_related("module").first()
 
 
-def _to_result(job: Job) -> JobResult:
-    return JobResult(pk=job.pk, status=job.status, completed=job.completed, data=job.data, error=job.error or "")
-
-
-def latest_result(script: Script) -> JobResult | None:
-    job = (
-        Job.objects.filter(
-            object_type=ObjectType.objects.get_for_model(Script), object_id=script.pk, status__in=FINISHED
-        )
-        .order_by("-completed", "-pk")
-        .first()
+def _newest_runs(reports: Iterable[str]) -> dict[str, CheckRun]:
+    runs = (
+        CheckRun.objects.filter(report__in=list(reports))
+        .exclude(status=CheckRunStatusChoices.RUNNING)
+        .order_by("report", "-started", "-pk")
+        .distinct("report")  # PostgreSQL DISTINCT ON: the newest run per report
     )
-    return _to_result(job) if job else None
+    return {run.report: run for run in runs}
 
 
-def latest_results(scripts) -> dict[str, tuple[JobResult, float | None]]:
-    """{'module.Class': (newest finished result, run time in seconds)} for the given scripts, in two queries."""
-    by_pk = {s.pk: f"{s.module.python_name}.{s.name}" for s in scripts.select_related("module")}
-    jobs = (
-        Job.objects.filter(
-            object_type=ObjectType.objects.get_for_model(Script), object_id__in=by_pk, status__in=FINISHED
-        )
-        .order_by("object_id", "-completed", "-pk")
-        .distinct("object_id")  # PostgreSQL DISTINCT ON: the newest job per script
-    )
+def latest_results(reports: Iterable[str], user=None) -> dict[str, tuple[JobResult, float | None]]:
+    """{'module.Class': (newest finished result, run time in seconds)} in two queries (three with a user whose
+    object permissions hide some findings' objects). Failures and warnings are the report's open findings (those
+    `user` may see); successes are the newest run's."""
+    runs = _newest_runs(reports)
+    findings = Finding.objects.open().filter(report__in=list(runs))
+    if user is not None:
+        findings = findings.visible_to(user)
+    open_counts: dict[str, dict[str, dict[str, int]]] = {}
+    for row in findings.values("report", "test", "level").annotate(n=Count("pk")).order_by():
+        open_counts.setdefault(row["report"], {}).setdefault(row["test"], {})[row["level"]] = row["n"]
     results = {}
-    for job in jobs:
-        duration = (job.completed - job.started).total_seconds() if job.completed and job.started else None
-        results[by_pk[job.object_id]] = (_to_result(job), duration)
+    for report, run in runs.items():
+        tests = {}
+        for test in sorted(set(run.test_counts) | set(open_counts.get(report, {}))):
+            logged = run.test_counts.get(test, {})
+            found = open_counts.get(report, {}).get(test, {})
+            tests[test] = {
+                "failure": found.get("failure", 0),
+                "warning": found.get("warning", 0),
+                "success": logged.get("success", 0),
+                "info": logged.get("info", 0),
+            }
+        result = JobResult(
+            pk=run.pk,
+            status=run.status,
+            completed=run.finished,
+            data={"tests": tests},
+            error=run.error,
+            source="run",
+            new=run.new_findings,
+        )
+        results[report] = (result, run.duration)
     return results
+
+
+def latest_result(report: str, user=None) -> JobResult | None:
+    found = latest_results([report], user).get(report)
+    return found[0] if found else None

@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import hashlib
-import importlib
 import json
 import logging
 import os
@@ -27,9 +26,8 @@ from typing import Any
 from django.conf import settings as django_settings
 from django.db import connection, transaction
 from django.utils import timezone
-from extras.reports import Report
 
-from netbox_wmf_ops.registration import discover_shipped_modules
+from netbox_wmf_ops.reporting import WmfReport
 from netbox_wmf_ops.sources import one_line
 
 from .upgrade_diff import DNS_DIR, SNAPSHOT_FILE, SNAPSHOT_FORMAT, Snapshot, check_snapshot
@@ -81,19 +79,14 @@ def _error_line(error: BaseException) -> str:
 # --------------------------------------------------------------------------------------------------------- reports
 
 
-def shipped_reports() -> list[tuple[str, type[Report]]]:
+def shipped_reports() -> list[tuple[str, type[WmfReport]]]:
     """(NetBox's ``module.ClassName``, class) of every shipped report; scripts are not reports and are left out."""
-    found = []
-    for module in discover_shipped_modules():
-        source = importlib.import_module(module.source)
-        for name in module.class_names:
-            cls = getattr(source, name)
-            if issubclass(cls, Report):
-                found.append((f"{module.shim_name}.{name}", cls))
-    return found
+    from netbox_wmf_ops.quality.catalog import shipped_reports as catalog
+
+    return list(catalog().items())
 
 
-def run_report(cls: type[Report]) -> dict[str, Any]:
+def run_report(cls: type[WmfReport]) -> dict[str, Any]:
     """Run one report in-process on a rolled-back savepoint; an exception becomes the entry's ``error`` line."""
     report = cls()
     error = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from ..checks import failure
 from ..reporting import WmfReport
 from . import SourceError, one_line
 from .accounting import Upload
@@ -41,7 +42,7 @@ class ExternalSourceReport(WmfReport):
         if getattr(self, "source_failure", None) is None:
             return True
         if not self._source_failure_logged:
-            self.log_failure(None, self.source_failure)
+            self.emit([failure(None, self.source_failure, rule="source.unavailable")])
             self._source_failure_logged = True
         return False
 

@@ -6,6 +6,7 @@ from django.core.management import call_command
 from users.models import Token, User
 
 from netbox_wmf_ops.loaders.report_status import find_script
+from netbox_wmf_ops.models import CheckRun
 from netbox_wmf_ops.scheduling import JOB_NAME_PREFIX, reconcile_report_schedules
 from tests import factories
 
@@ -37,7 +38,7 @@ def api_auth():
 
 
 def test_check_is_unknown_before_any_run():
-    Job.objects.filter(object_id=find_script(REPORT).pk).delete()
+    CheckRun.objects.filter(report=REPORT).delete()
     code, out = command("wmf_ops_check_report", REPORT)
     assert (code, out.strip()) == (3, f"Netbox report {REPORT} UNKNOWN - no finished run found")
 
@@ -93,7 +94,7 @@ def test_schedules_follow_the_configuration():
     changes = reconcile_report_schedules({REPORT: 60, "wmf_ops_nothing.Nope": 5})
     assert changes.scheduled == [REPORT] and changes.unknown == ["wmf_ops_nothing.Nope"]
     job = Job.objects.get(name=JOB_NAME_PREFIX + REPORT)
-    assert job.interval == 60 and job.status in ("pending", "scheduled") and job.object_id == find_script(REPORT).pk
+    assert job.interval == 60 and job.status in ("pending", "scheduled") and job.object_id is None  # RunCheckJob
 
     assert reconcile_report_schedules({REPORT: 60}).kept == [REPORT]
     changes = reconcile_report_schedules({REPORT: 30})
@@ -102,6 +103,19 @@ def test_schedules_follow_the_configuration():
 
     assert reconcile_report_schedules({}).removed == [REPORT]
     assert not Job.objects.filter(name=JOB_NAME_PREFIX + REPORT).exists()
+
+
+def test_schedules_of_earlier_versions_give_way_to_the_plugins_job():
+    from django.utils import timezone
+    from extras.jobs import ScriptJob
+
+    script = find_script(REPORT)
+    ScriptJob.enqueue(
+        instance=script, name=JOB_NAME_PREFIX + REPORT, schedule_at=timezone.now(), interval=60, data={}, commit=False
+    )
+    changes = reconcile_report_schedules({REPORT: 60})
+    assert changes.scheduled == [REPORT] and changes.removed == [REPORT]
+    assert list(Job.objects.filter(name=JOB_NAME_PREFIX + REPORT).values_list("object_id", flat=True)) == [None]
 
 
 def test_recurring_jobs_follow_their_interval():

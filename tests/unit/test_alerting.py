@@ -64,4 +64,5 @@ def test_metrics_text_format():
     assert 'wmf_ops_report_last_run_timestamp_seconds{report="m.R\\"x"} 1767225600.000' in text
     assert 'wmf_ops_report_duration_seconds{report="m.R\\"x"} 1.500' in text
     assert 'wmf_ops_report_errored{report="m.R\\"x"} 0' in text
-    assert text.count("# TYPE ") == 4 and text.endswith("\n")
+    assert 'wmf_ops_report_new_findings{report="m.R\\"x"} 0' in text
+    assert text.count("# TYPE ") == 5 and text.endswith("\n")

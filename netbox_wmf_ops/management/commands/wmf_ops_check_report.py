@@ -10,8 +10,8 @@ from netbox_wmf_ops.loaders.report_status import find_script, latest_result
 class Command(BaseCommand):
     help = (
         "Nagios/Icinga check of a report's newest result: prints 'Netbox report <module.Class> OK|WARNING|CRITICAL|"
-        "UNKNOWN - <counts>' and exits 0/1/2/3. Any failure logged by the report is CRITICAL (WARNING with "
-        "--warning-only); warnings never alert."
+        "UNKNOWN - <counts>' and exits 0/1/2/3. Any open failure of the report is CRITICAL (WARNING with "
+        "--warning-only); warnings never alert. Reads the plugin's check runs and findings, whichever door ran it."
     )
 
     def add_arguments(self, parser):
@@ -26,7 +26,7 @@ class Command(BaseCommand):
             if script is None:
                 verdict = Verdict(UNKNOWN, report, "no such report (expected module.ClassName as listed by NetBox)")
             else:
-                verdict = judge(report, latest_result(script), timezone.now(), max_age_delta, warning_only)
+                verdict = judge(report, latest_result(report), timezone.now(), max_age_delta, warning_only)
         except Exception as exc:  # a monitoring check must answer UNKNOWN, never a traceback
             verdict = Verdict(UNKNOWN, report, f"Netbox exception getting report data: {type(exc).__name__}: {exc}")
         self.stdout.write(verdict.line)

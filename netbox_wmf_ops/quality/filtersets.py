@@ -1,0 +1,92 @@
+"""Filters of the Findings and Runs lists (UI and REST API alike)."""
+
+from __future__ import annotations
+
+import django_filters
+from dcim.models import DeviceRole, Site
+from django.db.models import Q
+from netbox.filtersets import NetBoxModelFilterSet
+from tenancy.models import Tenant
+
+from ..models import CheckRun, Finding
+from ..models.checkrun import CheckRunStatusChoices
+from ..models.finding import FindingLevelChoices
+
+
+def newest_run_pks():
+    """The newest finished run of each report (a subquery)."""
+    return (
+        CheckRun.objects.exclude(status=CheckRunStatusChoices.RUNNING)
+        .order_by("report", "-started", "-pk")
+        .distinct("report")
+        .values("pk")
+    )
+
+
+class FindingFilterSet(NetBoxModelFilterSet):
+    report = django_filters.MultipleChoiceFilter(choices=lambda: [(r, r) for r in _report_names()])
+    rule = django_filters.CharFilter(lookup_expr="exact")
+    test = django_filters.CharFilter(lookup_expr="exact")
+    level = django_filters.MultipleChoiceFilter(choices=FindingLevelChoices)
+    status = django_filters.ChoiceFilter(
+        choices=(("open", "Open"), ("resolved", "Resolved")), method="filter_status", label="Status"
+    )
+    new = django_filters.BooleanFilter(method="filter_new", label="New since the previous run")
+    site_id = django_filters.ModelMultipleChoiceFilter(queryset=Site.objects.all(), field_name="site", label="Site")
+    site = django_filters.ModelMultipleChoiceFilter(
+        queryset=Site.objects.all(), field_name="site__slug", to_field_name="slug", label="Site (slug)"
+    )
+    role_id = django_filters.ModelMultipleChoiceFilter(
+        queryset=DeviceRole.objects.all(), field_name="role", label="Device role"
+    )
+    role = django_filters.ModelMultipleChoiceFilter(
+        queryset=DeviceRole.objects.all(), field_name="role__slug", to_field_name="slug", label="Device role (slug)"
+    )
+    tenant_id = django_filters.ModelMultipleChoiceFilter(
+        queryset=Tenant.objects.all(), field_name="tenant", label="Tenant"
+    )
+    object_type_id = django_filters.NumberFilter(field_name="object_type")
+    object_id = django_filters.NumberFilter()
+    run_id = django_filters.NumberFilter(field_name="last_run", label="Seen by run")
+    opened_by_id = django_filters.NumberFilter(field_name="first_run", label="Opened by run")
+    resolved_by_id = django_filters.NumberFilter(field_name="resolved_by", label="Resolved by run")
+
+    class Meta:
+        model = Finding
+        fields = ("id", "report", "test", "rule", "level", "display", "message")
+
+    def search(self, queryset, name, value):
+        if not value.strip():
+            return queryset
+        return queryset.filter(Q(display__icontains=value) | Q(message__icontains=value) | Q(rule__icontains=value))
+
+    def filter_status(self, queryset, name, value):
+        if value == "open":
+            return queryset.filter(resolved__isnull=True)
+        if value == "resolved":
+            return queryset.filter(resolved__isnull=False)
+        return queryset
+
+    def filter_new(self, queryset, name, value):
+        opened_by_newest = Q(first_run__in=newest_run_pks())
+        return queryset.filter(opened_by_newest) if value else queryset.exclude(opened_by_newest)
+
+
+class CheckRunFilterSet(NetBoxModelFilterSet):
+    report = django_filters.MultipleChoiceFilter(choices=lambda: [(r, r) for r in _report_names()])
+    status = django_filters.MultipleChoiceFilter(choices=CheckRunStatusChoices)
+
+    class Meta:
+        model = CheckRun
+        fields = ("id", "report", "status", "door", "schedule")
+
+    def search(self, queryset, name, value):
+        if not value.strip():
+            return queryset
+        return queryset.filter(Q(report__icontains=value) | Q(error__icontains=value))
+
+
+def _report_names() -> list[str]:
+    from .catalog import shipped_reports
+
+    return list(shipped_reports())
