@@ -208,6 +208,9 @@ def _register_feature_settings() -> None:
             "ganeti_sync_interval": Setting(
                 0, _minutes_or_zero, "Minutes between scheduled Ganeti syncs of every profile (0 = not scheduled)."
             ),
+            "api_schema_login_required": Setting(
+                True, _bool, "With LOGIN_REQUIRED, refuse anonymous requests to /api/schema/ and its doc pages."
+            ),
         }
     )
 
