@@ -6,6 +6,8 @@ from django.core.cache import cache
 
 from tests import factories_ops
 
+pytestmark = pytest.mark.django_db
+
 SCHEMA, SWAGGER, REDOC = "/api/schema/", "/api/schema/swagger-ui/", "/api/schema/redoc/"
 
 
