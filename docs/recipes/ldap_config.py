@@ -44,9 +44,9 @@ AUTH_LDAP_DENY_GROUP = NOLOGIN
 AUTH_LDAP_MIRROR_GROUPS = True
 AUTH_LDAP_FIND_GROUP_PERMS = True
 # Set on every login from the user's groups. NetBox refuses inactive users, so is_active covers both groups.
+# (NetBox 4.7's User has no is_staff: superuser is the one administrative flag.)
 AUTH_LDAP_USER_FLAGS_BY_GROUP = {
     "is_active": LDAPGroupQuery(OPS) | LDAPGroupQuery(WMF),
-    "is_staff": OPS,
     "is_superuser": OPS,
 }
 # Group memberships are cached this many seconds (in NetBox's Redis cache) between logins.

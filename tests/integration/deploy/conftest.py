@@ -78,6 +78,7 @@ class NetBoxWeb(Process):
         self.url = f"http://127.0.0.1:{self.port}"
         gunicorn = str(Path(sys.executable).with_name("gunicorn"))
         command = [gunicorn, "netbox.wsgi", "-b", f"127.0.0.1:{self.port}", "-w", "1", "--timeout", "120"]
+        command.append("--no-control-socket")  # gunicorn's default socket is one per HOME: shared by every server
         super().__init__(command, env, log, cwd=root)
         deadline = time.monotonic() + 120
         while True:
