@@ -51,6 +51,8 @@ def test_the_copy_cached_for_a_user_is_not_served_to_anonymous_requests(client):
 
 
 def test_the_setting_turned_off_leaves_the_schema_public(client, settings):
-    settings.PLUGINS_CONFIG = {**settings.PLUGINS_CONFIG, "netbox_wmf_ops": {
-        **settings.PLUGINS_CONFIG["netbox_wmf_ops"], "api_schema_login_required": False}}
+    settings.PLUGINS_CONFIG = {
+        **settings.PLUGINS_CONFIG,
+        "netbox_wmf_ops": {**settings.PLUGINS_CONFIG["netbox_wmf_ops"], "api_schema_login_required": False},
+    }
     assert client.get(REDOC).status_code == 200
