@@ -693,7 +693,7 @@ Stop it with: make stop
 """)
 
 
-def gunicorn_args(port: int) -> list[str]:
+def gunicorn_args(port: int, workers: int = 2) -> list[str]:
     """Serve an instance as production does (docs/deployment.md): gunicorn running NetBox's WSGI application, with the
     collected static files on /static/ (dev/demo_wsgi.py stands in for the web server's alias)."""
     return [
@@ -701,7 +701,7 @@ def gunicorn_args(port: int) -> list[str]:
         "--bind",
         f"127.0.0.1:{port}",
         "--workers",
-        "2",
+        str(workers),
         "--threads",
         "4",
         "--timeout",

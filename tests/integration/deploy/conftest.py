@@ -1,28 +1,15 @@
 """NetBox instances configured with a deployment recipe, served as production serves them (gunicorn, netbox
-rqworker) against the test database and the test Redis DBs. Only committed data is visible to them, so tests that
-use them are transactional."""
+rqworker; tests/servers.py) against the test database and the test Redis DBs. Only committed data is visible to
+them, so tests that use them are transactional."""
 
 from __future__ import annotations
 
 import os
 import re
-import signal
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 import requests
-
-from tests.conftest import netbox_subprocess_env
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def recipe_instance(root: Path, configuration: str = "", **conf_files: str) -> Path:
@@ -35,62 +22,6 @@ def recipe_instance(root: Path, configuration: str = "", **conf_files: str) -> P
     for name, text in conf_files.items():
         (conf / name).write_text(text)
     return root
-
-
-def instance_env(root: Path, database: str, **extra: str) -> dict[str, str]:
-    return {**netbox_subprocess_env(database), "NETBOX_ROOT": str(root), **extra}
-
-
-class Process:
-    """A background process with its output in a log file (shown when it fails)."""
-
-    def __init__(self, command: list[str], env: dict[str, str], log: Path, cwd: Path | None = None) -> None:
-        self.log = log
-        with open(log, "ab") as out:
-            self.proc = subprocess.Popen(
-                command,
-                env=env,
-                cwd=str(cwd) if cwd else None,
-                stdin=subprocess.DEVNULL,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-
-    def output(self) -> str:
-        return self.log.read_text(errors="replace")
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait()
-
-
-class NetBoxWeb(Process):
-    """``gunicorn netbox.wsgi`` serving an instance on 127.0.0.1 (one worker); ``start`` waits for the login page."""
-
-    def __init__(self, root: Path, env: dict[str, str], log: Path) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        gunicorn = str(Path(sys.executable).with_name("gunicorn"))
-        command = [gunicorn, "netbox.wsgi", "-b", f"127.0.0.1:{self.port}", "-w", "1", "--timeout", "120"]
-        command.append("--no-control-socket")  # gunicorn's default socket is one per HOME: shared by every server
-        super().__init__(command, env, log, cwd=root)
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if requests.get(f"{self.url}/login/", timeout=60).status_code == 200:
-                    return
-            except requests.RequestException:  # not listening yet, or the first request still loading NetBox
-                pass
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                pytest.fail(f"gunicorn did not serve {self.url}/login/:\n{self.output()[-4000:]}")
-            time.sleep(0.5)
 
 
 def login(url: str, username: str, password: str) -> tuple[requests.Session, requests.Response]:

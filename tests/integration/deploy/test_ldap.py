@@ -8,7 +8,8 @@ import pytest
 import requests
 
 from dev.ldap_harness import BASE, BIND_PASSWORD, PASSWORDS, LdapServer
-from tests.integration.deploy.conftest import LOGIN_REFUSED, NetBoxWeb, instance_env, login, recipe_instance
+from tests.integration.deploy.conftest import LOGIN_REFUSED, login, recipe_instance
+from tests.servers import NetBoxWeb, instance_env
 
 RECIPES = Path(__file__).resolve().parents[3] / "docs" / "recipes"
 LOCAL_ADMIN, LOCAL_PASSWORD = "local-admin", "Local-Admin-Pass-123"

@@ -13,7 +13,8 @@ import pytest
 from core.models import Job
 
 from tests.conftest import wait_for_job
-from tests.integration.deploy.conftest import Process, instance_env, recipe_instance
+from tests.integration.deploy.conftest import recipe_instance
+from tests.servers import Process, instance_env
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
