@@ -1,14 +1,17 @@
 """A real OpenLDAP server (Debian's ``slapd``) for the LDAP login recipe's tests (docs/deployment.md, recipe 1).
 
     with LdapServer() as ldap:          # installs slapd/ldap-utils when missing, loads the directory, waits
-        ldap.uri                        # ldap://127.0.0.1:<port>
+        ldap.uri                        # ldaps://127.0.0.1:<port>, a certificate for 127.0.0.1 signed by ...
+        ldap.ca_file                    # ... a throw-away CA made by openssl for this server
+        ldap.plain_uri                  # ldap://127.0.0.1:<port>
         ldap.stop(); ldap.start()       # the recipe must survive a dead LDAP server
 
-The server listens on 127.0.0.1 only, runs in the foreground of a child process (never as a system service: the
-package is installed without its default database) and keeps its configuration and throw-away database under
-``.state/ldap/<name>/``, rebuilt on every start. The directory holds the bind account and four people:
+The server listens on 127.0.0.1 only (ldap:// and ldaps://), runs in the foreground of a child process (never as a
+system service: the package is installed without its default database) and keeps its configuration, certificates
+and throw-away database under ``.state/ldap/<name>/``, rebuilt on every start. The directory holds the bind
+account and four people:
 
-    alice  in ops            (may log in; staff and superuser)
+    alice  in ops            (may log in; superuser)
     bob    in wmf            (may log in)
     carol  in neither group  (refused)
     dave   in ops, but also in nologin: a disabled account (refused)
@@ -104,13 +107,40 @@ class LdapServer:
 
     def __init__(self, name: str = "test", port: int | None = None) -> None:
         self.port = port or free_port()
+        self.tls_port = free_port()
         self.state_dir = STATE_DIR / name
         self.process: subprocess.Popen | None = None
         self.config: Path | None = None  # written (with a fresh database) by the first start; kept by a restart
 
     @property
     def uri(self) -> str:
+        return f"ldaps://127.0.0.1:{self.tls_port}"
+
+    @property
+    def plain_uri(self) -> str:
         return f"ldap://127.0.0.1:{self.port}"
+
+    @property
+    def ca_file(self) -> Path:
+        return self.state_dir / "tls" / "ca.pem"
+
+    def _write_certificates(self) -> Path:
+        """A CA and a server certificate for 127.0.0.1 (IP subjectAltName), made with openssl, valid two days."""
+        tls = self.state_dir / "tls"
+        shutil.rmtree(tls, ignore_errors=True)
+        tls.mkdir(parents=True)
+        (tls / "san.ext").write_text("subjectAltName=IP:127.0.0.1\n")
+        commands = (
+            "req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj /CN=netbox-wmf-ops-test-CA",
+            "req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj /CN=127.0.0.1",
+            "x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -extfile san.ext"
+            " -out server.pem",
+        )
+        for command in map(str.split, commands):
+            result = subprocess.run(["openssl", *command], cwd=tls, capture_output=True, text=True)
+            if result.returncode != 0:
+                raise LdapHarnessError(f"openssl {command[0]} failed:\n{result.stderr[-2000:]}")
+        return tls
 
     @property
     def log_file(self) -> Path:
@@ -121,9 +151,12 @@ class LdapServer:
         shutil.rmtree(data, ignore_errors=True)
         data.mkdir(parents=True)
         includes = "".join(f"include /etc/ldap/schema/{schema}.schema\n" for schema in SCHEMAS)
+        tls = self._write_certificates()
         config = self.state_dir / "slapd.conf"
         config.write_text(
             f"{includes}"
+            f"TLSCACertificateFile {tls / 'ca.pem'}\nTLSCertificateFile {tls / 'server.pem'}\n"
+            f"TLSCertificateKeyFile {tls / 'server.key'}\n"
             f"pidfile {self.state_dir / 'slapd.pid'}\nargsfile {self.state_dir / 'slapd.args'}\n"
             "modulepath /usr/lib/ldap\nmoduleload back_mdb\n"
             f'database mdb\nmaxsize 16777216\nsuffix "{BASE}"\nrootdn "cn=admin,{BASE}"\n'
@@ -148,7 +181,7 @@ class LdapServer:
             self.config = self._write_config()
         with open(self.log_file, "ab") as log:
             self.process = subprocess.Popen(
-                [str(SLAPD), "-f", str(self.config), "-h", f"{self.uri}/", "-d", "0"],
+                [str(SLAPD), "-f", str(self.config), "-h", f"{self.plain_uri}/ {self.uri}/", "-d", "0"],
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -163,11 +196,12 @@ class LdapServer:
         return self
 
     def answers(self) -> bool:
-        """True when a bind as the NetBox account succeeds (``ldapwhoami``)."""
+        """True when a bind as the NetBox account over TLS succeeds (``ldapwhoami``, trusting only our CA)."""
         result = subprocess.run(
             ["ldapwhoami", "-x", "-H", self.uri, "-D", BIND_DN, "-w", BIND_PASSWORD],
             capture_output=True,
             timeout=10,
+            env={**os.environ, "LDAPTLS_CACERT": str(self.ca_file), "LDAPTLS_REQCERT": "demand"},
         )
         return result.returncode == 0
 

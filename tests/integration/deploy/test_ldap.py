@@ -1,6 +1,6 @@
 """Recipe 1 of docs/deployment.md: LDAP login limited to the ops and wmf groups, with docs/recipes/ldap_config.py
-unchanged, against Debian's slapd (dev/ldap_harness.py), through NetBox's login form and the REST API token flow of a
-gunicorn-served instance."""
+unchanged, against Debian's slapd over ldaps:// (dev/ldap_harness.py), through NetBox's login form and the REST API
+token flow of a gunicorn-served instance."""
 
 from pathlib import Path
 
@@ -33,7 +33,8 @@ def netbox_ldap(ldap_server, test_database_name, tmp_path_factory):
     env = instance_env(
         root,
         test_database_name,
-        NETBOX_LDAP_URI=ldap_server.uri,
+        NETBOX_LDAP_URI=ldap_server.uri,  # ldaps://, verified against the harness's own CA
+        NETBOX_LDAP_CA_CERT_FILE=str(ldap_server.ca_file),
         NETBOX_LDAP_BASE_DN=BASE,
         NETBOX_LDAP_BIND_PASSWORD=BIND_PASSWORD,
     )
