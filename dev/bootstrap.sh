@@ -56,6 +56,13 @@ pipq() {
     fi
 }
 pipq install --upgrade pip setuptools wheel
+# python-ldap (for django-auth-ldap, the LDAP recipe) compiles against OpenLDAP's and SASL's headers.
+if [ ! -f /usr/include/ldap.h ] || [ ! -f /usr/include/sasl/sasl.h ]; then
+    [ "$(id -u)" = 0 ] || fail "python-ldap needs Debian's libldap2-dev and libsasl2-dev: sudo apt-get install libldap2-dev libsasl2-dev"
+    echo "bootstrap: installing Debian packages libldap2-dev libsasl2-dev"
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libldap2-dev libsasl2-dev; } >>"$log" 2>&1 \
+        || { tail -20 "$log" >&2; fail "apt-get install libldap2-dev libsasl2-dev failed (full log: $log)"; }
+fi
 pipq install -r dev/requirements.txt
 pipq install -e "."
 echo "$want" > "$stamp"

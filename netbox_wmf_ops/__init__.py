@@ -18,6 +18,7 @@ class WmfOpsConfig(PluginConfig):
     min_version = "4.7.0"
     max_version = "4.7.99"
     default_settings = default_settings()
+    middleware = ["netbox_wmf_ops.api_schema.ApiSchemaLoginRequiredMiddleware"]
 
     @classmethod
     def validate(cls, user_config, netbox_version):

@@ -87,9 +87,8 @@ def demo(scale: float, seed: int) -> None:
     netbox(instance, "migrate", "--no-input", "--skip-checks", quiet=True)
     password, token = secret("admin_password", 20), secret("admin_token", 40)
     netbox(instance, "shell", "-c", ENSURE_ADMIN.format(password=password, token=token), quiet=True)
-    start_background(
-        "web", instance, "runserver", f"127.0.0.1:{DEMO_PORT}", "--insecure", "--noreload", "--skip-checks"
-    )
+    netbox(instance, "collectstatic", "--no-input", "--skip-checks", quiet=True)
+    start_background("web", instance, *gunicorn_args(DEMO_PORT), command=[str(VENV / "bin" / "gunicorn")])
     start_background("worker", instance, "rqworker")
     wait_http(f"http://127.0.0.1:{DEMO_PORT}/login/", 120, RUN / "web.log")
     token_key = netbox(instance, "shell", "-c", PRINT_TOKEN_KEY, capture=True).strip().splitlines()[-1]
@@ -122,6 +121,23 @@ NetBox with netbox-wmf-ops is running:
               (the fleet's view; seeded defects: docs/demo-data.md)
 Stop it with: make stop
 """)
+
+
+def gunicorn_args(port: int, workers: int = 2) -> list[str]:
+    """Serve an instance as production does (docs/deployment.md): gunicorn running NetBox's WSGI application, with the
+    collected static files on /static/ (dev/demo_wsgi.py stands in for the web server's alias)."""
+    return [
+        "dev.demo_wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--threads",
+        "4",
+        "--timeout",
+        "300",  # the script proxy and long reports answer within a request
+        "--no-control-socket",  # its default path is one per HOME, shared by every gunicorn of the user
+    ]
 
 
 def ensure_demo_dns_repository(instance: Path) -> dict:

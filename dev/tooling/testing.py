@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .common import DEFAULT_SEED, MARK, NETBOX, STATE, TEST_SCALE, SetupError, write_atomic
 from .databases import create_database, database_mark, drop_own_database
-from .instances import instance_env, write_instance
+from .instances import instance_env, netbox, write_instance
 from .services import apt_install, ensure_services
 from .templates import build_fleet_template
 
@@ -33,6 +33,7 @@ def test_prepare() -> None:
         raise SetupError(f"database {test_db!r} exists without our mark; drop it yourself or set WMF_OPS_TEST_DB_NAME")
     fleet = build_fleet_template(services, TEST_SCALE, DEFAULT_SEED)
     instance = write_instance(services, "test", fleet, test_template=fleet)
+    netbox(instance, "collectstatic", "--no-input", "--skip-checks", quiet=True)  # the e2e tests serve them
     env = {
         **services.env(),
         "NETBOX_ROOT": str(instance),

@@ -20,4 +20,7 @@ SETTINGS: dict[str, Setting] = {
     "validators_grandfathering": Setting(
         False, boolean, "Refuse a save only for validator rules the stored object did not already break."
     ),
+    "api_schema_login_required": Setting(
+        True, boolean, "With LOGIN_REQUIRED, refuse anonymous requests to /api/schema/ and its doc pages."
+    ),
 }

@@ -1,4 +1,9 @@
+import os
+from pathlib import Path
+
 import pytest
+
+from tests.servers import NetBoxWeb, instance_env
 
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 
@@ -31,10 +36,23 @@ def browser():
         driver.quit()
 
 
+@pytest.fixture(scope="session")
+def netbox_server(django_db_setup, tmp_path_factory):
+    """The test instance served as in production and in `make demo`: gunicorn with the static files that
+    `dev/wmfops.py test-prepare` collected (tests/servers.py). Stopped before the test database is dropped."""
+    from django.db import connection
+
+    root = Path(os.environ["NETBOX_ROOT"])
+    env = instance_env(root, connection.settings_dict["NAME"])
+    server = NetBoxWeb(root, env, tmp_path_factory.mktemp("e2e-web") / "gunicorn.log")
+    yield server
+    server.stop()
+
+
 @pytest.fixture
-def dcops_session(transactional_db, live_server, browser):
+def dcops_session(transactional_db, netbox_server, browser):
     """``browser`` logged in as a DC-ops superuser whose tables show 1,000 rows a page (a whole job log on one page);
-    returns a 60 s ``WebDriverWait`` on it. Transactional: the live server sees committed data only."""
+    returns a 60 s ``WebDriverWait`` on it. Transactional: the server sees committed data only."""
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as condition
     from selenium.webdriver.support.ui import WebDriverWait
@@ -43,11 +61,11 @@ def dcops_session(transactional_db, live_server, browser):
     user = User.objects.create_user(username="dcops", password="Dcops-Pass-12345", is_superuser=True)
     UserConfig.objects.filter(user=user).update(data={"pagination": {"per_page": 1000}})
     wait = WebDriverWait(browser, 60)
-    browser.get(f"{live_server.url}/login/")
+    browser.get(f"{netbox_server.url}/login/")
     browser.find_element(By.NAME, "username").send_keys("dcops")
     browser.find_element(By.NAME, "password").send_keys("Dcops-Pass-12345")
     browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    wait.until(condition.url_to_be(f"{live_server.url}/"))
+    wait.until(condition.url_to_be(f"{netbox_server.url}/"))
     return wait
 
 

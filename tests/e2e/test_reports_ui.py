@@ -13,13 +13,13 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 
 @pytest.mark.django_db(transaction=True)
-def test_run_cables_report_from_the_ui(live_server, rq_worker, browser, dcops_session):
+def test_run_cables_report_from_the_ui(netbox_server, rq_worker, browser, dcops_session):
     wait = dcops_session
     device = factories.device(role_slug="asw")
     ConsolePort.objects.create(device=device, name="badname")  # not console\d / serial\d: a seeded failure
 
     # Other → Reports/Scripts lists the shipped report under its module; open it and run it.
-    browser.get(f"{live_server.url}/extras/scripts/")
+    browser.get(f"{netbox_server.url}/extras/scripts/")
     script = Script.objects.get(module__file_path="wmf_ops_cables.py", name="Cables")
     link = wait.until(condition.element_to_be_clickable((By.CSS_SELECTOR, f'a[href="/extras/scripts/{script.pk}/"]')))
     assert "wmf_ops_cables" in browser.page_source  # the module heading

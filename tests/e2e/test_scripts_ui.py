@@ -30,14 +30,14 @@ def run_from_form(browser, wait, url: str, commit: bool, expect: str) -> str:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_provision_a_server_from_the_ui(live_server, rq_worker, browser, dcops_session):
+def test_provision_a_server_from_the_ui(netbox_server, rq_worker, browser, dcops_session):
     wait = dcops_session
     space = lb.rack_space()
     server = lb.server(space)
 
     script = Script.objects.get(module__file_path="wmf_ops_provision_server.py", name="ProvisionServerNetwork")
     form = (
-        f"{live_server.url}/extras/scripts/{script.pk}/"
+        f"{netbox_server.url}/extras/scripts/{script.pk}/"
         f"?device={server.pk}&z_port=3&interface_type=10gbase-x-sfpp&vlan_type=private&cable_id=C4242"
     )
 
