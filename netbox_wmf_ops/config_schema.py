@@ -184,7 +184,9 @@ def _register_feature_settings() -> None:
                 0, _minutes_or_zero, "Minutes between scheduled DNS commit-and-push runs (0 = not scheduled)."
             ),
             "dns_export_permission": Setting(
-                "ipam.view_ipaddress", _permission, "Permission needed to clone the DNS repository over HTTP."
+                "ipam.view_ipaddress",
+                _permission,
+                "Permission, held without constraints, needed to clone the DNS repository over HTTP.",
             ),
             "dump_enabled": Setting(True, _bool, "Write the hourly CSV dump (system job run by netbox rqworker)."),
             "dump_root": Setting("/srv/netbox-dumps", _absolute_path, "Directory of the CSV dumps."),
@@ -198,6 +200,9 @@ def _register_feature_settings() -> None:
                 ["wmf_ops_device_stats.GetDeviceStats"], _script_names, "Scripts the script proxy may run."
             ),
             "proxy_timeout": Setting(60, _seconds, "Seconds the script proxy waits before answering with the job."),
+            "proxy_max_concurrent": Setting(
+                4, _positive_int, "Script proxy runs at a time (worker threads, database connections); beyond: 503."
+            ),
             "puppetdb_url": Setting("", _url_or_empty, "PuppetDB base URL (empty: PuppetDB features say so)."),
             "puppetdb_api": Setting("v4", _puppetdb_api, "PuppetDB API: 'v4' query API or the /v1/facts service."),
             "puppetdb_ca_cert": Setting("", _str, "CA bundle for PuppetDB's certificate (empty: system CAs)."),

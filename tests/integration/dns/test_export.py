@@ -24,10 +24,10 @@ def published(settings, tmp_path):
     origin = tmp_path / "dns.git"
     git.Repo.init(origin, bare=True, initial_branch="main")
     result = commit_snippets(ZONES, "m", PublishConfig(str(origin), work_dir=str(tmp_path / "work")))
-    assert push_snippets(result.path, result.sha1) == 0
+    assert push_snippets(result.path, result.sha1, repository=str(origin)) == 0
     git.Repo(origin).git.gc("-q")  # one pack plus loose objects would both be served; a pack is the common case
     result = commit_snippets({**ZONES, "y.wmnet": "y 1H IN A 10.0.0.2\n"}, "m2", PublishConfig(str(origin)))
-    assert push_snippets(result.path, result.sha1) == 0  # ...and these are loose objects
+    assert push_snippets(result.path, result.sha1, repository=str(origin)) == 0  # ...and these are loose objects
     plugin = {**settings.PLUGINS_CONFIG.get("netbox_wmf_ops", {}), "dns_repository_path": str(origin)}
     settings.PLUGINS_CONFIG = {**settings.PLUGINS_CONFIG, "netbox_wmf_ops": plugin}
     return origin
