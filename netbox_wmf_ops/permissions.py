@@ -17,8 +17,8 @@ def holds_unconstrained(user, perm: str) -> bool:
         return False
     if user.is_superuser or permission_is_exempt(perm):
         return True
-    for backend in get_backends():
-        if isinstance(backend, ObjectPermissionMixin):
-            if any(not constraints for constraints in backend.get_all_permissions(user).get(perm, [])):
-                return True
-    return False
+    return any(
+        any(not constraints for constraints in backend.get_all_permissions(user).get(perm, []))
+        for backend in get_backends()
+        if isinstance(backend, ObjectPermissionMixin)
+    )

@@ -15,7 +15,6 @@ from ..loaders.report_status import find_script, latest_result, latest_results
 from ..metrics import render_report_metrics
 from ..registration import SHIM_PREFIX
 
-
 _DETAIL = inline_serializer("WmfOpsDetail", {"detail": serializers.CharField()})
 
 

@@ -134,7 +134,13 @@ def publish(
     try:
         if code == ExitCode.OK:
             code = push_snippets(
-                result.path, result.sha1, repository=settings.publish.repository, thresholds=settings.thresholds, force=force, log=log)
+                result.path,
+                result.sha1,
+                repository=settings.publish.repository,
+                thresholds=settings.thresholds,
+                force=force,
+                log=log,
+            )
     finally:
         if result.path and should_remove_workdir("commit", code):
             remove_workdir(result.path, log)

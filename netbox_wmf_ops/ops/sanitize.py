@@ -279,7 +279,7 @@ def capture_secrets(conn: psycopg.Connection, existing: set[str]) -> None:
             conn.execute(
                 f"INSERT INTO wmf_secrets (old, source, id) SELECT {value}, %s, id FROM {table} "
                 f"WHERE length({value}) >= %s",
-                [table, MIN_SECRET_LENGTH],
+                [f"{table}:{value}", MIN_SECRET_LENGTH],
             )
 
 
@@ -289,8 +289,8 @@ def scrub_everywhere(conn: psycopg.Connection, existing: set[str]) -> dict[str, 
         if table in existing:  # the new value of each captured row, now that the columns are rewritten
             conn.execute(
                 f"UPDATE wmf_secrets s SET new = n.v FROM (SELECT id, {new} AS v FROM {table}) n "
-                "WHERE s.source = %s AND s.id = n.id AND s.new IS NULL",
-                [table],
+                "WHERE s.source = %s AND s.id = n.id",
+                [f"{table}:{value}"],
             )
     conn.execute("DELETE FROM wmf_secrets WHERE new IS NULL OR new = old")
     conn.execute(
@@ -357,7 +357,7 @@ def sample_secrets(server: Server, source: str) -> dict[str, list[str]]:
                 [VERIFY_MIN_LENGTH, VERIFY_SAMPLE_SIZE * 10],
             ).fetchall()
             values = samples.setdefault(kind, [])
-            values.extend(row[0] for row in rows[: VERIFY_SAMPLE_SIZE] if row[0] not in values)
+            values.extend(row[0] for row in rows[:VERIFY_SAMPLE_SIZE] if row[0] not in values)
     return samples
 
 

@@ -5,7 +5,7 @@ immediate=True)``), in a worker thread so that a deadline can be kept. The Job r
 outlives the deadline can be handed back as a job id to poll; the thread carries on and finishes the job.
 
 The worker threads are pooled and the pool is bounded (``proxy_max_concurrent`` runs at a time): beyond the bound
-``submit`` raises ``PoolFull`` and the view answers 503 with ``Retry-After``, so a burst of calls cannot open more
+``submit`` raises ``PoolFullError`` and the view answers 503 with ``Retry-After``, so a burst of calls cannot open more
 database connections than that. A worker closes its database connections as soon as each run is done, so an idle
 worker holds none; the thread itself waits for the next run and retires after ``WORKER_IDLE_SECONDS`` without work
 or on ``retire_workers()`` (tests call it before the test database is dropped). Each worker's connection is named
@@ -36,7 +36,7 @@ DEFAULT_MAX_WORKERS = 4
 KEEP_DRY_RUN_JOBS_FOR = timedelta(minutes=5)
 
 
-class PoolFull(Exception):
+class PoolFullError(Exception):
     """Every worker is busy and the pool is at its bound: the caller should retry later."""
 
 
@@ -97,7 +97,7 @@ class _Worker:
 class WorkerPool:
     """At most ``max_workers`` threads that run one task at a time and are reused. A task never waits for a busy
     worker: a new one starts while under the bound (so a job that outlives its deadline does not hold up the next
-    request), and beyond it ``submit`` raises ``PoolFull``."""
+    request), and beyond it ``submit`` raises ``PoolFullError``."""
 
     def __init__(self, idle_seconds: float = WORKER_IDLE_SECONDS, max_workers: int = DEFAULT_MAX_WORKERS) -> None:
         self.idle_seconds = idle_seconds
@@ -108,13 +108,13 @@ class WorkerPool:
 
     def submit(self, task: Callable[[], None], max_workers: int | None = None) -> None:
         """Hand ``task`` to an idle worker, or to a new one while fewer than ``max_workers`` (default: the pool's
-        own bound) exist; raise ``PoolFull`` otherwise."""
+        own bound) exist; raise ``PoolFullError`` otherwise."""
         bound = self.max_workers if max_workers is None else max_workers
         with self._lock:
             worker = self._idle.pop() if self._idle else None
             if worker is None:
                 if len(self._workers) >= bound:
-                    raise PoolFull(f"all {len(self._workers)} script proxy workers are busy")
+                    raise PoolFullError(f"all {len(self._workers)} script proxy workers are busy")
                 worker = _Worker(self)
                 self._workers.add(worker)
                 worker.thread.start()
@@ -196,7 +196,7 @@ def run_script(
 
     ``data`` must be the script form's cleaned data. The Job is created with ``notifications`` (off by default: a
     scrape every minute must not notify anyone). The worker thread uses its own database connection, so the script
-    sees committed data only. Raises ``PoolFull`` (nothing started, no Job) when ``max_workers`` runs are busy."""
+    sees committed data only. Raises ``PoolFullError`` (nothing started, no Job) when ``max_workers`` runs are busy."""
     finished = threading.Event()
     holder: dict[str, Any] = {}
 

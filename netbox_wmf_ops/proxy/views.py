@@ -37,7 +37,7 @@ from utilities.request import copy_safe_request
 
 from netbox_wmf_ops import settings
 
-from .runner import TIMEOUT, PoolFull, prune_dry_run_jobs, run_script
+from .runner import TIMEOUT, PoolFullError, prune_dry_run_jobs, run_script
 
 FALSE_VALUES = {"0", "false", "no", "off", ""}
 RETRY_AFTER_SECONDS = 5
@@ -162,7 +162,7 @@ class ScriptProxyView(APIView):
                 max_workers=settings.get("proxy_max_concurrent"),
                 notifications=notifications,
             )
-        except PoolFull as exc:
+        except PoolFullError as exc:
             response = Response({"detail": f"{exc}; retry later"}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
             response["Retry-After"] = str(RETRY_AFTER_SECONDS)
             return response

@@ -137,7 +137,10 @@ def test_push_refuses_when_the_repository_moved(tmp_path, workdir):
     second = commit_snippets({**ZONES, "b.wmnet": "b 1H IN A 10.0.0.2\n"}, "second", config(origin, workdir))
     assert push_snippets(first.path, first.sha1, repository=str(origin)) == ExitCode.OK
     log = []
-    assert push_snippets(second.path, second.sha1, repository=str(origin), log=lambda lv, t: log.append(t)) == ExitCode.PUSH_ERROR
+    assert (
+        push_snippets(second.path, second.sha1, repository=str(origin), log=lambda lv, t: log.append(t))
+        == ExitCode.PUSH_ERROR
+    )
     assert "has moved since the commit was made" in log[-1]
     assert tip(origin) == first.sha1
 
@@ -150,7 +153,10 @@ def test_push_rejected_by_the_repository_is_push_error(tmp_path, workdir):
     before = tip(origin)
     result = commit_snippets({"eqiad.wmnet": "x 1H IN A 10.0.0.9\n"}, "m", config(origin, workdir))
     log = []
-    assert push_snippets(result.path, result.sha1, repository=str(origin), log=lambda lv, t: log.append((lv, t))) == ExitCode.PUSH_ERROR
+    assert (
+        push_snippets(result.path, result.sha1, repository=str(origin), log=lambda lv, t: log.append((lv, t)))
+        == ExitCode.PUSH_ERROR
+    )
     assert log[-1][0] == "error" and log[-1][1].startswith("Error pushing, got bitflags ")
     assert tip(origin) == before
 
@@ -170,12 +176,17 @@ def test_thresholds_warn_at_commit_and_block_the_push_unless_forced(tmp_path, wo
     assert [t for lv, t in log if lv == "error"] == result.safety.errors
 
     blocked = []
-    code = push_snippets(result.path, result.sha1, repository=str(origin), thresholds=Thresholds(), log=lambda lv, t: blocked.append(t))
+    code = push_snippets(
+        result.path, result.sha1, repository=str(origin), thresholds=Thresholds(), log=lambda lv, t: blocked.append(t)
+    )
     assert code == ExitCode.UNSAFE
     assert blocked[-1] == "Refusing to push changes over the safety thresholds without --force"
     assert tip(origin) == before
 
-    assert push_snippets(result.path, result.sha1, repository=str(origin), thresholds=Thresholds(), force=True) == ExitCode.OK
+    assert (
+        push_snippets(result.path, result.sha1, repository=str(origin), thresholds=Thresholds(), force=True)
+        == ExitCode.OK
+    )
     assert tip(origin) == result.sha1
 
 
