@@ -96,6 +96,7 @@ CHANGELOG_KEYS: dict[str, str] = {
 MIN_SECRET_LENGTH = 4
 VERIFY_MIN_LENGTH = 6
 VERIFY_SAMPLE_SIZE = 100  # per kind of value
+PLACEHOLDER_PATTERN = "^(SERIAL|CIRCUIT)[0-9]+$"  # what a sanitised copy holds (a copy of a copy is sampled too)
 
 # Where the real values are: (kind, table, value column as text, the column's new value after sanitising).
 SECRET_SOURCES: list[tuple[str, str, str, str]] = [
@@ -353,11 +354,12 @@ def sample_secrets(server: Server, source: str) -> dict[str, list[str]]:
             if table not in existing:
                 continue
             rows = conn.execute(
-                f"SELECT DISTINCT {value} FROM {table} WHERE length({value}) >= %s LIMIT %s",
-                [VERIFY_MIN_LENGTH, VERIFY_SAMPLE_SIZE * 10],
+                f"SELECT v FROM (SELECT DISTINCT {value} AS v FROM {table} WHERE length({value}) >= %s "
+                f"AND {value} !~ %s) d ORDER BY random() LIMIT %s",
+                [VERIFY_MIN_LENGTH, PLACEHOLDER_PATTERN, VERIFY_SAMPLE_SIZE],
             ).fetchall()
             values = samples.setdefault(kind, [])
-            values.extend(row[0] for row in rows[:VERIFY_SAMPLE_SIZE] if row[0] not in values)
+            values.extend(row[0] for row in rows if row[0] not in values)
     return samples
 
 
