@@ -113,11 +113,11 @@ SECRET_SOURCES: list[tuple[str, str, str, str]] = [
 
 # The replacement of every captured value found in a text: tokens are split twice (MACs keep their colons; "SN:X1"
 # and "X1." still yield "X1"), so the lookup is a hash join on the tokens, linear in the text's length.
-SCRUB_FUNCTION = r"""
+SCRUB_FUNCTION = rf"""
 CREATE FUNCTION pg_temp.wmf_scrub(t text) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE r record;
 BEGIN
-    IF t IS NULL OR length(t) < %(min)s THEN RETURN t; END IF;
+    IF t IS NULL OR length(t) < {MIN_SECRET_LENGTH} THEN RETURN t; END IF;
     FOR r IN
         SELECT s.old, s.new FROM wmf_secrets s
         WHERE s.old IN (
@@ -130,7 +130,7 @@ BEGIN
     END LOOP;
     RETURN t;
 END $$
-""" % {"min": MIN_SECRET_LENGTH}
+"""
 
 # Columns the statements above already rewrote (or tables emptied), left out of the free-text scrub.
 SCRUB_SKIP = {"extras_cachedvalue", "django_migrations", "django_session", "users_token"}
