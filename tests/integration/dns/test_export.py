@@ -86,6 +86,31 @@ def test_without_permission_or_credentials_the_export_is_refused(client, publish
     assert anonymous["WWW-Authenticate"].startswith("Basic")
 
 
+@pytest.mark.django_db
+def test_a_constrained_permission_does_not_open_the_repository(client, published):
+    """Issue #11: the repository holds every name, so a permission limited to some addresses is not enough."""
+    user, auth = make_user("dnsconstrained", can_view_ips=False)
+    perm = ObjectPermission.objects.create(
+        name="dnsconstrained-one-prefix", actions=["view"], constraints={"address__net_contained": "10.64.0.0/22"}
+    )
+    perm.object_types.add(ObjectType.objects.get_for_model(IPAddress))
+    perm.users.add(user)
+    assert client.get(f"{BASE}/info/refs", **auth).status_code == 403
+    assert client.get(f"{BASE}/HEAD", **auth).status_code == 403
+    # The same user with an unconstrained grant as well (constraint sets are OR'ed: all addresses) may clone.
+    full = ObjectPermission.objects.create(name="dnsconstrained-all", actions=["view"])
+    full.object_types.add(ObjectType.objects.get_for_model(IPAddress))
+    full.users.add(user)
+    assert client.get(f"{BASE}/info/refs", **auth).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_superuser_session_may_clone(client, published):
+    admin = User.objects.create_user(username="dnsadmin", password="Unused-Pass-1234", is_superuser=True)
+    client.force_login(admin)
+    assert client.get(f"{BASE}/info/refs").status_code == 200
+
+
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.slow
 def test_git_clone_over_http_against_a_live_server(live_server, published, tmp_path):
