@@ -71,6 +71,7 @@ class World:
     write_token: str  # of ``full``
     noperm_token: str
     constrained_token: str
+    superuser_token: str
     constrained_site: Site
     constrained_devices: int
 
@@ -126,6 +127,7 @@ def build_world() -> World:
         write_token=token(full, write_enabled=True),
         noperm_token=token(noperm, write_enabled=True),
         constrained_token=token(constrained, write_enabled=True),
+        superuser_token=token(superuser, write_enabled=True),
         constrained_site=site,
         constrained_devices=Device.objects.filter(site=site).count(),
     )
