@@ -18,7 +18,6 @@ Mapping (HEAD tool, with the §6.4 item 18 fixes):
 from __future__ import annotations
 
 import math
-
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
