@@ -41,6 +41,7 @@ def openapi(django_db_setup, django_db_blocker, world) -> tuple[int, dict, list[
     return response.status_code, body, messages
 
 
+@pytest.mark.django_db  # ordered with the other database tests, before transactional ones flush the world
 def test_the_schema_is_served_valid_and_lists_the_plugin(openapi):
     status, schema, messages = openapi
     assert status == 200
