@@ -28,10 +28,12 @@ from django.db import connection, connections
 from django.utils import timezone
 from extras.jobs import ScriptJob
 
+from netbox_wmf_ops.config_schema import SETTINGS
+
 TIMEOUT = "timeout"
 WORKER_IDLE_SECONDS = 300.0  # longer than a Prometheus scrape interval, so one worker serves a steady scraper
 APPLICATION_NAME = "netbox-wmf-ops proxy"  # pg_stat_activity.application_name of a worker's connection
-DEFAULT_MAX_WORKERS = 4
+DEFAULT_MAX_WORKERS: int = SETTINGS["proxy_max_concurrent"].default  # the setting's default, for callers without it
 # The proxy's own records of dry runs (GET), per caller and script, are pruned once finished and older than this.
 KEEP_DRY_RUN_JOBS_FOR = timedelta(minutes=5)
 
