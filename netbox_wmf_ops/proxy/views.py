@@ -37,19 +37,11 @@ from utilities.request import copy_safe_request
 
 from netbox_wmf_ops import settings
 
+from ..loaders.report_status import find_script
 from .runner import TIMEOUT, PoolFullError, prune_dry_run_jobs, run_script
 
 FALSE_VALUES = {"0", "false", "no", "off", ""}
 RETRY_AFTER_SECONDS = 5
-
-
-def find_script(name: str, queryset=None) -> Script | None:
-    """The script ``module.Class`` among ``queryset`` (default: every script)."""
-    module, _, class_name = name.rpartition(".")
-    if not module or not class_name or "\x00" in name:
-        return None
-    queryset = Script.objects.all() if queryset is None else queryset
-    return queryset.filter(module__file_path=f"{module}.py", name=class_name).select_related("module").first()
 
 
 def visible_scripts(user):

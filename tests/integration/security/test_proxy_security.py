@@ -96,6 +96,7 @@ def test_a_script_the_caller_cannot_see_looks_missing(client, world, plugin_sett
         assert hidden.json()["detail"].replace("Writer", "?") == missing.json()["detail"].replace("Nope", "?")
         assert get(client, WRITER, header).status_code == get(client, "nomodule.Nope", header).status_code == 404
     assert get(client, WRITER).status_code == get(client, "nomodule.Nope").status_code == 403  # anonymous
+    assert get(client, "a%00.Nope", world.write_token).status_code == 404
 
 
 def samples(response) -> dict[str, int]:

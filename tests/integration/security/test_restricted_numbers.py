@@ -61,3 +61,5 @@ def test_report_metrics_and_status_only_for_reports_the_caller_may_view(client, 
         "/api/plugins/wmf-ops/reports/wmf_ops_management.Nope/status/", HTTP_AUTHORIZATION=world.constrained_token
     )
     assert hidden.status_code == missing.status_code == 404
+    nul = client.get("/api/plugins/wmf-ops/reports/a%00x.B/status/", HTTP_AUTHORIZATION=world.readonly_token)
+    assert nul.status_code == 404  # was a 500: PostgreSQL refuses NUL bytes in a query
