@@ -46,7 +46,7 @@ def run() -> dict[str, float | int | str]:
         git.Repo.init(origin, bare=True, initial_branch="main")
         cfg = service.load_settings(dns_repository_path=str(origin), dns_work_dir=str(tmp / "work"))
         first = commit_snippets(snippets.files, "bench", cfg.publish)
-        push_snippets(first.path, first.sha1)
+        push_snippets(first.path, first.sha1, repository=str(origin))
 
         def no_change_run() -> None:
             s = service.generate_snippets(cfg)

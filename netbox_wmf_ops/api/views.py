@@ -2,7 +2,10 @@
 
 from django.http import HttpResponse
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from extras.models import Script
+from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -12,12 +15,24 @@ from ..loaders.report_status import find_script, latest_result, latest_results
 from ..metrics import render_report_metrics
 from ..registration import SHIM_PREFIX
 
+_DETAIL = inline_serializer("WmfOpsDetail", {"detail": serializers.CharField()})
+
 
 class ReportStatusView(APIView):
     """GET /api/plugins/wmf-ops/reports/<module.Class>/status/?max_age=26h&warning_only=true"""
 
     permission_classes = [IsAuthenticated]
 
+    @extend_schema(
+        operation_id="plugins_wmf_ops_report_status",
+        description="The alerting verdict of a report's latest result (docs/alerting.md).",
+        parameters=[
+            OpenApiParameter("report", str, OpenApiParameter.PATH, description="module.ClassName"),
+            OpenApiParameter("max_age", str, description="A duration such as 26h; older results are stale."),
+            OpenApiParameter("warning_only", bool, description="Failures give a warning instead of critical."),
+        ],
+        responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 403: _DETAIL, 404: _DETAIL},
+    )
     def get(self, request, report: str):
         script = find_script(report, Script.objects.restrict(request.user, "view"))
         if script is None:
@@ -36,6 +51,11 @@ class ReportMetricsView(APIView):
 
     permission_classes = [IsAuthenticated]
 
+    @extend_schema(
+        operation_id="plugins_wmf_ops_report_metrics",
+        description="Results of the plugin's reports in the Prometheus text format.",
+        responses={(200, "text/plain"): OpenApiResponse(OpenApiTypes.STR), 403: _DETAIL},
+    )
     def get(self, request):
         scripts = Script.objects.restrict(request.user, "view").filter(module__file_path__startswith=SHIM_PREFIX)
         names = [f"{script.module.python_name}.{script.name}" for script in scripts.select_related("module")]

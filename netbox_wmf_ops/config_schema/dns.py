@@ -26,6 +26,8 @@ SETTINGS: dict[str, Setting] = {
         0, minutes_or_zero, "Minutes between scheduled DNS commit-and-push runs (0 = not scheduled)."
     ),
     "dns_export_permission": Setting(
-        "ipam.view_ipaddress", permission, "Permission needed to clone the DNS repository over HTTP."
+        "ipam.view_ipaddress",
+        permission,
+        "Permission, held without constraints, needed to clone the DNS repository over HTTP.",
     ),
 }

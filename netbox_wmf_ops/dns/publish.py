@@ -222,26 +222,58 @@ def check_workdir_path(path: str) -> Path:
     return p
 
 
+def same_repository(url: str, repository: str) -> bool:
+    """Whether a clone's origin ``url`` is the local ``repository`` (paths compared once resolved)."""
+    if not url or not repository or "://" in url or url.startswith("file:"):
+        return url == repository and bool(url)
+    return Path(url).resolve() == Path(repository).resolve()
+
+
+def open_workdir(work: Path, repository: str) -> tuple[git.Repo, git.Remote]:
+    """The work tree made by ``commit`` and its origin, which must be the configured ``repository``: a prefixed
+    directory is not enough, or ``push`` would publish whatever clone it is handed to wherever that clone points."""
+    try:
+        repo = git.Repo(work)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        raise PublishError(f"Path '{work}' is not a git work tree made by `commit`.") from None
+    if repo.bare or not repo.head.is_valid():
+        raise PublishError(f"Path '{work}' is not a git work tree made by `commit` (no commit checked out).")
+    try:
+        origin = repo.remote("origin")
+    except ValueError:
+        raise PublishError(f"Path '{work}' has no origin remote; refusing to push.") from None
+    if not same_repository(origin.url, repository):
+        raise PublishError(
+            f"Path '{work}' is a clone of {origin.url!r}, not of the configured DNS repository {repository!r} "
+            "(dns_repository_path); refusing to push."
+        )
+    return repo, origin
+
+
 def push_snippets(
     path: str | Path,
     sha1: str,
     *,
+    repository: str,
     thresholds: Thresholds | None = None,
     force: bool = False,
     log: Log = no_log,
 ) -> ExitCode:
-    """Push the reviewed commit of a work tree to its origin (docs/behaviour-reference.md §3.4 "Push").
+    """Push the reviewed commit of a work tree to its origin (docs/behaviour-reference.md §3.4 "Push"), which must be
+    ``repository`` (the configured ``dns_repository_path``; otherwise a PublishError).
 
     Refuses when HEAD is not ``sha1`` (5), when the repository moved since the commit (4, nothing pushed), and when
     the change against the published tree exceeds an error threshold, unless ``force`` (6)."""
     work = check_workdir_path(str(path))
-    repo = git.Repo(work)
+    repo, origin = open_workdir(work, repository)
     head = repo.head.commit.hexsha
     if head != sha1:
         log("error", f"Head SHA1 {head} does not match given SHA1 {sha1}")
         return ExitCode.SHA1_MISMATCH
-    origin = repo.remote("origin")
-    branch = repo.git.symbolic_ref("--short", "HEAD")
+    try:
+        branch = repo.git.symbolic_ref("--short", "HEAD")
+    except git.GitCommandError:
+        raise PublishError(f"Path '{work}' has a detached HEAD; refusing to push.") from None
     open_repository(origin.url)
 
     # Diverged: someone published since this work tree was cloned, so the reviewed diff no longer applies.

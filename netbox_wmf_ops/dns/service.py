@@ -133,7 +133,14 @@ def publish(
     code = result.code
     try:
         if code == ExitCode.OK:
-            code = push_snippets(result.path, result.sha1, thresholds=settings.thresholds, force=force, log=log)
+            code = push_snippets(
+                result.path,
+                result.sha1,
+                repository=settings.publish.repository,
+                thresholds=settings.thresholds,
+                force=force,
+                log=log,
+            )
     finally:
         if result.path and should_remove_workdir("commit", code):
             remove_workdir(result.path, log)

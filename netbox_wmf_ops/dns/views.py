@@ -6,10 +6,12 @@ DNS servers and CI clone it as before, e.g.::
         clone https://netbox.example.org/plugins/wmf-ops/dns/repo.git
 
 or with a NetBox username/password (HTTP Basic; git prompts for them). The user needs the permission named by the
-``dns_export_permission`` setting (default ``ipam.view_ipaddress``: whoever may read the addresses may read their DNS
-names). Only the files the dumb protocol reads are served: ``HEAD``, ``info/refs`` and ``objects/info/packs`` (both
-computed on the fly, so no ``git update-server-info`` hook is needed), loose objects and pack files. Nothing is
-written, and every path is matched against a strict pattern, so nothing else in the repository is reachable.
+``dns_export_permission`` setting (default ``ipam.view_ipaddress``: whoever may read every address may read their DNS
+names) **without constraints**: the repository holds every published name, so a permission limited to some objects
+(one prefix, one tenant) is not enough (``holds_unconstrained``). Only the files the dumb protocol reads are served:
+``HEAD``, ``info/refs`` and ``objects/info/packs`` (both computed on the fly, so no ``git update-server-info`` hook is
+needed), loose objects and pack files. Nothing is written, and every path is matched against a strict pattern, so
+nothing else in the repository is reachable.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.views import APIView
 
 from .. import settings as plugin_settings
+from ..permissions import holds_unconstrained
 
 # path -> content type; everything else is a 404.
 _SERVED = [
@@ -41,8 +44,7 @@ IMMUTABLE = "public, max-age=31536000"  # objects are content-addressed
 
 class CanReadDnsRepository(BasePermission):
     def has_permission(self, request, view):
-        user = request.user
-        return bool(user and user.is_authenticated and user.has_perm(plugin_settings.get("dns_export_permission")))
+        return holds_unconstrained(request.user, plugin_settings.get("dns_export_permission"))
 
 
 class DnsRepositoryView(APIView):
@@ -51,6 +53,7 @@ class DnsRepositoryView(APIView):
     # Basic first: its WWW-Authenticate challenge makes git ask for credentials on a 401.
     authentication_classes = [BasicAuthentication, TokenAuthentication, SessionAuthentication]
     permission_classes = [CanReadDnsRepository]
+    schema = None  # git's protocol, not part of the REST API's OpenAPI schema
 
     def get(self, request, path: str = ""):
         content_type = next((ctype for pattern, ctype in _SERVED if pattern.fullmatch(path)), None)

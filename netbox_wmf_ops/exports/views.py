@@ -13,7 +13,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.generic import View
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from netbox.api.authentication import IsAuthenticatedOrLoginNotRequired
+from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
@@ -66,11 +69,27 @@ class ExportDownloadView(ConditionalLoginRequiredMixin, View):
         return csv_response(allowed_table(request.user, name), request.user)
 
 
+class ExportTableSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    model = serializers.CharField()
+    kind = serializers.CharField()
+    description = serializers.CharField()
+    url = serializers.URLField()
+
+
+_DETAIL = inline_serializer("WmfOpsExportDetail", {"detail": serializers.CharField()})
+
+
 class ExportListAPIView(APIView):
     """The tables this user may export, with their download URLs."""
 
     permission_classes = [IsAuthenticatedOrLoginNotRequired]
+    serializer_class = ExportTableSerializer
 
+    @extend_schema(
+        operation_id="plugins_wmf_ops_export_list",
+        responses={200: ExportTableSerializer(many=True), 403: _DETAIL},
+    )
     def get(self, request):
         return Response(
             [
@@ -91,5 +110,14 @@ class ExportTableAPIView(APIView):
 
     permission_classes = [IsAuthenticatedOrLoginNotRequired]
 
+    @extend_schema(
+        operation_id="plugins_wmf_ops_export_table",
+        parameters=[OpenApiParameter("name", str, OpenApiParameter.PATH, description="e.g. dcim.devices")],
+        responses={
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="The rows the caller may view."),
+            403: _DETAIL,
+            404: _DETAIL,
+        },
+    )
     def get(self, request, name: str):
         return csv_response(allowed_table(request.user, name), request.user)

@@ -18,6 +18,7 @@ Mapping (HEAD tool, with the docs/behaviour-reference.md §6.4 item 18 fixes):
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -80,7 +81,13 @@ def instance_status(admin_state: Any) -> str:
 
 
 def _whole(value: Any, what: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0 or int(value) != value:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)  # JSON decoding accepts Infinity and NaN
+        or value < 0
+        or int(value) != value
+    ):
         raise ValueError(f"{what} must be a whole number >= 0, got {value!r}")
     return int(value)
 
@@ -140,6 +147,7 @@ def parse_ganeti(groups: Sequence[Mapping], nodes: Sequence[Mapping], instances:
         node = short_name(name)
         listed_nodes.add(node)
         group_uuid = record.get("group.uuid")
+        group_uuid = None if group_uuid is None else str(group_uuid)  # as the groups' uuids (any JSON value)
         if group_uuid is not None and uuids.get(group_uuid, node_groups.get(node)) != node_groups.get(node):
             raise GanetiDataError(f"node {node} is in group {uuids[group_uuid]} but listed by {node_groups.get(node)}")
     if listed_nodes != set(node_groups):

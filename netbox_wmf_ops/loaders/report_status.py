@@ -16,9 +16,10 @@ LEVELS = ("failure", "warning", "success", "info")
 
 
 def find_script(full_name: str, queryset=None) -> Script | None:
-    """The Script row for 'module.ClassName' (as NetBox names it: the module is the file name without .py)."""
+    """The Script row for 'module.ClassName' (as NetBox names it: the module is the file name without .py); None for
+    a name no script can have (PostgreSQL refuses NUL bytes in text, which would be a 500)."""
     module, _, name = full_name.partition(".")
-    if not module or not name:
+    if not module or not name or "\x00" in full_name:
         return None
     scripts = Script.objects.all() if queryset is None else queryset
     return scripts.filter(module__file_path=f"{module}.py", name=name).select_related("module").first()

@@ -10,6 +10,17 @@ random locally administered addresses; circuit IDs → ``CIRCUIT<id>``; password
 and social-auth data deleted; webhook secrets and headers, data source credentials, FHRP auth keys, Wi-Fi PSKs and
 IKE pre-shared keys blanked; the same fields scrubbed in the change log, and change-log entries of users and tokens
 deleted.
+
+NetBox keeps copies of those values elsewhere: the search cache (``extras_cachedvalue``, cleared: run
+``netbox reindex`` on the copy to rebuild it), job data, logs and errors (report logs quote serials), change-log
+representations and snapshots, journal entries, notifications, and any free text (comments, descriptions, custom
+fields). So every real value of at least ``MIN_SECRET_LENGTH`` characters is captured before the columns are rewritten
+(``capture_secrets``), and every text and JSON column of every table of the copy is scrubbed of them, each occurrence
+replaced by the column's new value (``scrub_everywhere``).
+
+Then the copy is verified (``verify_copy``): a sample of real serials, MACs and circuit IDs read from the *source* is
+searched for in every text, JSON, array and MAC column of every table of the copy; a hit drops the copy and fails with
+an error naming the table and column.
 """
 
 from __future__ import annotations
@@ -78,6 +89,52 @@ CHANGELOG_KEYS: dict[str, str] = {
     "preshared_key": "to_jsonb(''::text)",
     "parameters": "'{}'::jsonb",
 }
+
+
+# Values shorter than this are not looked for in free text (a 3-character serial would match innocent words); the
+# verification samples values of at least VERIFY_MIN_LENGTH characters, all of which the scrub replaced.
+MIN_SECRET_LENGTH = 4
+VERIFY_MIN_LENGTH = 6
+VERIFY_SAMPLE_SIZE = 100  # per kind of value
+PLACEHOLDER_PATTERN = "^(SERIAL|CIRCUIT)[0-9]+$"  # what a sanitised copy holds (a copy of a copy is sampled too)
+
+# Where the real values are: (kind, table, value column as text, the column's new value after sanitising).
+SECRET_SOURCES: list[tuple[str, str, str, str]] = [
+    ("serial", "dcim_device", "serial", "'SERIAL' || id"),
+    ("serial", "dcim_module", "serial", "'SERIAL' || id"),
+    ("serial", "dcim_inventoryitem", "serial", "'SERIAL' || id"),
+    ("serial", "dcim_rack", "serial", "'SERIAL' || id"),
+    ("serial", "virtualization_virtualmachine", "serial", "'SERIAL' || id"),
+    ("MAC address", "dcim_macaddress", "mac_address::text", "mac_address::text"),
+    ("MAC address", "dcim_macaddress", "upper(mac_address::text)", "upper(mac_address::text)"),
+    ("circuit ID", "circuits_circuit", "cid", "'CIRCUIT' || id"),
+    ("circuit ID", "circuits_virtualcircuit", "cid", "'CIRCUIT' || id"),
+]
+
+# The replacement of every captured value found in a text: tokens are split twice (MACs keep their colons; "SN:X1"
+# and "X1." still yield "X1"), so the lookup is a hash join on the tokens, linear in the text's length.
+SCRUB_FUNCTION = rf"""
+CREATE FUNCTION pg_temp.wmf_scrub(t text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE r record;
+BEGIN
+    IF t IS NULL OR length(t) < {MIN_SECRET_LENGTH} THEN RETURN t; END IF;
+    FOR r IN
+        SELECT s.old, s.new FROM wmf_secrets s
+        WHERE s.old IN (
+            SELECT regexp_split_to_table(t, '[^A-Za-z0-9:_/+-]+')
+            UNION SELECT regexp_split_to_table(t, '[^A-Za-z0-9_-]+')
+        )
+        ORDER BY length(s.old) DESC
+    LOOP
+        t := replace(t, r.old, r.new);
+    END LOOP;
+    RETURN t;
+END $$
+"""
+
+# Columns the statements above already rewrote (or tables emptied), left out of the free-text scrub.
+SCRUB_SKIP = {"extras_cachedvalue", "django_migrations", "django_session", "users_token"}
+TEXT_TYPES = ("text", "character varying", "json", "jsonb")
 
 
 def changelog_statements() -> list[tuple[str, str]]:
@@ -195,16 +252,154 @@ def copy_database(server: Server, source: str, target: str) -> str:
 
 
 def sanitize_copy(server: Server, target: str) -> dict[str, int]:
-    """Run the sanitising statements on ``target`` (never the source: the connection is to ``target``)."""
+    """Run the sanitising statements on ``target`` (never the source: the connection is to ``target``), then scrub
+    every copy of the real values and clear the search cache, in one transaction."""
     changed: dict[str, int] = {}
     with server.connect(target) as conn, conn.transaction():
         existing = {row[0] for row in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")}
+        capture_secrets(conn, existing)
         for what, statement in SANITIZE_STATEMENTS + changelog_statements():
             table = statement.split()[1] if statement.startswith("UPDATE") else statement.split()[2]
             if table not in existing:  # e.g. social auth not installed
                 continue
             changed[what] = conn.execute(statement).rowcount
+        changed.update(scrub_everywhere(conn, existing))
+        if "extras_cachedvalue" in existing:
+            changed["search cache (cleared; rebuild with `netbox reindex`)"] = conn.execute(
+                "DELETE FROM extras_cachedvalue"
+            ).rowcount
     return changed
+
+
+def capture_secrets(conn: psycopg.Connection, existing: set[str]) -> None:
+    """The temporary table ``wmf_secrets(old, new)``: every real value (before the rewrite) and its new value, whose
+    SQL is evaluated now for the deterministic ones and after the rewrite for MACs (``scrub_everywhere``)."""
+    conn.execute("CREATE TEMPORARY TABLE wmf_secrets (old text, new text, source text, id bigint)")
+    for _kind, table, value, _new in SECRET_SOURCES:
+        if table in existing:
+            conn.execute(
+                f"INSERT INTO wmf_secrets (old, source, id) SELECT {value}, %s, id FROM {table} "
+                f"WHERE length({value}) >= %s",
+                [f"{table}:{value}", MIN_SECRET_LENGTH],
+            )
+
+
+def scrub_everywhere(conn: psycopg.Connection, existing: set[str]) -> dict[str, int]:
+    """Replace every captured value in every text and JSON column of the copy (and in job log entries)."""
+    for _kind, table, value, new in SECRET_SOURCES:
+        if table in existing:  # the new value of each captured row, now that the columns are rewritten
+            conn.execute(
+                f"UPDATE wmf_secrets s SET new = n.v FROM (SELECT id, {new} AS v FROM {table}) n "
+                "WHERE s.source = %s AND s.id = n.id",
+                [f"{table}:{value}"],
+            )
+    conn.execute("DELETE FROM wmf_secrets WHERE new IS NULL OR new = old")
+    conn.execute(
+        "DELETE FROM wmf_secrets a USING wmf_secrets b WHERE a.old = b.old AND a.ctid > b.ctid"
+    )  # one replacement per value
+    conn.execute("CREATE INDEX ON wmf_secrets (old)")
+    conn.execute("ANALYZE wmf_secrets")
+    conn.execute(SCRUB_FUNCTION)
+    changed: dict[str, int] = {}
+    columns = conn.execute(
+        "SELECT table_name, column_name, data_type FROM information_schema.columns "
+        "WHERE table_schema = 'public' AND data_type = ANY(%s) ORDER BY table_name, ordinal_position",
+        [list(TEXT_TYPES)],
+    ).fetchall()
+    for table, column, data_type in columns:
+        if table in SCRUB_SKIP or table not in existing:
+            continue
+        col = sql.Identifier(column)
+        scrubbed = sql.SQL("pg_temp.wmf_scrub({}::text)").format(col)
+        if data_type in ("json", "jsonb"):
+            scrubbed = sql.SQL("{}::{}").format(scrubbed, sql.SQL(data_type))
+        statement = sql.SQL(
+            "UPDATE {t} SET {c} = x.v FROM (SELECT ctid AS row, {s} AS v FROM {t} WHERE {c} IS NOT NULL) x "
+            "WHERE {t}.ctid = x.row AND {t}.{c}::text IS DISTINCT FROM x.v::text"
+        ).format(t=sql.Identifier(table), c=col, s=scrubbed)
+        count = conn.execute(statement).rowcount
+        if count:
+            changed[f"copies in {table}.{column}"] = count
+    if "core_job" in existing:  # job log entries: an array of JSON documents
+        count = conn.execute(
+            "UPDATE core_job SET log_entries = x.v FROM ("
+            " SELECT j.id, array_agg(pg_temp.wmf_scrub(e::text)::jsonb ORDER BY n) AS v"
+            " FROM core_job j, unnest(j.log_entries) WITH ORDINALITY AS u(e, n) GROUP BY j.id"
+            ") x WHERE core_job.id = x.id AND core_job.log_entries::text IS DISTINCT FROM x.v::text"
+        ).rowcount
+        if count:
+            changed["copies in core_job.log_entries"] = count
+    return changed
+
+
+@dataclass(frozen=True)
+class Leak:
+    kind: str
+    table: str
+    column: str
+
+    def message(self, target: str) -> str:
+        return (
+            f"the sanitised copy {target} still holds real {self.kind} values in {self.table}.{self.column}; "
+            "the copy was dropped"
+        )
+
+
+def sample_secrets(server: Server, source: str) -> dict[str, list[str]]:
+    """Up to ``VERIFY_SAMPLE_SIZE`` real values of each kind, read from the source (never modified)."""
+    samples: dict[str, list[str]] = {}
+    with server.connect(source) as conn:
+        existing = {row[0] for row in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")}
+        for kind, table, value, _new in SECRET_SOURCES:
+            if table not in existing:
+                continue
+            rows = conn.execute(
+                f"SELECT v FROM (SELECT DISTINCT {value} AS v FROM {table} WHERE length({value}) >= %s "
+                f"AND {value} !~ %s) d ORDER BY random() LIMIT %s",
+                [VERIFY_MIN_LENGTH, PLACEHOLDER_PATTERN, VERIFY_SAMPLE_SIZE],
+            ).fetchall()
+            values = samples.setdefault(kind, [])
+            values.extend(row[0] for row in rows if row[0] not in values)
+    return samples
+
+
+def find_leaks(server: Server, target: str, samples: Mapping[str, list[str]]) -> list[Leak]:
+    """Every (kind, table, column) of ``target`` where a sampled real value occurs: every text, character, JSON,
+    array and MAC column of every table is searched (LIKE, case-sensitive; MACs in both cases)."""
+    patterns = {
+        kind: ["%" + v.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%" for v in values]
+        for kind, values in samples.items()
+        if values
+    }
+    leaks: list[Leak] = []
+    if not patterns:
+        return leaks
+    with server.connect(target) as conn:
+        columns = conn.execute(
+            "SELECT table_name, column_name FROM information_schema.columns c "
+            "JOIN pg_tables t ON t.schemaname = c.table_schema AND t.tablename = c.table_name "
+            "WHERE c.table_schema = 'public' AND (c.data_type = ANY(%s) OR c.data_type = 'ARRAY' "
+            "OR c.udt_name IN ('macaddr', 'macaddr8')) ORDER BY 1, 2",
+            [list(TEXT_TYPES)],
+        ).fetchall()
+        for table, column in columns:
+            for kind, kind_patterns in patterns.items():
+                query = sql.SQL("SELECT 1 FROM {t} WHERE {c}::text LIKE ANY(%s) LIMIT 1").format(
+                    t=sql.Identifier(table), c=sql.Identifier(column)
+                )
+                if conn.execute(query, [kind_patterns]).fetchone():
+                    leaks.append(Leak(kind, table, column))
+    return leaks
+
+
+def verify_copy(server: Server, source: str, target: str) -> int:
+    """Search the copy for a sample of the source's real values; raise SanitizeError naming where one is found.
+    Returns how many values were looked for."""
+    samples = sample_secrets(server, source)
+    leaks = find_leaks(server, target, samples)
+    if leaks:
+        raise SanitizeError("; ".join(leak.message(target) for leak in leaks[:5]))
+    return sum(len(values) for values in samples.values())
 
 
 def sanitize_database(
@@ -215,6 +410,7 @@ def sanitize_database(
     method = copy_database(server, source, target)
     try:
         changed = sanitize_copy(server, target)
+        changed["real values looked for in the copy (none found)"] = verify_copy(server, source, target)
     except BaseException:
         drop_database(server, target)
         raise

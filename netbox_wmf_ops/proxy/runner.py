@@ -4,11 +4,12 @@ NetBox has no synchronous script API: the proxy does what ``netbox runscript`` d
 immediate=True)``), in a worker thread so that a deadline can be kept. The Job row is created first, so a run that
 outlives the deadline can be handed back as a job id to poll; the thread carries on and finishes the job.
 
-The worker threads are pooled: a new thread with a new database connection per request cost ~55 ms (a fresh
-PostgreSQL backend also starts with cold catalog caches), more than the script itself. A worker keeps its connection
-between jobs under Django's own rules (``CONN_MAX_AGE``, health checks), as a request thread does, and closes it when
-it retires after ``WORKER_IDLE_SECONDS`` without work or on ``retire_workers()`` (tests call it before the test
-database is dropped).
+The worker threads are pooled and the pool is bounded (``proxy_max_concurrent`` runs at a time): beyond the bound
+``submit`` raises ``PoolFullError`` and the view answers 503 with ``Retry-After``, so a burst of calls cannot open more
+database connections than that. A worker closes its database connections as soon as each run is done, so an idle
+worker holds none; the thread itself waits for the next run and retires after ``WORKER_IDLE_SECONDS`` without work
+or on ``retire_workers()`` (tests call it before the test database is dropped). Each worker's connection is named
+``APPLICATION_NAME`` in ``pg_stat_activity``.
 """
 
 from __future__ import annotations
@@ -18,15 +19,27 @@ import queue
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from core.choices import JobStatusChoices
 from core.models import Job
-from django.db import close_old_connections, connections
+from django.db import connection, connections
+from django.utils import timezone
 from extras.jobs import ScriptJob
+
+from netbox_wmf_ops.config_schema import SETTINGS
 
 TIMEOUT = "timeout"
 WORKER_IDLE_SECONDS = 300.0  # longer than a Prometheus scrape interval, so one worker serves a steady scraper
+APPLICATION_NAME = "netbox-wmf-ops proxy"  # pg_stat_activity.application_name of a worker's connection
+DEFAULT_MAX_WORKERS: int = SETTINGS["proxy_max_concurrent"].default  # the setting's default, for callers without it
+# The proxy's own records of dry runs (GET), per caller and script, are pruned once finished and older than this.
+KEEP_DRY_RUN_JOBS_FOR = timedelta(minutes=5)
+
+
+class PoolFullError(Exception):
+    """Every worker is busy and the pool is at its bound: the caller should retry later."""
 
 
 @dataclass
@@ -84,19 +97,26 @@ class _Worker:
 
 
 class WorkerPool:
-    """Threads that run one task at a time and are reused; a task never waits for a busy worker (a new one starts),
-    so a job that outlives its deadline does not hold up the next request."""
+    """At most ``max_workers`` threads that run one task at a time and are reused. A task never waits for a busy
+    worker: a new one starts while under the bound (so a job that outlives its deadline does not hold up the next
+    request), and beyond it ``submit`` raises ``PoolFullError``."""
 
-    def __init__(self, idle_seconds: float = WORKER_IDLE_SECONDS) -> None:
+    def __init__(self, idle_seconds: float = WORKER_IDLE_SECONDS, max_workers: int = DEFAULT_MAX_WORKERS) -> None:
         self.idle_seconds = idle_seconds
+        self.max_workers = max_workers
         self._lock = threading.Lock()
         self._idle: list[_Worker] = []  # a stack: the most recently used worker (warmest connection) goes first
         self._workers: set[_Worker] = set()
 
-    def submit(self, task: Callable[[], None]) -> None:
+    def submit(self, task: Callable[[], None], max_workers: int | None = None) -> None:
+        """Hand ``task`` to an idle worker, or to a new one while fewer than ``max_workers`` (default: the pool's
+        own bound) exist; raise ``PoolFullError`` otherwise."""
+        bound = self.max_workers if max_workers is None else max_workers
         with self._lock:
             worker = self._idle.pop() if self._idle else None
             if worker is None:
+                if len(self._workers) >= bound:
+                    raise PoolFullError(f"all {len(self._workers)} script proxy workers are busy")
                 worker = _Worker(self)
                 self._workers.add(worker)
                 worker.thread.start()
@@ -137,11 +157,12 @@ class WorkerPool:
                     continue
                 if task is None:
                     return
-                close_old_connections()  # what Django does around each request: honours CONN_MAX_AGE
                 try:
+                    with connection.cursor() as cursor:  # names the connection in pg_stat_activity
+                        cursor.execute("SET application_name = %s", [APPLICATION_NAME])
                     task()
                 finally:
-                    close_old_connections()
+                    connections.close_all()  # an idle worker holds no database connection
                 with self._lock:
                     if worker.retiring:
                         return
@@ -163,12 +184,21 @@ def retire_workers(timeout: float = 30.0) -> None:
     _pool.retire_workers(timeout)
 
 
-def run_script(script, user, data: dict[str, Any], commit: bool, request, timeout: float) -> ScriptOutcome:
+def run_script(
+    script,
+    user,
+    data: dict[str, Any],
+    commit: bool,
+    request,
+    timeout: float,
+    max_workers: int | None = None,
+    notifications: str = "never",
+) -> ScriptOutcome:
     """Run ``script`` (an ``extras.Script``) now, as ``user``; wait at most ``timeout`` seconds for it to finish.
 
-    ``data`` must be the script form's cleaned data. The Job is created with notifications off (a scrape every minute
-    must not notify anyone). The worker thread uses its own database connection, so the script sees committed data
-    only."""
+    ``data`` must be the script form's cleaned data. The Job is created with ``notifications`` (off by default: a
+    scrape every minute must not notify anyone). The worker thread uses its own database connection, so the script
+    sees committed data only. Raises ``PoolFullError`` (nothing started, no Job) when ``max_workers`` runs are busy."""
     finished = threading.Event()
     holder: dict[str, Any] = {}
 
@@ -184,7 +214,7 @@ def run_script(script, user, data: dict[str, Any], commit: bool, request, timeou
                 data=data,
                 request=request,
                 commit=commit,
-                notifications="never",
+                notifications=notifications,
                 on_start=on_start,
             )
         except BaseException as exc:  # reported to the caller; the worker must not die silently
@@ -192,7 +222,7 @@ def run_script(script, user, data: dict[str, Any], commit: bool, request, timeou
         finally:
             finished.set()
 
-    _pool.submit(task)
+    _pool.submit(task, max_workers)
     done = finished.wait(timeout)
     if "exception" in holder:
         raise holder["exception"]
@@ -203,3 +233,24 @@ def run_script(script, user, data: dict[str, Any], commit: bool, request, timeou
     if job.status not in JobStatusChoices.TERMINAL_STATE_CHOICES:  # cannot happen once handle() returned
         return ScriptOutcome(status=TIMEOUT, job_id=job_pk)
     return outcome_of(job)
+
+
+def prune_dry_run_jobs(script, user) -> int:
+    """Delete the finished records of ``user``'s earlier dry runs of ``script`` through the proxy (jobs with
+    notifications off, older than ``KEEP_DRY_RUN_JOBS_FOR``), so a scraper's GETs do not pile up Job rows. Nobody
+    else's jobs, and no committed run's, are touched. Returns how many were deleted."""
+    from core.models import ObjectType
+
+    old = Job.objects.filter(
+        object_type=ObjectType.objects.get_for_model(type(script)),
+        object_id=script.pk,
+        user=user,
+        notifications="never",
+        status__in=JobStatusChoices.TERMINAL_STATE_CHOICES,
+        created__lt=timezone.now() - KEEP_DRY_RUN_JOBS_FOR,
+    )
+    deleted = 0
+    for job in old:  # one by one, so Job.delete() runs (it also removes the RQ job)
+        job.delete()
+        deleted += 1
+    return deleted

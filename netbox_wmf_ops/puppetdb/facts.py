@@ -143,14 +143,14 @@ def _int(host: str, where: str, value: Any) -> int | None:
         raise FactsError(f"{host}: {where} is not a number: {value!r}")
     try:
         return int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: Infinity (JSON decoding accepts it)
         raise FactsError(f"{host}: {where} is not a number: {value!r}") from None
 
 
 def _speed(value: Any) -> int | None:
     try:
         speed = int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
     return speed if speed > 0 else None
 
@@ -181,7 +181,7 @@ def _lldp(value: Any) -> Lldp | None:
         return None
     try:
         mtu = int(value["mtu"]) if value.get("mtu") not in (None, "") else None
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         mtu = None
     return Lldp(
         neighbor=str(value["neighbor"]),

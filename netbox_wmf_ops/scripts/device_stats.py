@@ -23,11 +23,20 @@ class GetDeviceStats(Script):
         scheduling_enabled = False
 
     def run(self, data, commit):
-        self.prune_old_jobs()
-        keys = Device.objects.values_list(
+        if commit:  # a dry run (the proxy's GET) would only roll the deletion back
+            self.prune_old_jobs()
+        keys = self.visible_devices().values_list(
             "status", "site__slug", "location__slug", "device_type__manufacturer__slug"
         )  # the default ordering (by name), as the original iterated
         return render_device_counts(count_devices(keys))
+
+    def visible_devices(self):
+        """The devices the user running the script may view: counts never reveal what they cannot see. A run without
+        a request (Python code calling the job directly, no user) counts every device."""
+        user = getattr(self.request, "user", None)
+        if user is None:
+            return Device.objects.all()
+        return Device.objects.restrict(user, "view")
 
     def prune_old_jobs(self) -> None:
         module, _, class_name = self.full_name.rpartition(".")

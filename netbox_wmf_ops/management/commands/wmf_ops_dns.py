@@ -117,7 +117,14 @@ class Command(BaseCommand):
         if answer.strip().lower() != "y":
             self.log("error", "Manually aborted.")
             return ExitCode.ABORTED
-        return push_snippets(result.path, result.sha1, thresholds=settings.thresholds, force=force, log=self.log)
+        return push_snippets(
+            result.path,
+            result.sha1,
+            repository=settings.publish.repository,
+            thresholds=settings.thresholds,
+            force=force,
+            log=self.log,
+        )
 
     def _cleanup_commit(self, workdir, code: int, *, batch: bool, keep_files: bool) -> None:
         if not batch and code not in (ExitCode.OK, ExitCode.NO_CHANGES):
@@ -134,7 +141,12 @@ class Command(BaseCommand):
         except PublishError as e:
             raise CommandError(str(e), returncode=ExitCode.ERROR) from None
         code = push_snippets(
-            path, options["sha1"], thresholds=settings.thresholds, force=options["force"], log=self.log
+            path,
+            options["sha1"],
+            repository=settings.publish.repository,
+            thresholds=settings.thresholds,
+            force=options["force"],
+            log=self.log,
         )
         if should_remove_workdir("push", code):
             remove_workdir(path, self.log)

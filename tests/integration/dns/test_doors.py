@@ -91,6 +91,29 @@ def test_push_refuses_a_wrong_sha1_and_a_foreign_path(dns_repo, tmp_path):
 
 
 @pytest.mark.django_db
+def test_push_refuses_a_clone_of_another_repository_and_a_directory_that_is_not_one(dns_repo, tmp_path):
+    """Issue #11: a prefixed directory is not enough; its origin must be the configured repository."""
+    build_fleet()
+    elsewhere = tmp_path / "elsewhere.git"
+    git.Repo.init(elsewhere, bare=True, initial_branch="main")
+    work = tmp_path / "work" / f"{WORKDIR_PREFIX}foreign"
+    clone = git.Repo.clone_from(elsewhere, work)
+    (work / "x.wmnet").write_text("x 1H IN A 10.0.0.1\n")
+    clone.git.add("-A")
+    clone.git.commit("-m", "not reviewed", author="Someone <s@example.org>")
+    code, _, err = run("push", str(work), clone.head.commit.hexsha)
+    assert code == 2
+    assert f"is a clone of '{elsewhere}', not of the configured DNS repository '{dns_repo}'" in err
+    assert not git.Repo(elsewhere).head.is_valid()  # nothing pushed there
+    assert "Traceback" not in err
+
+    plain = tmp_path / "work" / f"{WORKDIR_PREFIX}plain"
+    plain.mkdir()
+    code, _, err = run("push", str(plain), "f" * 40)
+    assert code == 2 and "is not a git work tree made by `commit`" in err and "Traceback" not in err
+
+
+@pytest.mark.django_db
 def test_interactive_commit_asks_before_pushing(dns_repo, monkeypatch):
     build_fleet()
     code, out, err = run("commit", "m", stdin_answer="n", monkeypatch=monkeypatch)

@@ -24,10 +24,10 @@ def published(settings, tmp_path):
     origin = tmp_path / "dns.git"
     git.Repo.init(origin, bare=True, initial_branch="main")
     result = commit_snippets(ZONES, "m", PublishConfig(str(origin), work_dir=str(tmp_path / "work")))
-    assert push_snippets(result.path, result.sha1) == 0
+    assert push_snippets(result.path, result.sha1, repository=str(origin)) == 0
     git.Repo(origin).git.gc("-q")  # one pack plus loose objects would both be served; a pack is the common case
     result = commit_snippets({**ZONES, "y.wmnet": "y 1H IN A 10.0.0.2\n"}, "m2", PublishConfig(str(origin)))
-    assert push_snippets(result.path, result.sha1) == 0  # ...and these are loose objects
+    assert push_snippets(result.path, result.sha1, repository=str(origin)) == 0  # ...and these are loose objects
     plugin = {**settings.PLUGINS_CONFIG.get("netbox_wmf_ops", {}), "dns_repository_path": str(origin)}
     settings.PLUGINS_CONFIG = {**settings.PLUGINS_CONFIG, "netbox_wmf_ops": plugin}
     return origin
@@ -84,6 +84,31 @@ def test_without_permission_or_credentials_the_export_is_refused(client, publish
     anonymous = client.get(f"{BASE}/info/refs")
     assert anonymous.status_code == 401
     assert anonymous["WWW-Authenticate"].startswith("Basic")
+
+
+@pytest.mark.django_db
+def test_a_constrained_permission_does_not_open_the_repository(client, published):
+    """Issue #11: the repository holds every name, so a permission limited to some addresses is not enough."""
+    user, auth = make_user("dnsconstrained", can_view_ips=False)
+    perm = ObjectPermission.objects.create(
+        name="dnsconstrained-one-prefix", actions=["view"], constraints={"address__net_contained": "10.64.0.0/22"}
+    )
+    perm.object_types.add(ObjectType.objects.get_for_model(IPAddress))
+    perm.users.add(user)
+    assert client.get(f"{BASE}/info/refs", **auth).status_code == 403
+    assert client.get(f"{BASE}/HEAD", **auth).status_code == 403
+    # The same user with an unconstrained grant as well (constraint sets are OR'ed: all addresses) may clone.
+    full = ObjectPermission.objects.create(name="dnsconstrained-all", actions=["view"])
+    full.object_types.add(ObjectType.objects.get_for_model(IPAddress))
+    full.users.add(user)
+    assert client.get(f"{BASE}/info/refs", **auth).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_superuser_session_may_clone(client, published):
+    admin = User.objects.create_user(username="dnsadmin", password="Unused-Pass-1234", is_superuser=True)
+    client.force_login(admin)
+    assert client.get(f"{BASE}/info/refs").status_code == 200
 
 
 @pytest.mark.django_db(transaction=True)

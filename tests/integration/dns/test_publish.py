@@ -83,7 +83,7 @@ def test_commit_then_push_publishes_exactly_the_generated_files(tmp_path, workdi
     assert git.Repo(result.path).head.commit.stats.total == {**result.diff.stats(), "lines": 2}
 
     pushed = []
-    code = push_snippets(result.path, result.sha1, log=lambda lv, t: pushed.append((lv, t)))
+    code = push_snippets(result.path, result.sha1, repository=str(origin), log=lambda lv, t: pushed.append((lv, t)))
     assert code == ExitCode.OK
     assert tip(origin) == result.sha1
     assert read_published_tree(str(origin)) == new  # stale.wmnet is gone
@@ -94,7 +94,7 @@ def test_first_publication_into_an_empty_repository(tmp_path, workdir):
     origin = make_origin(tmp_path)
     result = commit_snippets(ZONES, "Initial", config(origin, workdir))
     assert result.code == ExitCode.OK
-    assert push_snippets(result.path, result.sha1) == ExitCode.OK
+    assert push_snippets(result.path, result.sha1, repository=str(origin)) == ExitCode.OK
     assert read_published_tree(str(origin)) == ZONES
 
 
@@ -126,7 +126,7 @@ def test_push_refuses_a_sha1_that_is_not_head(tmp_path, workdir):
     before = tip(origin)
     result = commit_snippets({"eqiad.wmnet": "x 1H IN A 10.0.0.9\n"}, "m", config(origin, workdir))
     log = []
-    code = push_snippets(result.path, "0" * 40, log=lambda lv, t: log.append((lv, t)))
+    code = push_snippets(result.path, "0" * 40, repository=str(origin), log=lambda lv, t: log.append((lv, t)))
     assert code == ExitCode.SHA1_MISMATCH == 5
     assert log == [("error", f"Head SHA1 {result.sha1} does not match given SHA1 {'0' * 40}")]
     assert tip(origin) == before
@@ -136,9 +136,12 @@ def test_push_refuses_when_the_repository_moved(tmp_path, workdir):
     origin = make_origin(tmp_path, ZONES)
     first = commit_snippets({**ZONES, "a.wmnet": "a 1H IN A 10.0.0.1\n"}, "first", config(origin, workdir))
     second = commit_snippets({**ZONES, "b.wmnet": "b 1H IN A 10.0.0.2\n"}, "second", config(origin, workdir))
-    assert push_snippets(first.path, first.sha1) == ExitCode.OK
+    assert push_snippets(first.path, first.sha1, repository=str(origin)) == ExitCode.OK
     log = []
-    assert push_snippets(second.path, second.sha1, log=lambda lv, t: log.append(t)) == ExitCode.PUSH_ERROR
+    assert (
+        push_snippets(second.path, second.sha1, repository=str(origin), log=lambda lv, t: log.append(t))
+        == ExitCode.PUSH_ERROR
+    )
     assert "has moved since the commit was made" in log[-1]
     assert tip(origin) == first.sha1
 
@@ -151,7 +154,10 @@ def test_push_rejected_by_the_repository_is_push_error(tmp_path, workdir):
     before = tip(origin)
     result = commit_snippets({"eqiad.wmnet": "x 1H IN A 10.0.0.9\n"}, "m", config(origin, workdir))
     log = []
-    assert push_snippets(result.path, result.sha1, log=lambda lv, t: log.append((lv, t))) == ExitCode.PUSH_ERROR
+    assert (
+        push_snippets(result.path, result.sha1, repository=str(origin), log=lambda lv, t: log.append((lv, t)))
+        == ExitCode.PUSH_ERROR
+    )
     assert log[-1][0] == "error" and log[-1][1].startswith("Error pushing, got bitflags ")
     assert tip(origin) == before
 
@@ -171,12 +177,17 @@ def test_thresholds_warn_at_commit_and_block_the_push_unless_forced(tmp_path, wo
     assert [t for lv, t in log if lv == "error"] == result.safety.errors
 
     blocked = []
-    code = push_snippets(result.path, result.sha1, thresholds=Thresholds(), log=lambda lv, t: blocked.append(t))
+    code = push_snippets(
+        result.path, result.sha1, repository=str(origin), thresholds=Thresholds(), log=lambda lv, t: blocked.append(t)
+    )
     assert code == ExitCode.UNSAFE
     assert blocked[-1] == "Refusing to push changes over the safety thresholds without --force"
     assert tip(origin) == before
 
-    assert push_snippets(result.path, result.sha1, thresholds=Thresholds(), force=True) == ExitCode.OK
+    assert (
+        push_snippets(result.path, result.sha1, repository=str(origin), thresholds=Thresholds(), force=True)
+        == ExitCode.OK
+    )
     assert tip(origin) == result.sha1
 
 
@@ -187,7 +198,7 @@ def test_min_records_floor_blocks_the_push(tmp_path, workdir):
     assert result.safety.errors == [
         "CAUTION: the generated records are less than the minimum limit of 5. Check the diff!"
     ]
-    assert push_snippets(result.path, result.sha1, thresholds=cfg.thresholds) == ExitCode.UNSAFE
+    assert push_snippets(result.path, result.sha1, repository=str(origin), thresholds=cfg.thresholds) == ExitCode.UNSAFE
     assert tip(origin) is None
 
 

@@ -147,8 +147,8 @@ def test_workers_are_reused_and_close_their_connection_when_retired(client, scri
     jobs = [get(client, "opskit_proxytest.Hello", admin_header) for _ in range(3)]
     assert [response.status_code for response in jobs] == [200, 200, 200]
     assert len({response["X-Job-Id"] for response in jobs}) == 3
-    assert runner._pool.size() == 1  # one thread and one database connection served the three runs
-    assert backends() == before + 1
+    assert runner._pool.size() == 1  # one thread served the three runs
+    assert wait_for_backends(before) == before  # ...and closed its database connection after each (issue #11)
     runner.retire_workers()
     assert runner._pool.size() == 0
     assert wait_for_backends(before) == before

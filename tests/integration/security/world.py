@@ -1,0 +1,133 @@
+"""Committed users, tokens, permissions and scripts for the security tests.
+
+The script proxy runs scripts in a worker thread with its own database connection, which sees committed rows only,
+so everything here is committed once per test session (unique names; nothing else depends on these rows)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.models import ObjectType
+from dcim.models import Device, Site
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+from extras.models import ScriptModule
+from users.models import ObjectPermission, Token, User
+
+from netbox_wmf_ops.registration import register_shipped_scripts
+from tests.factories import unique
+
+SCRIPT_MODULE = "opskit_securitytest.py"
+SCRIPTS = b"""
+import time
+from extras.models import Tag
+from extras.scripts import IntegerVar, Script, StringVar
+
+
+class Writer(Script):
+    tag = StringVar(max_length=100)
+
+    def run(self, data, commit):
+        Tag.objects.create(name=data["tag"], slug=data["tag"])
+        return f"created {data['tag']}"
+
+
+class Echo(Script):
+    text = StringVar(required=False, default="", max_length=1000)
+    count = IntegerVar(required=False, default=1, min_value=1, max_value=10)
+
+    def run(self, data, commit):
+        return f"{data['text']}x{data['count']}"
+
+
+class Slow(Script):
+    seconds = IntegerVar(default=2, max_value=30)
+
+    def run(self, data, commit):
+        time.sleep(data["seconds"])
+        return "late"
+"""
+STATS = "wmf_ops_device_stats.GetDeviceStats"
+WRITER = "opskit_securitytest.Writer"
+ECHO = "opskit_securitytest.Echo"
+SLOW = "opskit_securitytest.Slow"
+ALLOWED = [STATS, WRITER, ECHO, SLOW]
+
+# What a "full" user may view (unconstrained): scripts, devices, IP addresses (the DNS export) and every exported model.
+VIEW_MODELS = ["extras.script", "dcim.device", "dcim.site", "ipam.ipaddress"]
+
+
+@dataclass
+class World:
+    """Users and their Authorization headers. ``constrained`` sees the devices of one site, the addresses of one
+    prefix and may run only the device statistics script; ``full`` holds the same permissions unconstrained."""
+
+    anonymous: None
+    noperm: User
+    constrained: User
+    full: User
+    superuser: User
+    readonly_token: str  # of ``full``
+    write_token: str  # of ``full``
+    noperm_token: str
+    constrained_token: str
+    superuser_token: str
+    constrained_site: Site
+    constrained_devices: int
+
+
+def grant(user: User, labels: list[str], actions: list[str], constraints: dict | None = None) -> None:
+    permission = ObjectPermission.objects.create(name=unique("secperm"), actions=actions, constraints=constraints)
+    permission.object_types.set(
+        [ObjectType.objects.get(app_label=label.split(".")[0], model=label.split(".")[1]) for label in labels]
+    )
+    permission.users.add(user)
+
+
+def token(user: User, write_enabled: bool) -> str:
+    plaintext = (unique("sectok") + "B" * 40)[:40]
+    Token.objects.create(user=user, version=1, token=plaintext, write_enabled=write_enabled)
+    return f"Token {plaintext}"
+
+
+def install_scripts() -> None:
+    register_shipped_scripts()  # a transactional test before us may have flushed the Script rows
+    storage = storages.create_storage(storages.backends["scripts"])
+    if storage.exists(SCRIPT_MODULE):
+        storage.delete(SCRIPT_MODULE)
+    storage.save(SCRIPT_MODULE, ContentFile(SCRIPTS))
+    module = ScriptModule.objects.filter(file_path=SCRIPT_MODULE).first() or ScriptModule(
+        file_root="scripts", file_path=SCRIPT_MODULE
+    )
+    module.full_clean()
+    module.save()
+
+
+def build_world() -> World:
+    install_scripts()
+    site = Site.objects.filter(devices__isnull=False).order_by("pk").first()
+
+    def account(**kwargs) -> User:
+        return User.objects.create_user(username=unique("secuser"), password="x" * 12, **kwargs)
+
+    noperm, constrained, full, superuser = account(), account(), account(), account(is_superuser=True)
+    grant(full, VIEW_MODELS, ["view"])
+    grant(full, ["extras.script"], ["run"])
+    grant(constrained, ["dcim.device"], ["view"], {"site_id": site.pk})
+    grant(constrained, ["dcim.site"], ["view"], {"id": site.pk})
+    grant(constrained, ["ipam.ipaddress"], ["view"], {"address__net_contained": "10.0.0.0/8"})
+    grant(constrained, ["extras.script"], ["view", "run"], {"name": "GetDeviceStats"})
+    return World(
+        anonymous=None,
+        noperm=noperm,
+        constrained=constrained,
+        full=full,
+        superuser=superuser,
+        readonly_token=token(full, write_enabled=False),
+        write_token=token(full, write_enabled=True),
+        noperm_token=token(noperm, write_enabled=True),
+        constrained_token=token(constrained, write_enabled=True),
+        superuser_token=token(superuser, write_enabled=True),
+        constrained_site=site,
+        constrained_devices=Device.objects.filter(site=site).count(),
+    )
