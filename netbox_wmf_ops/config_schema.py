@@ -205,6 +205,9 @@ def _register_feature_settings() -> None:
             "puppetdb_client_key": Setting("", _str, "Private key of the client certificate, when separate."),
             "puppetdb_timeout": Setting(60, _seconds, "PuppetDB read timeout, seconds."),
             "puppetdb_connect_timeout": Setting(5, _seconds, "PuppetDB connect timeout, seconds."),
+            "puppetdb_import_tenants": Setting(
+                [], _list_of_str, "Tenant slugs whose hosts the interface import accepts (spec: every tenant refused)."
+            ),
             "ganeti_sync_interval": Setting(
                 0, _minutes_or_zero, "Minutes between scheduled Ganeti syncs of every profile (0 = not scheduled)."
             ),

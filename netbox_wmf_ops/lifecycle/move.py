@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from utilities.exceptions import AbortScript
@@ -100,6 +100,16 @@ def uplink_port_name(old_name: str, old_type: str, old_vendor: str, new_vendor: 
 
 
 @dataclass
+class MoveLeg:
+    """One uplink to move: the server interface, its current switch port, and its new switch and port name."""
+
+    primary: Interface
+    old_port: Interface
+    switch: Device
+    z_iface: str
+
+
+@dataclass
 class MovePlan:
     device: Device
     switch: Device
@@ -108,6 +118,9 @@ class MovePlan:
     cable_id: str
     primary: Interface
     old_port: Interface
+    # A bonded host cabled to two switches (the dual-switch provisioning, spec §2.5) has one leg per bond member;
+    # empty for the usual single uplink (primary → old_port).
+    legs: list[MoveLeg] = field(default_factory=list)
 
 
 def check_move_server(
@@ -142,12 +155,80 @@ def check_move_server(
     if problem:
         raise AbortScript(problem)
 
+    members = bonded_uplinks(device)
+    if members:
+        legs = _bonded_legs(device, members, switch, z_iface)
+        _check_rack_unit(device, switch, unit)
+        first = next(leg for leg in legs if leg.switch.pk == switch.pk)
+        return MovePlan(device, switch, z_iface, unit, cable_id or "", first.primary, first.old_port, legs)
     primary = find_primary_interface(device)
     old_port = find_remote_interface(primary)
     if old_port is None:
         raise AbortScript(f"{name}: could not find connected switch port for {primary.name}")
     _check_rack_unit(device, switch, unit)
     return MovePlan(device, switch, z_iface, unit, cable_id or "", primary, old_port)
+
+
+def bonded_uplinks(device: Device) -> list[Interface]:
+    """The cabled members of the server's bond when every cabled non-mgmt interface belongs to the same LAG and
+    there are at least two (a dual-switch host, spec §2.5); otherwise an empty list."""
+    from dcim.models import Interface
+
+    connected = list(
+        Interface.objects.filter(device=device, mgmt_only=False, cable__isnull=False)
+        .select_related("cable", "device", "lag")
+        .order_by("name")
+    )
+    lags = {i.lag_id for i in connected}
+    if len(connected) < 2 or len(lags) != 1 or None in lags:
+        return []
+    return connected
+
+
+def _bonded_legs(device: Device, members: list[Interface], switch: Device, z_iface: str) -> list[MoveLeg]:
+    """Each bond member moves to the switch of the new rack whose member letter is that of its current switch
+    (``fasw2-c1a-eqiad`` → ``a``), on the same port name: the chosen switch and its partner in the new rack."""
+    from dcim.models import Device
+
+    from .provision_frack import member_letter
+
+    name = device_name(device)
+    olds = []
+    for member in members:
+        old_port = find_remote_interface(member)
+        if old_port is None:
+            raise AbortScript(f"{name}: could not find connected switch port for {member.name}")
+        olds.append((member, old_port))
+    partners = list(
+        Device.objects.filter(rack_id=switch.rack_id, role__slug__in=TOR_ROLES, status__in=NEW_SWITCH_STATUSES)
+        .filter(tenant_id=switch.tenant_id)
+        .select_related("device_type__manufacturer", "rack", "role")
+        .order_by("name")
+    )
+    by_letter: dict[str | None, list[Device]] = {}
+    for candidate in partners:
+        by_letter.setdefault(member_letter(candidate.name), []).append(candidate)
+    legs = []
+    for member, old_port in olds:
+        letter = member_letter(old_port.device.name)
+        targets = by_letter.get(letter, [])
+        if len(targets) != 1:
+            raise AbortScript(
+                f"{name}: {member.name} is cabled to {device_name(old_port.device)} (member {letter}), but rack "
+                f"{switch.rack} has {len(targets)} switches of member {letter}, skipping."
+            )
+        target = targets[0]
+        problem = vc_port_problem(
+            name, z_iface, device_name(target), target.vc_position if target.virtual_chassis_id else None
+        )
+        if problem:
+            raise AbortScript(problem)
+        legs.append(MoveLeg(member, old_port, target, z_iface))
+    if switch.pk not in {leg.switch.pk for leg in legs}:
+        raise AbortScript(
+            f"{name}: switch {device_name(switch)} is not the member of any of the bond's current switches, skipping."
+        )
+    return legs
 
 
 def _check_rack_unit(device: Device, switch: Device, unit: int) -> None:
@@ -172,6 +253,9 @@ def apply_move_server(plan: MovePlan, log: Log) -> None:
     """Move the uplink to the new switch port and the server to the new rack unit (spec §2.6 MoveServer)."""
     device, old_port = plan.device, plan.old_port
     name = device_name(device)
+    if plan.legs:
+        _apply_bonded_move(plan, log)
+        return
     new_port = configure_switch_port(
         plan.switch,
         plan.z_iface,
@@ -193,6 +277,41 @@ def apply_move_server(plan: MovePlan, log: Log) -> None:
     device.face = device.face or "front"
     device.save()
     log("success", f"{name}: moved to rack {device.rack}, U{plan.position}.", device)
+
+
+def _apply_bonded_move(plan: MovePlan, log: Log) -> None:
+    """Every bond member's uplink moves (each new cable keeps its old cable's label, colour and type: one Cable ID
+    input cannot name two cables), then the server moves to the new rack unit."""
+    device = plan.device
+    name = device_name(device)
+    for leg in plan.legs:
+        new_port = configure_switch_port(
+            leg.switch,
+            leg.z_iface,
+            leg.old_port.untagged_vlan,
+            log,
+            iface_type=leg.old_port.type,
+            tagged_vlans=tagged_vlans_of(leg.old_port),
+        )
+        clean_interface(leg.old_port)
+        old_switch = device_name(leg.old_port.device)
+        log("success", f"{name}: reset old switch interface {old_switch}:{leg.old_port.name}.", leg.old_port)
+        label, color, cable_type = _delete_cable(leg.primary)
+        log("success", f"{name}: deleted old cable of {leg.primary.name}.", device)
+        create_cable(leg.primary, new_port, log, label=label, color=color, cable_type=cable_type)
+    _rack_device(plan, log)
+
+
+def _rack_device(plan: MovePlan, log: Log) -> None:
+    device = plan.device
+    device.refresh_from_db()
+    device.snapshot()
+    device.rack = plan.switch.rack
+    device.location = plan.switch.rack.location
+    device.position = plan.position
+    device.face = device.face or "front"
+    device.save()
+    log("success", f"{device_name(device)}: moved to rack {device.rack}, U{plan.position}.", device)
 
 
 def _delete_cable(iface: Interface) -> tuple[str, str, str]:
