@@ -6,6 +6,7 @@ import pytest
 from dcim.models import Device, Interface
 from extras.models import Script
 from ipam.models import IPAddress
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as condition
 
@@ -27,6 +28,15 @@ def demo_fleet() -> None:
     if not Device.objects.filter(name__in=READY_FRACK).exists():
         register_shipped_scripts()
         load_fleet(PLAN, log=lambda line: None)
+
+
+def log_text(driver, expect: str) -> str | None:
+    """The result page's log once it shows ``expect`` (None meanwhile: the page re-renders it while it polls)."""
+    try:
+        text = driver.find_element(By.ID, "object_list").text
+    except (NoSuchElementException, StaleElementReferenceException):
+        return None
+    return text if expect in text else None
 
 
 @pytest.mark.django_db(transaction=True)
@@ -76,7 +86,6 @@ def test_provision_a_demo_fr_tech_server_then_the_network_report_is_clean(
     browser.get(f"{live_server.url}/extras/scripts/{network.pk}/")
     wait.until(condition.element_to_be_clickable((By.NAME, "_run"))).click()
     wait_for_job_result(browser, wait)
-    wait.until(lambda driver: "correct mgmt DNS names" in driver.find_element(By.ID, "object_list").text)
-    report = browser.find_element(By.ID, "object_list").text
+    report = wait.until(lambda driver: log_text(driver, "correct mgmt DNS names"))
     for name in (server.name, *switches):
         assert name not in report, f"the Network report flags {name}"
