@@ -368,6 +368,9 @@ def move_server_uplink(server: Device, log: Log, new_switch: Device | None = Non
     """Move one server's uplink from its current switch port to the matching port of ``new_switch`` (or of the other
     switch in the old switch's rack). Raises :class:`Skip` or ``AbortScript``; the caller rolls the server back."""
     name = device_name(server)
+    members = bonded_uplinks(server)
+    if members:
+        return _move_bonded_uplinks(server, members, log, new_switch)
     try:
         primary = find_primary_interface(server)
     except AbortScript as exc:
@@ -381,6 +384,68 @@ def move_server_uplink(server: Device, log: Log, new_switch: Device | None = Non
         new_switch = other_switch_in_rack(server, old_switch)
     elif new_switch.pk == old_switch.pk:
         raise Skip(f"{name} already connected to {device_name(new_switch)}, skipping.", level="info")
+    return _move_leg(server, primary, old_port, new_switch, log)
+
+
+def _move_bonded_uplinks(server: Device, members: list[Interface], log: Log, new_switch: Device | None) -> str:
+    """A bonded dual-switch server (spec §2.5): each member's uplink is a uplink of its own. With ``new_switch``, only
+    the member cabled to a switch of the same rack and member letter moves to it; without, each member whose switch's
+    rack has another active top-of-rack switch with the same member letter (its replacement, none of the bond's
+    current switches) moves to it, the others stay. Several candidates, or none for every member, refuse the server
+    (nothing moved)."""
+    from dcim.models import Device
+
+    from .provision_frack import member_letter
+
+    name = device_name(server)
+    legs = []
+    for member in members:
+        old_port = find_remote_interface(member)
+        if old_port is None:
+            raise Skip(f"{name}: could not find connected switch port for {member.name}")
+        legs.append((member, old_port))
+    bond_switches = {old_port.device_id for _, old_port in legs}
+    messages = []
+    for member, old_port in legs:
+        old_switch = old_port.device
+        letter = member_letter(old_switch.name)
+        if new_switch is not None:
+            if new_switch.rack_id != old_switch.rack_id or member_letter(new_switch.name) != letter:
+                continue
+            if new_switch.pk == old_switch.pk:
+                log("info", f"{name} already connected to {device_name(new_switch)}, skipping.", server)
+                continue
+            target = new_switch
+        else:
+            candidates = [
+                d
+                for d in Device.objects.filter(rack_id=old_switch.rack_id, role__slug__in=TOR_ROLES, status="active")
+                .exclude(pk__in=bond_switches)
+                .exclude(name__startswith=SPINE_NAME_PREFIX)
+                .select_related("device_type__manufacturer", "rack")
+                if member_letter(d.name) == letter
+            ]
+            if not candidates:
+                continue  # this switch stays: its member keeps its uplink
+            if len(candidates) > 1:
+                raise Skip(
+                    f"{name}: rack {old_switch.rack} has {len(candidates)} other switches of member {letter} for "
+                    f"{member.name}, skipping."
+                )
+            target = candidates[0]
+        messages.append(_move_leg(server, member, old_port, target, log))
+    if not messages and new_switch is not None:
+        raise Skip(f"{name}: no uplink to move to {device_name(new_switch)}, skipping.", level="info")
+    if not messages:
+        racks = sorted({str(old_port.device.rack) for _, old_port in legs})
+        raise Skip(f"{name}: rack {', '.join(racks)} has no other switch of the bond's members, skipping.")
+    return "\n".join(messages)
+
+
+def _move_leg(server: Device, primary: Interface, old_port: Interface, new_switch: Device, log: Log) -> str:
+    """Move one uplink (server interface ``primary``, now on ``old_port``) to the matching port of ``new_switch``."""
+    name = device_name(server)
+    old_switch = old_port.device
     old_switch_name, new_switch_name = device_name(old_switch), device_name(new_switch)
     try:
         new_name = uplink_port_name(
@@ -394,7 +459,6 @@ def move_server_uplink(server: Device, log: Log, new_switch: Device | None = Non
         raise Skip(
             f"{name}: cannot move {old_switch_name} {old_port.name} to {new_switch_name}: {exc}, skipping."
         ) from None
-
     new_port = configure_switch_port(
         new_switch,
         new_name,

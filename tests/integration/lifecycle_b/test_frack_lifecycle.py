@@ -137,3 +137,46 @@ def test_revert_of_a_provisioning_restores_the_database(run_script):
     assert run.job.status == "completed", run.log
     assert run.messages("failure") == []
     assert full_state() == before
+
+
+def replacement_switch(space, letter: str):
+    """A new active fr-tech switch of member ``letter`` in the rack (``fasw3-…``), its ports free."""
+    switch = lb.tor_switch(space.rack, name=f"fasw3-{space.rack.name.lower()}{letter}-{space.site.slug}", position=30)
+    switch.tenant = space.tenant
+    switch.save()
+    Interface.objects.filter(device=switch).update(enabled=False)
+    return switch
+
+
+def test_move_specific_uplinks_moves_the_member_of_the_replaced_switch(run_script):
+    space = lb.frack_rack()
+    dev = provision(run_script, space, lb.frack_server(space))
+    cable_b = members(dev)["PRIMARY_B"].cable_id
+    new_a = replacement_switch(space, "a")
+    run = run_script("move_server", "MoveSpecificUplinks", {"site": space.site, "servers": [dev]}, commit=True)
+    assert run.job.status == "completed", run.log
+    assert run.messages("failure") == []
+    found = members(dev)
+    new_port = Interface.objects.get(device=new_a, name="xe-0/0/5")
+    assert found["PRIMARY_A"].link_peers == [new_port]
+    assert found["PRIMARY_A"].cable.label == f"{dev.name}-A"  # the cable keeps its ID
+    assert (new_port.enabled, new_port.untagged_vlan, new_port.mtu) == (True, space.vlan, 9192)
+    assert space.port("a", "xe-0/0/5").cable is None
+    assert found["PRIMARY_B"].cable_id == cable_b  # member b's switch stays
+    assert (
+        f"{dev.name}: moved connection from {space.switches['a'].name} xe-0/0/5 to {new_a.name} xe-0/0/5."
+        in run.messages("success")
+    )
+    assert run.messages("success")[-1] == "1 uplinks moved"
+
+
+def test_move_specific_uplinks_refuses_a_bond_without_replacement(run_script):
+    space = lb.frack_rack()
+    dev = provision(run_script, space, lb.frack_server(space))
+    before = full_state()
+    run = run_script("move_server", "MoveSpecificUplinks", {"site": space.site, "servers": [dev]}, commit=True)
+    assert run.job.status == "completed", run.log
+    assert run.messages("failure") == [
+        f"{dev.name}: rack {space.rack} has no other switch of the bond's members, skipping."
+    ]
+    assert full_state() == before
