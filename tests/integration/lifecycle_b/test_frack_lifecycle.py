@@ -11,7 +11,7 @@ from ipam.models import IPAddress
 
 from tests import factories_lifecycle_b as lb
 
-from .test_provision_frack import data, full_state
+from .test_provision_frack import data, every_field, full_state
 
 pytestmark = pytest.mark.django_db
 
@@ -110,7 +110,7 @@ def test_move_server_refuses_a_rack_without_the_other_member(run_script):
     target = lb.frack_rack(site=space.site)
     target.switches["a"].status = "offline"
     target.switches["a"].save()
-    before = full_state()
+    before = every_field()
     run = run_script(
         "move_server",
         "MoveServer",
@@ -123,7 +123,7 @@ def test_move_server_refuses_a_rack_without_the_other_member(run_script):
         f"{dev.name}: PRIMARY_A is cabled to {switch} (member a), but rack {target.rack} has 0 switches of member a, "
         "skipping."
     )
-    assert full_state() == before
+    assert every_field() == before
 
 
 def test_revert_of_a_provisioning_restores_the_database(run_script):
@@ -173,10 +173,10 @@ def test_move_specific_uplinks_moves_the_member_of_the_replaced_switch(run_scrip
 def test_move_specific_uplinks_refuses_a_bond_without_replacement(run_script):
     space = lb.frack_rack()
     dev = provision(run_script, space, lb.frack_server(space))
-    before = full_state()
+    before = every_field()
     run = run_script("move_server", "MoveSpecificUplinks", {"site": space.site, "servers": [dev]}, commit=True)
     assert run.job.status == "completed", run.log
     assert run.messages("failure") == [
         f"{dev.name}: rack {space.rack} has no other switch of the bond's members, skipping."
     ]
-    assert full_state() == before
+    assert every_field() == before
