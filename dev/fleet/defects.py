@@ -162,6 +162,15 @@ DEFECTS: dict[str, DefectKind] = {
     "lifecycle.ready_to_provision_mgmt": D(
         "§2.4 step 6", "edge", "the same with its mgmt interface and IP already allocated", 2, "edge"
     ),
+    # docs/behaviour-reference.md §2.5 ProvisionFundraisingServerNetwork: planned fr-tech servers in the rack with
+    # the two fr-tech switches
+    "lifecycle.ready_to_provision_frack": D(
+        "§2.5 happy path",
+        "edge",
+        "planned fr-tech server, no interfaces, rack with fr-tech switches a and b",
+        0,
+        "edge",
+    ),
     # docs/behaviour-reference.md §1.1 Accounting (external data: FleetPlan.external['accounting'])
     "accounting.asset_tag_mismatch": D("§1.1 test_field_match", "failure", "sheet has another asset tag", 2),
     "accounting.ticket_mismatch": D("§1.1 test_field_match", "warning", "sheet has another ticket", 2),

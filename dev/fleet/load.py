@@ -177,14 +177,25 @@ class FleetLoader:
     def load_ipam(self) -> str:
         p = self.plan
         group = VLANGroup.objects.get_or_create(slug="production", defaults={"name": "production"})[0]
+        self.prefix_roles = {
+            slug: Role.objects.get_or_create(slug=slug, defaults={"name": name})[0] for slug, name in p.prefix_roles
+        }
         self.vlans = {
             v.name: v
             for v in VLAN.objects.bulk_create(
-                [VLAN(name=v.name, vid=v.vid, site=self.sites[v.site], group=group, status=v.status) for v in p.vlans]
+                [
+                    VLAN(
+                        name=v.name,
+                        vid=v.vid,
+                        site=self.sites[v.site],
+                        group=group,
+                        status=v.status,
+                        tenant=self.tenants.get(v.tenant) if v.tenant else None,
+                        role=self.prefix_roles.get(v.role) if v.role else None,
+                    )
+                    for v in p.vlans
+                ]
             )
-        }
-        self.prefix_roles = {
-            slug: Role.objects.get_or_create(slug=slug, defaults={"name": name})[0] for slug, name in p.prefix_roles
         }
         site_ct = ContentType.objects.get_for_model(Site)
         location_ct = ContentType.objects.get_for_model(Location)
@@ -205,6 +216,7 @@ class FleetLoader:
                 status=px.status,
                 description=px.description,
                 is_pool=px.is_pool,
+                tenant=self.tenants.get(px.tenant) if px.tenant else None,
             )
             prefix.cache_related_objects()  # what Prefix.save() does: _site/_location/... from the scope
             prefixes.append(prefix)

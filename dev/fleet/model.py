@@ -142,6 +142,8 @@ class VLANPlan:
     site: str
     group: str = "production"
     status: str = "active"
+    tenant: str | None = None
+    role: str | None = None  # a PREFIX_ROLES slug (NetBox's IPAM roles serve prefixes and VLANs)
 
 
 @dataclass
@@ -154,6 +156,7 @@ class PrefixPlan:
     status: str = "active"
     description: str = ""
     is_pool: bool = False
+    tenant: str | None = None
 
 
 @dataclass

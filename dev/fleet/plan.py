@@ -409,6 +409,8 @@ def plan_fleet(scale: float = 1.0, seed: int = 1) -> FleetPlan:
     _gateways(b)
     with b.substream("provisioning"):
         _ready_to_provision(b)
+    with b.substream("frack"):
+        _frack_racks(b)
     _external(b)
     _natural_lists(b)
     for key in b.plan.defects:
@@ -1684,6 +1686,95 @@ def _provision_rack(b: _Builder, site: str, kind: str) -> RackPlan:
         if switch and len(tors) == 1 and b.next_port[switch] < len(b.switch_ports[switch]) and b.free_u(rack) >= 1:
             return rack
     raise RuntimeError(f"no rack at {site} for a server to provision ({kind})")
+
+
+FRACK_SWITCH_TYPE = "qfx5100-48s-6q"
+FRACK_READY_PER_SITE = 3  # planned fr-tech servers per core site, at any scale
+# The fr-tech VLANs the dual-switch rack adds: (VLAN type, VLAN id before the site's 100 * dc, role, v4 prefix).
+# IPv4 only, as fundraising networks are; "{octet}"/"{mgmt}" are the site's private and management second octets.
+FRACK_VLANS = (
+    ("fundraising", 1041, None, "10.{octet}.97.0/24"),
+    ("management", 1042, "management", "10.{mgmt}.64.0/24"),
+)
+
+
+def _frack_racks(b: _Builder) -> None:
+    """A fundraising (fr-tech) rack per core site, as ProvisionFundraisingServerNetwork (docs/behaviour-reference.md
+    §2.5) expects it: two
+    active fr-tech access switches, members a and b (``fasw2-<rack>a-<site>``, ``fasw2-<rack>b-<site>``), every server
+    port free; the tenant's fundraising VLAN and management VLAN (each with one IPv4 prefix, its gateway on the
+    payments firewall); and planned fr-tech servers racked there without interfaces, waiting for the script.
+
+    Added after every other pass, in its own random stream, and kept out of every defect draw (``b.used``), so nothing
+    else of the fleet changes and no report flags them."""
+    for site in b.plan.sites:
+        if not site.core:
+            continue
+        s, net = site.slug, b.site_net[site.slug]
+        row_c = next(loc for loc in b.plan.locations if loc.site == s and loc.row == "C")
+        taken = [int(r.name[1:]) for r in b.racks_by_site[s] if r.location == row_c.slug]
+        rack = RackPlan(s, row_c.slug, f"C{max(taken) + 1}")
+        b.plan.racks.append(rack)
+        b.racks_by_site[s].append(rack)
+        b.rack_top[(s, rack.name)] = 42
+        b.rack_bottom[(s, rack.name)] = 1
+        new_devices = []
+        pdus = []
+        for n in (1, 2):
+            pdu = _network_device(b, f"ps{n}-{rack.name.lower()}-{s}", "pdu", "c2x42ce", rack)
+            for outlet in range(1, 25):
+                b.add_port("poweroutlet", pdu.name, str(outlet))
+            b.add_iface(pdu.name, "mgmt", "1000base-t", mgmt_only=True, mac=b.mac("ServerTech"))
+            _mgmt_ip(b, pdu, "mgmt", primary=True)
+            pdus.append(pdu.name)
+        b.rack_pdus[(s, rack.name)] = pdus
+        new_devices += pdus
+        for member in ("a", "b"):
+            switch = _network_device(
+                b, f"fasw2-{rack.name.lower()}{member}-{s}", "asw", FRACK_SWITCH_TYPE, rack, tenant="fr-tech"
+            )
+            b.add_iface(switch.name, "em0", "1000base-t", mgmt_only=True, mac=b.mac("Juniper"))
+            _mgmt_ip(b, switch, "em0", primary=True)
+            for port in range(48):
+                # Unused ports stay disabled (clean for the Network report), as on every other switch.
+                b.add_iface(switch.name, f"xe-0/0/{port}", "10gbase-x-sfpp", enabled=False, mtu=9192, mode="access")
+            new_devices.append(switch.name)
+        for vlan_type, vid, role, v4 in FRACK_VLANS:
+            name = f"frack-{vlan_type}1-c-{s}"
+            prefix = v4.format(octet=net["octet"], mgmt=net["octet"] + 1)
+            vlan = VLANPlan(name, vid + 100 * site.dc, s, tenant="fr-tech", role=role)
+            b.vlans[name] = vlan
+            b.plan.vlans.append(vlan)
+            b.plan.prefixes.append(
+                PrefixPlan(prefix, s, row_c.slug, vlan=name, role=role, tenant="fr-tech", description=name)
+            )
+            network = ipaddress.ip_network(prefix)
+            b.add_iface(f"pfw3a-{s}", f"reth0.{vlan.vid}", "virtual")
+            b.add_ip(
+                f"{network.network_address + 1}/{network.prefixlen}",
+                assigned=("interface", f"pfw3a-{s}", f"reth0.{vlan.vid}"),
+                tenant="fr-tech",
+            )
+        for k in range(FRACK_READY_PER_SITE):
+            cluster = FRACK_CLUSTERS[k % len(FRACK_CLUSTERS)]
+            b.server_numbers[(cluster, site.dc)] += 1
+            name = f"{cluster}{site.dc}{b.server_numbers[(cluster, site.dc)]:03d}"
+            dtype = "poweredge-r440"
+            dev = b.add_device(
+                name,
+                "server",
+                dtype,
+                s,
+                rack,
+                b.place(rack, DT[dtype].u_height),
+                status="planned",
+                tenant="fr-tech",
+                platform="linux",
+            )
+            dev.cluster_name = cluster
+            new_devices.append(name)
+            b.record("lifecycle.ready_to_provision_frack", [name])
+        b.used.update(new_devices)
 
 
 # ------------------------------------------------------------------------------------------- external systems

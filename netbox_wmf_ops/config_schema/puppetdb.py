@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from .validators import Setting, seconds, url_or_empty
+from .validators import Setting, list_of_str, seconds, url_or_empty
 from .validators import text as any_text
 
 PUPPETDB_APIS = ("v4", "microservice")
@@ -20,4 +20,7 @@ SETTINGS: dict[str, Setting] = {
     "puppetdb_client_key": Setting("", any_text, "Private key of the client certificate, when separate."),
     "puppetdb_timeout": Setting(60, seconds, "PuppetDB read timeout, seconds."),
     "puppetdb_connect_timeout": Setting(5, seconds, "PuppetDB connect timeout, seconds."),
+    "puppetdb_import_tenants": Setting(
+        [], list_of_str, "Tenant slugs whose hosts the interface import accepts (the original refuses every tenant)."
+    ),
 }

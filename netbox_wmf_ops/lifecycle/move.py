@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from utilities.exceptions import AbortScript
@@ -102,6 +102,16 @@ def uplink_port_name(old_name: str, old_type: str, old_vendor: str, new_vendor: 
 
 
 @dataclass
+class MoveLeg:
+    """One uplink to move: the server interface, its current switch port, and its new switch and port name."""
+
+    primary: Interface
+    old_port: Interface
+    switch: Device
+    z_iface: str
+
+
+@dataclass
 class MovePlan:
     device: Device
     switch: Device
@@ -110,6 +120,10 @@ class MovePlan:
     cable_id: str
     primary: Interface
     old_port: Interface
+    # A bonded host cabled to two switches (the dual-switch provisioning, docs/behaviour-reference.md §2.5) has one leg
+    # per bond member;
+    # empty for the usual single uplink (primary → old_port).
+    legs: list[MoveLeg] = field(default_factory=list)
 
 
 def check_move_server(
@@ -145,12 +159,80 @@ def check_move_server(
     if problem:
         raise AbortScript(problem)
 
+    members = bonded_uplinks(device)
+    if members:
+        legs = _bonded_legs(device, members, switch, z_iface)
+        _check_rack_unit(device, switch, unit)
+        first = next(leg for leg in legs if leg.switch.pk == switch.pk)
+        return MovePlan(device, switch, z_iface, unit, cable_id or "", first.primary, first.old_port, legs)
     primary = find_primary_interface(device)
     old_port = find_remote_interface(primary)
     if old_port is None:
         raise AbortScript(f"{name}: could not find connected switch port for {primary.name}")
     _check_rack_unit(device, switch, unit)
     return MovePlan(device, switch, z_iface, unit, cable_id or "", primary, old_port)
+
+
+def bonded_uplinks(device: Device) -> list[Interface]:
+    """The cabled members of the server's bond when every cabled non-mgmt interface belongs to the same LAG and
+    there are at least two (a dual-switch host, docs/behaviour-reference.md §2.5); otherwise an empty list."""
+    from dcim.models import Interface
+
+    connected = list(
+        Interface.objects.filter(device=device, mgmt_only=False, cable__isnull=False)
+        .select_related("cable", "device", "lag")
+        .order_by("name")
+    )
+    lags = {i.lag_id for i in connected}
+    if len(connected) < 2 or len(lags) != 1 or None in lags:
+        return []
+    return connected
+
+
+def _bonded_legs(device: Device, members: list[Interface], switch: Device, z_iface: str) -> list[MoveLeg]:
+    """Each bond member moves to the switch of the new rack whose member letter is that of its current switch
+    (``fasw2-c1a-eqiad`` → ``a``), on the same port name: the chosen switch and its partner in the new rack."""
+    from dcim.models import Device
+
+    from .provision_frack import member_letter
+
+    name = device_name(device)
+    olds = []
+    for member in members:
+        old_port = find_remote_interface(member)
+        if old_port is None:
+            raise AbortScript(f"{name}: could not find connected switch port for {member.name}")
+        olds.append((member, old_port))
+    partners = list(
+        Device.objects.filter(rack_id=switch.rack_id, role__slug__in=TOR_ROLES, status__in=NEW_SWITCH_STATUSES)
+        .filter(tenant_id=switch.tenant_id)
+        .select_related("device_type__manufacturer", "rack", "role")
+        .order_by("name")
+    )
+    by_letter: dict[str | None, list[Device]] = {}
+    for candidate in partners:
+        by_letter.setdefault(member_letter(candidate.name), []).append(candidate)
+    legs = []
+    for member, old_port in olds:
+        letter = member_letter(old_port.device.name)
+        targets = by_letter.get(letter, [])
+        if len(targets) != 1:
+            raise AbortScript(
+                f"{name}: {member.name} is cabled to {device_name(old_port.device)} (member {letter}), but rack "
+                f"{switch.rack} has {len(targets)} switches of member {letter}, skipping."
+            )
+        target = targets[0]
+        problem = vc_port_problem(
+            name, z_iface, device_name(target), target.vc_position if target.virtual_chassis_id else None
+        )
+        if problem:
+            raise AbortScript(problem)
+        legs.append(MoveLeg(member, old_port, target, z_iface))
+    if switch.pk not in {leg.switch.pk for leg in legs}:
+        raise AbortScript(
+            f"{name}: switch {device_name(switch)} is not the member of any of the bond's current switches, skipping."
+        )
+    return legs
 
 
 def _check_rack_unit(device: Device, switch: Device, unit: int) -> None:
@@ -176,6 +258,9 @@ def apply_move_server(plan: MovePlan, log: Log) -> None:
     MoveServer)."""
     device, old_port = plan.device, plan.old_port
     name = device_name(device)
+    if plan.legs:
+        _apply_bonded_move(plan, log)
+        return
     new_port = configure_switch_port(
         plan.switch,
         plan.z_iface,
@@ -197,6 +282,41 @@ def apply_move_server(plan: MovePlan, log: Log) -> None:
     device.face = device.face or "front"
     device.save()
     log("success", f"{name}: moved to rack {device.rack}, U{plan.position}.", device)
+
+
+def _apply_bonded_move(plan: MovePlan, log: Log) -> None:
+    """Every bond member's uplink moves (each new cable keeps its old cable's label, colour and type: one Cable ID
+    input cannot name two cables), then the server moves to the new rack unit."""
+    device = plan.device
+    name = device_name(device)
+    for leg in plan.legs:
+        new_port = configure_switch_port(
+            leg.switch,
+            leg.z_iface,
+            leg.old_port.untagged_vlan,
+            log,
+            iface_type=leg.old_port.type,
+            tagged_vlans=tagged_vlans_of(leg.old_port),
+        )
+        clean_interface(leg.old_port)
+        old_switch = device_name(leg.old_port.device)
+        log("success", f"{name}: reset old switch interface {old_switch}:{leg.old_port.name}.", leg.old_port)
+        label, color, cable_type = _delete_cable(leg.primary)
+        log("success", f"{name}: deleted old cable of {leg.primary.name}.", device)
+        create_cable(leg.primary, new_port, log, label=label, color=color, cable_type=cable_type)
+    _rack_device(plan, log)
+
+
+def _rack_device(plan: MovePlan, log: Log) -> None:
+    device = plan.device
+    device.refresh_from_db()
+    device.snapshot()
+    device.rack = plan.switch.rack
+    device.location = plan.switch.rack.location
+    device.position = plan.position
+    device.face = device.face or "front"
+    device.save()
+    log("success", f"{device_name(device)}: moved to rack {device.rack}, U{plan.position}.", device)
 
 
 def _delete_cable(iface: Interface) -> tuple[str, str, str]:
@@ -255,6 +375,9 @@ def move_server_uplink(server: Device, log: Log, new_switch: Device | None = Non
     """Move one server's uplink from its current switch port to the matching port of ``new_switch`` (or of the other
     switch in the old switch's rack). Raises :class:`Skip` or ``AbortScript``; the caller rolls the server back."""
     name = device_name(server)
+    members = bonded_uplinks(server)
+    if members:
+        return _move_bonded_uplinks(server, members, log, new_switch)
     try:
         primary = find_primary_interface(server)
     except AbortScript as exc:
@@ -268,6 +391,69 @@ def move_server_uplink(server: Device, log: Log, new_switch: Device | None = Non
         new_switch = other_switch_in_rack(server, old_switch)
     elif new_switch.pk == old_switch.pk:
         raise Skip(f"{name} already connected to {device_name(new_switch)}, skipping.", level="info")
+    return _move_leg(server, primary, old_port, new_switch, log)
+
+
+def _move_bonded_uplinks(server: Device, members: list[Interface], log: Log, new_switch: Device | None) -> str:
+    """A bonded dual-switch server (docs/behaviour-reference.md §2.5): each member's uplink is a uplink of its own.
+    With ``new_switch``, only
+    the member cabled to a switch of the same rack and member letter moves to it; without, each member whose switch's
+    rack has another active top-of-rack switch with the same member letter (its replacement, none of the bond's
+    current switches) moves to it, the others stay. Several candidates, or none for every member, refuse the server
+    (nothing moved)."""
+    from dcim.models import Device
+
+    from .provision_frack import member_letter
+
+    name = device_name(server)
+    legs = []
+    for member in members:
+        old_port = find_remote_interface(member)
+        if old_port is None:
+            raise Skip(f"{name}: could not find connected switch port for {member.name}")
+        legs.append((member, old_port))
+    bond_switches = {old_port.device_id for _, old_port in legs}
+    messages = []
+    for member, old_port in legs:
+        old_switch = old_port.device
+        letter = member_letter(old_switch.name)
+        if new_switch is not None:
+            if new_switch.rack_id != old_switch.rack_id or member_letter(new_switch.name) != letter:
+                continue
+            if new_switch.pk == old_switch.pk:
+                log("info", f"{name} already connected to {device_name(new_switch)}, skipping.", server)
+                continue
+            target = new_switch
+        else:
+            candidates = [
+                d
+                for d in Device.objects.filter(rack_id=old_switch.rack_id, role__slug__in=TOR_ROLES, status="active")
+                .exclude(pk__in=bond_switches)
+                .exclude(name__startswith=SPINE_NAME_PREFIX)
+                .select_related("device_type__manufacturer", "rack")
+                if member_letter(d.name) == letter
+            ]
+            if not candidates:
+                continue  # this switch stays: its member keeps its uplink
+            if len(candidates) > 1:
+                raise Skip(
+                    f"{name}: rack {old_switch.rack} has {len(candidates)} other switches of member {letter} for "
+                    f"{member.name}, skipping."
+                )
+            target = candidates[0]
+        messages.append(_move_leg(server, member, old_port, target, log))
+    if not messages and new_switch is not None:
+        raise Skip(f"{name}: no uplink to move to {device_name(new_switch)}, skipping.", level="info")
+    if not messages:
+        racks = sorted({str(old_port.device.rack) for _, old_port in legs})
+        raise Skip(f"{name}: rack {', '.join(racks)} has no other switch of the bond's members, skipping.")
+    return "\n".join(messages)
+
+
+def _move_leg(server: Device, primary: Interface, old_port: Interface, new_switch: Device, log: Log) -> str:
+    """Move one uplink (server interface ``primary``, now on ``old_port``) to the matching port of ``new_switch``."""
+    name = device_name(server)
+    old_switch = old_port.device
     old_switch_name, new_switch_name = device_name(old_switch), device_name(new_switch)
     try:
         new_name = uplink_port_name(
@@ -281,7 +467,6 @@ def move_server_uplink(server: Device, log: Log, new_switch: Device | None = Non
         raise Skip(
             f"{name}: cannot move {old_switch_name} {old_port.name} to {new_switch_name}: {exc}, skipping."
         ) from None
-
     new_port = configure_switch_port(
         new_switch,
         new_name,

@@ -28,6 +28,7 @@ class InterfaceRecord:
     pk: int
     name: str
     parent_pk: int | None = None
+    lag_pk: int | None = None  # the bond (LAG) this interface is a member of
     cable_pk: int | None = None
     cable_name: str = ""  # str(cable): its label, or "#<pk>"
     addresses: tuple[AddressRecord, ...] = ()
@@ -69,14 +70,18 @@ def refusal(device: DeviceRecord) -> str | None:
 
 def removal_order(interfaces: Sequence[InterfaceRecord]) -> list[InterfaceRecord]:
     """Interfaces in their listed order, except that a child (VLAN sub-interface) comes before its parent: NetBox
-    refuses to delete a parent that still has children (the original crashed on such devices)."""
+    refuses to delete a parent that still has children (the original crashed on such devices). Likewise a bond
+    member comes before its bond (LAG), so no member is ever saved pointing at a deleted bond."""
     by_pk = {i.pk: i for i in interfaces}
+
+    def up(iface: InterfaceRecord) -> int | None:
+        return iface.parent_pk if iface.parent_pk in by_pk else iface.lag_pk
 
     def depth(iface: InterfaceRecord) -> int:
         seen, level = set(), 0
-        while iface.parent_pk in by_pk and iface.pk not in seen:
+        while up(iface) in by_pk and iface.pk not in seen:
             seen.add(iface.pk)
-            iface, level = by_pk[iface.parent_pk], level + 1
+            iface, level = by_pk[up(iface)], level + 1
         return level
 
     indexed = list(enumerate(interfaces))
@@ -124,7 +129,7 @@ def load_devices(names: Sequence[str]) -> tuple[list[DeviceRecord], dict]:
     interfaces = list(
         Interface.objects.filter(device__in=objects)
         .order_by("device", "_name")
-        .values("pk", "device_id", "name", "parent_id", "cable_id", "cable__label")
+        .values("pk", "device_id", "name", "parent_id", "lag_id", "cable_id", "cable__label")
     )
     addresses: dict[int, list[AddressRecord]] = {}
     for pk, address, dns_name, iface_pk in IPAddress.objects.filter(
@@ -139,6 +144,7 @@ def load_devices(names: Sequence[str]) -> tuple[list[DeviceRecord], dict]:
                 pk=i["pk"],
                 name=i["name"],
                 parent_pk=i["parent_id"],
+                lag_pk=i["lag_id"],
                 cable_pk=i["cable_id"],
                 cable_name=(i["cable__label"] or f"#{i['cable_id']}") if i["cable_id"] else "",
                 addresses=tuple(addresses.get(i["pk"], ())),

@@ -22,6 +22,7 @@ from django.db.models import Count, Q
 from ipam.models import VLAN, IPAddress, Prefix
 from virtualization.models import VirtualMachine, VMInterface
 
+from .. import settings
 from ..logs import Log
 from .client import PuppetDBClient, PuppetDBError
 from .facts import FactsError, HostFacts, parse_host_facts
@@ -587,7 +588,14 @@ def import_hosts(
 def _import_one(host: Device | VirtualMachine, client: PuppetDBClient, log: Log, result: ImportResult) -> None:
     is_vm = isinstance(host, VirtualMachine)
     log("info", f"Processing {'virtual' if is_vm else 'baremetal'} device {host.name}")
-    refusal = host_refusal(HostState(host.name, "vm" if is_vm else "device", host.status, _tenant(host)))
+    state = HostState(
+        host.name,
+        "vm" if is_vm else "device",
+        host.status,
+        _tenant(host),
+        tenant_slug=host.tenant.slug if host.tenant_id else None,
+    )
+    refusal = host_refusal(state, settings.get("puppetdb_import_tenants"))
     if refusal:
         log("failure", refusal)
         result.failed_hosts.append(host.name)

@@ -22,6 +22,9 @@ from ..policy import SHARED_IP_ROLES
 from .facts import HostFacts, InterfaceFacts
 
 PRIMARY_PLACEHOLDER = "##PRIMARY##"
+# The bond members the dual-switch provisioning creates, before the first import (docs/behaviour-reference.md §2.5:
+# PRIMARY_A, PRIMARY_B).
+BOND_MEMBER_PLACEHOLDER = re.compile(r"^PRIMARY_[A-Z]$")
 IMPORT_STATUSES = ("active", "failed", "planned")
 NAME_BLOCKLIST = tuple(re.compile(p) for p in (r"^lo.*$", r"^docker\d+$", r"^idrac$"))
 KIND_BLOCKLIST = frozenset({"openvswitch", "vxlan", "ipip", "ip6tnl", "veth", "tun"})
@@ -159,6 +162,7 @@ class HostState:
     # Switches named by the LLDP neighbours (by name or virtual-chassis domain).
     switches: tuple[SwitchRecord, ...] = ()
     cables: Mapping[int, CableRecord] = field(default_factory=dict)
+    tenant_slug: str | None = None  # the tenant's slug (``tenant`` is its name, as the messages show it)
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -241,9 +245,11 @@ def _show(value: Any) -> str:
 # --------------------------------------------------------------------------------------------------------------------
 
 
-def host_refusal(state: HostState) -> str | None:
-    """Why the import refuses this host (docs/behaviour-reference.md §2.1 run step 2), or None."""
-    if state.tenant:
+def host_refusal(state: HostState, import_tenants: Iterable[str] = ()) -> str | None:
+    """Why the import refuses this host (docs/behaviour-reference.md §2.1 run step 2), or None. ``import_tenants``
+    are the tenant slugs whose hosts are imported all the same (setting ``puppetdb_import_tenants``; the original
+    refuses every tenant)."""
+    if state.tenant and state.tenant_slug not in set(import_tenants):
         return f"{state.name} has non-null tenant {state.tenant} skipping."
     if state.status not in IMPORT_STATUSES:
         return f"{state.name} has an inappropriate status (must be one of {IMPORT_STATUSES}): {state.status}"
@@ -440,6 +446,7 @@ class _Planner:
         for warning in self.facts.warnings:
             self.log("warning", warning)
         self.resolve_placeholder()
+        self.resolve_member_placeholders()
         for name in self.ordered_names():
             self.plan_interface(self.facts.interfaces[name])
         self.plan_primary_ips()
@@ -496,6 +503,47 @@ class _Planner:
                 before,
             )
         )
+
+    def resolve_member_placeholders(self) -> None:
+        """Bond members named by the dual-switch provisioning (``PRIMARY_A``, ``PRIMARY_B``:
+        docs/behaviour-reference.md §2.5) take the name
+        of the fact interface whose LLDP neighbour is the switch port at the other end of their cable, so their cable
+        (and its ID) is kept. One without a cable, or that no LLDP entry matches, is left to the removal guard."""
+        if self.is_vm:
+            return
+        by_port: dict[PortRef, str] = {}
+        for f in self.facts.interfaces.values():
+            if f.lldp is None:
+                continue
+            switch = find_switch(self.state.switches, f.lldp.neighbor, f.lldp.port)
+            if switch is not None:
+                by_port[PortRef(switch.name, f.lldp.port)] = f.name
+        for old in sorted(n for n in self.ifaces if BOND_MEMBER_PLACEHOLDER.match(n)):
+            iface = self.ifaces[old]
+            target = by_port.get(iface.connected) if iface.connected else None
+            if target is None or target in self.ifaces:
+                continue
+            fields: dict[str, Any] = {"name": target}
+            before: dict[str, Any] = {"name": old}
+            new_type = SPEED_TYPES.get(self.facts.interfaces[target].speed or 0)
+            if new_type and new_type != iface.type:
+                fields["type"], before["type"] = new_type, iface.type
+                iface.type = new_type
+            del self.ifaces[old]
+            iface.name = target
+            self.ifaces[target] = iface
+            self.renamed[old] = target
+            self.change(
+                Change(
+                    "update",
+                    "interface",
+                    PortRef(self.host, old),
+                    fields,
+                    f"{self.host}: renamed {old} interface to {target}",
+                    "success",
+                    before,
+                )
+            )
 
     # -- Step B -----------------------------------------------------------------------------------------------------
     def ordered_names(self) -> list[str]:

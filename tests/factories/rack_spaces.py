@@ -176,3 +176,85 @@ def cabled_server(
     primary.refresh_from_db()
     port.refresh_from_db()
     return dev, primary, port, cable
+
+
+@dataclass
+class FrackRack:
+    """A fundraising rack as ProvisionFundraisingServerNetwork (docs/behaviour-reference.md §2.5) expects it."""
+
+    site: Site
+    location: Location
+    rack: Rack
+    switches: dict[str, Device]  # by member letter
+    tenant: Tenant
+    vlan: VLAN
+    prefix: Prefix
+    mgmt_vlan: VLAN
+    mgmt_prefix: Prefix
+
+    def port(self, letter: str, name: str) -> Interface:
+        return Interface.objects.get(device=self.switches[letter], name=name)
+
+
+def frack_tenant() -> Tenant:
+    return Tenant.objects.get_or_create(slug="fr-tech", defaults={"name": "Fundraising Tech"})[0]
+
+
+def frack_rack(*, site: Site | None = None, ports: int = 8, prefix_len: int = 24) -> FrackRack:
+    """A rack in row "c" of a (new) site with the two active fr-tech switches ``fasw2-<rack>a/b-<site>`` (standalone
+    Juniper, ``ports`` disabled 10G ports each), the tenant's fundraising VLAN with one IPv4 prefix, and its
+    management VLAN (role ``management``) with one prefix."""
+    n = next(_net)
+    tenant = frack_tenant()
+    site = site or factories.site()
+    location = Location.objects.get_or_create(site=site, slug=f"{site.slug}-row-c", defaults={"name": f"{site} row C"})[
+        0
+    ]
+    rack = Rack.objects.create(site=site, location=location, name=factories.unique("C"), u_height=42)
+    switches = {}
+    for position, letter in ((42, "a"), (41, "b")):
+        switch = tor_switch(rack, name=f"fasw2-{rack.name.lower()}{letter}-{site.slug}", ports=ports, position=position)
+        switch.tenant = tenant
+        switch.save()
+        Interface.objects.filter(device=switch).update(enabled=False)  # free ports, as on the demo's switches
+        switches[letter] = switch
+    vlan = VLAN.objects.create(
+        name=f"frack-fundraising1-{rack.name.lower()}-{site.slug}", vid=2000 + n % 1000, site=site, tenant=tenant
+    )
+    prefix = Prefix.objects.create(
+        prefix=f"172.22.{n % 250}.0/{prefix_len}", vlan=vlan, scope=location, status="active", tenant=tenant
+    )
+    mgmt_vlan = VLAN.objects.create(
+        name=f"frack-management1-{rack.name.lower()}-{site.slug}",
+        vid=3000 + n % 1000,
+        site=site,
+        tenant=tenant,
+        role=prefix_role("management"),
+    )
+    mgmt_prefix = Prefix.objects.create(
+        prefix=f"172.23.{n % 250}.0/24",
+        vlan=mgmt_vlan,
+        scope=location,
+        status="active",
+        tenant=tenant,
+        role=prefix_role("management"),
+    )
+    prefix.refresh_from_db()
+    mgmt_prefix.refresh_from_db()
+    return FrackRack(site, location, rack, switches, tenant, vlan, prefix, mgmt_vlan, mgmt_prefix)
+
+
+def frack_server(space: FrackRack, *, position: int = 10, **fields) -> Device:
+    fields.setdefault("status", "planned")
+    fields.setdefault("tenant", space.tenant)
+    return Device.objects.create(
+        name=fields.pop("name", None) or factories.unique("frdb"),
+        role=factories.role("server"),
+        device_type=factories.device_type("PowerEdge R440", "Dell"),
+        site=space.site,
+        location=space.location,
+        rack=space.rack,
+        position=position,
+        face="front",
+        **fields,
+    )

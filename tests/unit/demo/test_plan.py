@@ -99,7 +99,7 @@ def test_defects_touch_distinct_objects(full):
 SERVER_NAME = re.compile(r"^(?P<cluster>[a-z][a-z-]*?)(?P<dc>[1-7])\d{3}$")
 NETWORK_NAME = re.compile(
     r"^(asw\d-[a-z]\d+|asw\d-\d{3}|lsw\d-[a-z]\d+|msw\d-[a-z0-9]+|ps[12]-[a-z0-9]+|scs-[a-z0-9]+|cr[12]|mr1|"
-    r"pfw3[ab]|cloudsw\d-[a-z]\d+|pp1-[a-z0-9]+|cm1-[a-z0-9]+|bin1-[a-z0-9]+|optical1-[a-z0-9]+|pp-removed\d+)"
+    r"pfw3[ab]|fasw\d-[a-z]\d+[ab]|cloudsw\d-[a-z]\d+|pp1-[a-z0-9]+|cm1-[a-z0-9]+|bin1-[a-z0-9]+|optical1-[a-z0-9]+|pp-removed\d+)"
     r"-(?P<site>[a-z]{5})$"
 )
 

@@ -675,3 +675,50 @@ def test_fixture_renaming_keeps_the_facts_consistent():
     f = facts("single_nic", "pdbtest1001")
     assert f.host == "pdbtest1001" and f.fqdn == "pdbtest1001.eqiad.wmnet"
     assert f.interfaces["eno1np0"].lldp.descr == "pdbtest1001 {#230403}"
+
+
+def test_dual_switch_bond_members_take_the_names_lldp_gives_their_switch_ports():
+    """PRIMARY_A/PRIMARY_B, as ProvisionFundraisingServerNetwork leaves them (docs/behaviour-reference.md §2.5), are
+    renamed after the fact
+    interface whose LLDP neighbour is the switch port at the other end of their cable: their cables are kept."""
+    ports = {"et-0/0/20": {"type": "25gbase-x-sfp28", "mtu": 9192, "cable_id": 0}}
+    switches = default_switches(**{"lsw1-e1-eqiad": ports, "lsw1-e2-eqiad": ports})
+    switches = tuple(
+        replace(
+            s,
+            interfaces={
+                n: replace(i, cable_id=700 + k, link_peer=PortRef("cephosd1040", f"PRIMARY_{'AB'[k]}"))
+                for n, i in s.interfaces.items()
+            },
+        )
+        if s.name.startswith("lsw1-e")
+        else s
+        for k, s in [(0 if s.name == "lsw1-e1-eqiad" else 1, s) for s in switches]
+    )
+    members = {
+        f"PRIMARY_{letter}": iface(
+            10 + k,
+            f"PRIMARY_{letter}",
+            type="10gbase-x-sfpp",
+            lag="bond0",
+            cable_id=700 + k,
+            link_peer=PortRef(sw, "et-0/0/20"),
+            connected=PortRef(sw, "et-0/0/20"),
+        )
+        for k, (letter, sw) in enumerate((("A", "lsw1-e1-eqiad"), ("B", "lsw1-e2-eqiad")))
+    }
+    st = state(
+        "cephosd1040",
+        interfaces={"bond0": iface(9, "bond0", type="lag"), **members},
+        switches=switches,
+        cables={700: CableRecord(700, "240101"), 701: CableRecord(701, "240102")},
+    )
+    p = plan("bonded", st)
+    renames = {c.key.name: c.fields for c in changes(p, "interface", "update") if c.fields.get("name")}
+    assert renames == {
+        "PRIMARY_A": {"name": "enp175s0f0np0", "type": "25gbase-x-sfp28"},
+        "PRIMARY_B": {"name": "enp175s0f1np1", "type": "25gbase-x-sfp28"},
+    }
+    assert changes(p, "cable") == []  # the provisioned cables stay
+    assert changes(p, "interface", "delete") == []
+    assert p.failures == []
