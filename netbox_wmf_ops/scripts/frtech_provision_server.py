@@ -6,8 +6,9 @@ from dcim.models import Device
 from extras.scripts import ChoiceVar, IntegerVar, ObjectVar, Script, StringVar
 from utilities.exceptions import AbortScript
 
+from netbox_wmf_ops import policy
 from netbox_wmf_ops.lifecycle.common import INTERFACE_TYPE_CHOICES, format_logs, script_log
-from netbox_wmf_ops.lifecycle.provision import FRTECH_TENANT, PROVISIONABLE_STATUSES
+from netbox_wmf_ops.lifecycle.provision import PROVISIONABLE_STATUSES
 from netbox_wmf_ops.lifecycle.provision_frack import (
     FRACK_VLAN_TYPES,
     MAX_PORT,
@@ -32,7 +33,7 @@ class ProvisionFundraisingServerNetwork(Script):
         query_params={
             "role": "server",
             "status": list(PROVISIONABLE_STATUSES),
-            "tenant": FRTECH_TENANT,
+            "tenant": policy.FRTECH_TENANT,
             "has_primary_ip": "false",
         },
         description="Inventory or planned fr-tech server. (Required)",
