@@ -211,6 +211,9 @@ def _register_feature_settings() -> None:
             "findings_retention_days": Setting(
                 90, _positive_int, "Days resolved findings and old check runs are kept (open findings: always)."
             ),
+            "validators_grandfathering": Setting(
+                False, _bool, "Refuse a save only for validator rules the stored object did not already break."
+            ),
         }
     )
 

@@ -19,6 +19,7 @@ class Accounting(ExternalSourceReport):
 
     class Meta:
         name = "Accounting"
+        owner = "DC-ops/finance"
         description = "Check the consistency of Netbox data against the Data Center Equipment Asset Tags spreadsheet."
 
     sheet_export = FileVar(

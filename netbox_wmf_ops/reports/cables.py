@@ -14,6 +14,7 @@ class Cables(WmfReport):
 
     class Meta:
         name = "Cables"
+        owner = "DC-ops"
         description = "Cable labels, unterminated cables, and the names of the components cables connect to."
 
     @cached_property

@@ -13,6 +13,8 @@ class Coherence(WmfReport):
 
     class Meta:
         name = "Coherence"
+        owner = "DC-ops"
+        alerts = False
         description = (
             "Device names, asset tags, serials, purchase dates, procurement tickets and Juniper inventory "
             "descriptions: the device validator's rules, checked on the existing data."
@@ -49,6 +51,7 @@ class Rack(WmfReport):
 
     class Meta:
         name = "Rack"
+        owner = "DC-ops"
         description = "Devices and racks: rack and position set where the status needs them, console cabling."
 
     @cached_property

@@ -12,6 +12,8 @@ class Juniper(ExternalSourceReport):
 
     class Meta:
         name = "Juniper installed base"
+        owner = "DC-ops/procurement"
+        alerts = False
         description = (
             "Compare NetBox's Juniper devices and inventory items with a CSV/XLSX export of the Juniper installed base "
             "(serials, install city, support contract)."

@@ -17,6 +17,7 @@ class LibreNMS(ExternalSourceReport):
 
     class Meta:
         name = "LibreNMS"
+        owner = "DC-ops or netops"
         description = "Check parity between NetBox network devices/inventory and LibreNMS, matched by serial number."
 
     def load_source(self):

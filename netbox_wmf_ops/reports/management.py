@@ -9,6 +9,7 @@ class ManagementConsole(WmfReport):
 
     class Meta:
         name = "Management: console ports"
+        owner = "DC-ops"
         description = "Network devices in service must have a console port, and the console port must be cabled."
 
     def test_management_console(self):

@@ -8,6 +8,7 @@ class Network(WmfReport):
 
     class Meta:
         name = "Network"
+        owner = "netops"
         description = (
             "Switch port naming and speed blocks, unconnected enabled ports, server uplink VLANs, VIP masks, "
             "management DNS names and server primary IPs."

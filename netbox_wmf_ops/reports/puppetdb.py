@@ -19,6 +19,7 @@ class VirtualMachines(ExternalSourceReport):
 
     class Meta:
         name = "PuppetDB: virtual machines"
+        owner = "whoever reimaged the host"
         description = "Report parity errors between PuppetDB and Netbox for Virtual Machines."
 
     def load_source(self):
@@ -41,6 +42,7 @@ class PhysicalHosts(ExternalSourceReport):
 
     class Meta:
         name = "PuppetDB: physical hosts"
+        owner = "whoever reimaged the host"
         description = "Report parity errors between PuppetDB and Netbox for physical devices."
 
     def load_source(self):

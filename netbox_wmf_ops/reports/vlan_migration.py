@@ -12,6 +12,8 @@ class VlanMigration(WmfReport):
 
     class Meta:
         name = "Legacy vlans migration"
+        owner = "SRE service owners"
+        alerts = False
         description = "Report to keep track on migration away from row wide vlans."
 
     def test_summary(self):

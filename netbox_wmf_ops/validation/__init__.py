@@ -42,6 +42,8 @@ CUSTOM_VALIDATORS: dict[str, list[str]] = {
 
 REGISTER_SETTING = "register_validators"
 REGISTER_DEFAULT = False
+GRANDFATHERING_SETTING = "validators_grandfathering"
+GRANDFATHERING_DEFAULT = False
 DISPATCH_UID = "netbox_wmf_ops.validation.run_registered_validators"
 
 

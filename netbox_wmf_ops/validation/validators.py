@@ -16,7 +16,8 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 from extras.validators import CustomValidator
 
-from .rules import RuleError
+from . import GRANDFATHERING_DEFAULT, GRANDFATHERING_SETTING, setting
+from .rules import RuleError, new_violations
 from .rules import dcim as dcim_rules
 from .rules import interface as interface_rules
 from .rules import ipam as ipam_rules
@@ -54,14 +55,26 @@ def _m2m_count(instance: Any, name: str) -> int:
     return getattr(instance, name).count() if instance.pk else 0
 
 
+def grandfathering_enabled() -> bool:
+    return bool(setting(GRANDFATHERING_SETTING, GRANDFATHERING_DEFAULT))
+
+
 class WmfValidator(CustomValidator):
-    """Base: subclasses turn the instance into rule errors; this raises them all at once."""
+    """Base: subclasses turn the instance into rule errors; this raises them all at once.
+
+    With ``validators_grandfathering`` on, an update is refused only for the rules the stored object did not already
+    break (the same rules run on the row as stored, read afresh); a new object gets every error."""
 
     def errors(self, instance: Any) -> list[RuleError]:
         raise NotImplementedError
 
     def validate(self, instance: Any, request: Any) -> None:
-        raise_errors(self.errors(instance))
+        errors = self.errors(instance)
+        if errors and instance.pk is not None and grandfathering_enabled():
+            stored = type(instance).objects.filter(pk=instance.pk).first()
+            if stored is not None:
+                errors = new_violations(errors, self.errors(stored))
+        raise_errors(errors)
 
 
 # ------------------------------------------------------------------------------------------------------------ dcim

@@ -30,9 +30,11 @@ def check_device_type(manufacturer: str | None, model: str, slug: str) -> list[R
     errors = []
     expected = slugify(model)
     if slug != expected:
-        errors.append(RuleError("slug", f"Invalid slug (must be {expected})"))
+        errors.append(RuleError("slug", f"Invalid slug (must be {expected})", rule="devicetype.slug"))
     if not slug.startswith(DEVICE_TYPE_MODEL_EXEMPT_PREFIXES) and not POWEREDGE_SLUG.fullmatch(slug):
-        errors.append(RuleError("model", f"Invalid model (slug must match {POWEREDGE_SLUG!r})"))
+        errors.append(
+            RuleError("model", f"Invalid model (slug must match {POWEREDGE_SLUG!r})", rule="devicetype.model")
+        )
     return errors
 
 
@@ -77,10 +79,10 @@ def check_cable(cable: CableRecord) -> list[RuleError]:
     if label:
         site_id = cable_site_id(cable.a_ends, cable.b_ends)
         if site_id is None:
-            errors.append(RuleError(None, "Error: unable to find cable's site"))
+            errors.append(RuleError(None, "Error: unable to find cable's site", rule="cable.site_unknown"))
         else:
             errors.extend(
-                RuleError("label", f"Duplicate label with {other}")
+                RuleError("label", f"Duplicate label with {other}", rule="cable.label_duplicate")
                 for other, other_site_id in cable.same_label
                 if other_site_id == site_id
             )
@@ -90,9 +92,13 @@ def check_cable(cable: CableRecord) -> list[RuleError]:
             for end in (*cable.a_ends, *cable.b_ends)
         )
         if not core_server_cable and cable.status != PLANNED:
-            errors.append(RuleError("label", "Invalid label (must not be blank)"))
+            errors.append(RuleError("label", "Invalid label (must not be blank)", rule="cable.label_blank"))
     if len(cable.a_ends) > 1 or len(cable.b_ends) > 1:
-        errors.append(RuleError(None, "Our automation doesn't support cables with multiple endpoints"))
+        errors.append(
+            RuleError(
+                None, "Our automation doesn't support cables with multiple endpoints", rule="cable.multiple_endpoints"
+            )
+        )
     return errors
 
 
@@ -111,25 +117,27 @@ def check_console_port(name: str, manufacturer: str | None) -> list[RuleError]:
     allowed = NOKIA_CONSOLE_PORT_NAMES if manufacturer == NOKIA else CONSOLE_PORT_NAMES
     if name in allowed:
         return []
-    return [RuleError("name", f"Invalid name (must be one of {allowed})")]
+    return [RuleError("name", f"Invalid name (must be one of {allowed})", rule="consoleport.name")]
 
 
 def check_console_server_port(name: str) -> list[RuleError]:
     if CONSOLE_SERVER_PORT_NAME.match(name):
         return []
-    return [RuleError("name", "Invalid name (must start with 'port' followed by digits)")]
+    return [
+        RuleError("name", "Invalid name (must start with 'port' followed by digits)", rule="consoleserverport.name")
+    ]
 
 
 def check_power_port(name: str) -> list[RuleError]:
     if name in POWER_PORT_NAMES:
         return []
-    return [RuleError("name", f"Invalid name (must be one of {POWER_PORT_NAMES})")]
+    return [RuleError("name", f"Invalid name (must be one of {POWER_PORT_NAMES})", rule="powerport.name")]
 
 
 def check_power_outlet(name: str) -> list[RuleError]:
     if POWER_OUTLET_NAME.fullmatch(name):
         return []
-    return [RuleError("name", "Invalid name (must be a non-negative integer)")]
+    return [RuleError("name", "Invalid name (must be a non-negative integer)", rule="poweroutlet.name")]
 
 
 # ------------------------------------------------------------------------------------------------------ dcim.site
@@ -138,7 +146,7 @@ def check_power_outlet(name: str) -> list[RuleError]:
 def check_site(slug: str) -> list[RuleError]:
     errors = []
     if len(slug) != 5:
-        errors.append(RuleError("slug", "Invalid slug (must be 5 chars)"))
+        errors.append(RuleError("slug", "Invalid slug (must be 5 chars)", rule="site.slug_length"))
     if slug != slug.lower():
-        errors.append(RuleError("slug", "Invalid slug (must be lowercase)"))
+        errors.append(RuleError("slug", "Invalid slug (must be lowercase)", rule="site.slug_lowercase"))
     return errors

@@ -53,12 +53,12 @@ def _name_errors(device: DeviceRecord) -> list[RuleError]:
         return []
     errors = []
     if name != name.lower():
-        errors.append(RuleError("name", "Invalid name (must be lowercase)"))
+        errors.append(RuleError("name", "Invalid name (must be lowercase)", rule="device.name_lowercase"))
     if device.status == "active" and any(word in name for word in INVALID_ACTIVE_NAME_WORDS):
         message = f"Invalid name (active device name must not contain {INVALID_ACTIVE_NAME_WORDS})"
-        errors.append(RuleError("name", message))
+        errors.append(RuleError("name", message, rule="device.name_active_future_spare"))
     if "." in name:
-        errors.append(RuleError("name", "Invalid name (must not contain a dot)"))
+        errors.append(RuleError("name", "Invalid name (must not contain a dot)", rule="device.name_dot"))
 
     named_after_asset_tag = bool(device.asset_tag) and name == device.asset_tag.lower()
     if (named_after_asset_tag and device.status in NAME_MAY_BE_ASSET_TAG) or (device.site and device.site in name):
@@ -68,7 +68,7 @@ def _name_errors(device: DeviceRecord) -> list[RuleError]:
     is_server = device.role == SERVER_ROLE and not name.startswith("wmf")
     if is_server and digit is not None and number and number.group()[0] != str(digit):
         message = f"Invalid name (first digit of {number.group()} must match device's site {device.site} digit)"
-        errors.append(RuleError("name", message))
+        errors.append(RuleError("name", message, rule="device.name_site_digit"))
     return errors
 
 
@@ -76,10 +76,14 @@ def _asset_tag_errors(device: DeviceRecord) -> list[RuleError]:
     if device.role in ASSET_TAG_EXEMPT_ROLES:
         return []
     if not device.asset_tag:
-        return [RuleError("asset_tag", "Missing asset tag")]
+        return [RuleError("asset_tag", "Missing asset tag", rule="device.asset_tag_missing")]
     if not ASSET_TAG.fullmatch(device.asset_tag):
         return [
-            RuleError("asset_tag", f"Invalid asset tag {device.asset_tag} (must be (capitals) WMF then 4 or 5 digits)")
+            RuleError(
+                "asset_tag",
+                f"Invalid asset tag {device.asset_tag} (must be (capitals) WMF then 4 or 5 digits)",
+                rule="device.asset_tag_invalid",
+            )
         ]
     return []
 
@@ -89,7 +93,7 @@ def _purchase_date_errors(device: DeviceRecord, today: datetime.date) -> list[Ru
         return []
     value = device.purchase_date
     if value in (None, ""):
-        return [RuleError("cf_purchase_date", "Missing purchase date")]
+        return [RuleError("cf_purchase_date", "Missing purchase date", rule="device.purchase_date_missing")]
     if isinstance(value, str):
         try:
             value = datetime.date.fromisoformat(value)
@@ -97,7 +101,13 @@ def _purchase_date_errors(device: DeviceRecord, today: datetime.date) -> list[Ru
             return []  # NetBox's own custom-field validation rejects a malformed date
     if value > today:
         # Spec bug fixed: the original message lacks the closing parenthesis.
-        return [RuleError("cf_purchase_date", "Invalid purchase date (must not be in the future)")]
+        return [
+            RuleError(
+                "cf_purchase_date",
+                "Invalid purchase date (must not be in the future)",
+                rule="device.purchase_date_future",
+            )
+        ]
     return []
 
 
@@ -106,9 +116,15 @@ def _ticket_errors(device: DeviceRecord) -> list[RuleError]:
         return []
     if device.ticket in (None, ""):
         # Spec bug fixed: the original reported a missing ticket as invalid ("None" does not match).
-        return [RuleError("cf_ticket", "Missing procurement ticket")]
+        return [RuleError("cf_ticket", "Missing procurement ticket", rule="device.ticket_missing")]
     if not TICKET.fullmatch(str(device.ticket)):
-        return [RuleError("cf_ticket", "Invalid procurement ticket (must start with RT or T then digits)")]
+        return [
+            RuleError(
+                "cf_ticket",
+                "Invalid procurement ticket (must start with RT or T then digits)",
+                rule="device.ticket_invalid",
+            )
+        ]
     return []
 
 
@@ -120,21 +136,41 @@ def _serial_errors(device: DeviceRecord) -> list[RuleError]:
     if not serial_required(device.role, device.status):
         return []
     if not (device.serial or "").strip():
-        return [RuleError("serial", "Missing serial number")]
+        return [RuleError("serial", "Missing serial number", rule="device.serial_missing")]
     if device.duplicate_serial_of is not None:
-        return [RuleError("serial", f"Duplicate serial number with {device.duplicate_serial_of}")]
+        return [
+            RuleError(
+                "serial", f"Duplicate serial number with {device.duplicate_serial_of}", rule="device.serial_duplicate"
+            )
+        ]
     return []
 
 
 def _status_errors(device: DeviceRecord) -> list[RuleError]:
     errors = []
     if device.role == SERVER_ROLE and device.status == "staged":
-        errors.append(RuleError("status", "Invalid role/status (servers must not use STAGED)"))
+        errors.append(
+            RuleError("status", "Invalid role/status (servers must not use STAGED)", rule="device.server_staged")
+        )
     if device.status == "offline" and device.has_rack:
         # "most" (sic) is the original text, kept verbatim: operators grep for it.
-        errors.append(RuleError("rack", "Invalid rack/status (OFFLINE devices most not have rack defined)"))
+        errors.append(
+            RuleError(
+                "rack", "Invalid rack/status (OFFLINE devices most not have rack defined)", rule="device.offline_racked"
+            )
+        )
     elif device.status == "active" and not device.has_rack:
-        errors.append(RuleError("rack", "Invalid rack/status (ACTIVE devices must have rack defined)"))
+        errors.append(
+            RuleError(
+                "rack", "Invalid rack/status (ACTIVE devices must have rack defined)", rule="device.active_unracked"
+            )
+        )
     if device.u_height >= 1 and device.has_rack and not device.position:
-        errors.append(RuleError("position", "Invalid rack/position (device with U height and rack must have position)"))
+        errors.append(
+            RuleError(
+                "position",
+                "Invalid rack/position (device with U height and rack must have position)",
+                rule="device.racked_no_position",
+            )
+        )
     return errors

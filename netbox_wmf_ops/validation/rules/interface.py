@@ -118,7 +118,7 @@ def check_interface(iface: InterfaceRecord) -> list[RuleError]:
 def _name_errors(iface: InterfaceRecord) -> list[RuleError]:
     if INTERFACE_NAME.fullmatch(iface.name):
         return []
-    return [RuleError("name", "Invalid name (must match the INTERFACES_REGEXP options)")]
+    return [RuleError("name", "Invalid name (must match the INTERFACES_REGEXP options)", rule="interface.name")]
 
 
 def _irb_errors(iface: InterfaceRecord) -> list[RuleError]:
@@ -127,7 +127,7 @@ def _irb_errors(iface: InterfaceRecord) -> list[RuleError]:
     _, _, unit = iface.name.partition(".")
     if unit.isdigit() and int(unit) in iface.site_vlan_ids:
         return []
-    return [RuleError("name", "IRB interface invalid - does not match vlan at this site.")]
+    return [RuleError("name", "IRB interface invalid - does not match vlan at this site.", rule="interface.irb_vlan")]
 
 
 def _mtu_errors(iface: InterfaceRecord) -> list[RuleError]:
@@ -140,7 +140,7 @@ def _mtu_errors(iface: InterfaceRecord) -> list[RuleError]:
         and not iface.name.startswith("vcp-")
     )
     if applies_to and iface.mtu not in GOOD_MTUS:
-        return [RuleError("mtu", f"Invalid MTU {iface.mtu}, must be 9192")]
+        return [RuleError("mtu", f"Invalid MTU {iface.mtu}, must be 9192", rule="interface.mtu")]
     return []
 
 
@@ -159,7 +159,13 @@ def _disabled_errors(iface: InterfaceRecord) -> list[RuleError]:
     )
     for attribute, form_field, is_set in attributes:
         if is_set:
-            errors.append(RuleError(form_field, f"Invalid {attribute} (must not be set on disabled interfaces)"))
+            errors.append(
+                RuleError(
+                    form_field,
+                    f"Invalid {attribute} (must not be set on disabled interfaces)",
+                    rule=f"interface.disabled_{attribute}",
+                )
+            )
     return errors
 
 
@@ -185,7 +191,7 @@ def _block_errors(iface: InterfaceRecord) -> list[RuleError]:
                     f"Invalid type/speed '{iface.type}' (must be {sibling.type} to match {sibling.name} "
                     "within the same block)"
                 )
-                return [RuleError("type", message)]
+                return [RuleError("type", message, rule="interface.port_block")]
     elif iface.manufacturer == "nokia":
         block = next((b for b in NOKIA_BLOCKS if port in b), ())
         names = {f"ethernet-1/{p}" for p in block}
@@ -199,13 +205,17 @@ def _block_errors(iface: InterfaceRecord) -> list[RuleError]:
                 f"Type/speed '{iface.type}' is incompatible with {sibling.name} ('{sibling.type}') in the same block "
                 "of four"
             )
-            return [RuleError("type", message)]
+            return [RuleError("type", message, rule="interface.port_block")]
     return []
 
 
 def _child_errors(iface: InterfaceRecord) -> list[RuleError]:
     if iface.has_parent and iface.type not in CHILD_TYPES:
-        return [RuleError("type", f"Child interfaces must be one of those types: {CHILD_TYPES}.")]
+        return [
+            RuleError(
+                "type", f"Child interfaces must be one of those types: {CHILD_TYPES}.", rule="interface.child_type"
+            )
+        ]
     return []
 
 
@@ -216,14 +226,26 @@ def _port_range_errors(iface: InterfaceRecord) -> list[RuleError]:
     if port is None:
         return []
     if iface.manufacturer == "juniper" and port > JUNIPER_LAST_PORT:
-        return [RuleError("name", f"Port {port} is outside of Juniper port range (0-{JUNIPER_LAST_PORT})")]
+        return [
+            RuleError(
+                "name",
+                f"Port {port} is outside of Juniper port range (0-{JUNIPER_LAST_PORT})",
+                rule="interface.port_range",
+            )
+        ]
     if iface.manufacturer == "nokia" and not NOKIA_PORTS[0] <= port <= NOKIA_PORTS[1]:
-        return [RuleError("name", f"Port {port} is outside of Nokia port range (0-{NOKIA_PORTS[1]})")]
+        return [
+            RuleError(
+                "name", f"Port {port} is outside of Nokia port range (0-{NOKIA_PORTS[1]})", rule="interface.port_range"
+            )
+        ]
     return []
 
 
 def _vendor_name_errors(iface: InterfaceRecord) -> list[RuleError]:
     if iface.name.startswith(FOREIGN_PREFIXES.get(iface.manufacturer or "", ())):
         vendor = VENDORS[iface.manufacturer or ""]
-        return [RuleError("name", f"Name {iface.name} is incorrect for a {vendor} device.")]
+        return [
+            RuleError("name", f"Name {iface.name} is incorrect for a {vendor} device.", rule="interface.vendor_name")
+        ]
     return []

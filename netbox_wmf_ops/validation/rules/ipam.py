@@ -28,67 +28,72 @@ def check_ip_address(ip: IPAddressRecord) -> list[RuleError]:
     dns_name = ip.dns_name or ""
     if not dns_name:
         if ip.on_mgmt_interface and ip.device_status == "active":
-            return [RuleError("dns_name", "Invalid DNS name: can't be empty on ACTIVE server's mgmt interface IP")]
+            return [
+                RuleError(
+                    "dns_name",
+                    "Invalid DNS name: can't be empty on ACTIVE server's mgmt interface IP",
+                    rule="ipaddress.dns_mgmt_empty",
+                )
+            ]
         return []
-    messages = []
+    messages: list[tuple[str, str]] = []  # (rule code, message)
     if dns_name.endswith("."):
-        messages.append("Invalid DNS name: must not end with a dot")
+        messages.append(("ipaddress.dns_trailing_dot", "Invalid DNS name: must not end with a dot"))
         dns_name = dns_name[:-1]  # the other rules look at the name without it (no second error for the dot)
     if "." not in dns_name:
-        messages.append("Invalid DNS name: no dot found, it must be an FQDN, not a hostname")
+        messages.append(
+            ("ipaddress.dns_not_fqdn", "Invalid DNS name: no dot found, it must be an FQDN, not a hostname")
+        )
     elif ip.on_mgmt_interface:
         messages.extend(_mgmt_messages(dns_name))
     elif ip.device_role == SERVER_ROLE and not ip.role and ip.is_device_primary:
         # Spec bug fixed: the original compared objects by identity, so this branch never ran.
         messages.extend(_primary_messages(dns_name, ip.device_name or ""))
     if not all(DNS_LABEL.match(label) for label in dns_name.split(".")):
-        messages.append("Invalid DNS name: must be a valid FQDN")
-    return [RuleError("dns_name", message) for message in messages]
+        messages.append(("ipaddress.dns_label", "Invalid DNS name: must be a valid FQDN"))
+    return [RuleError("dns_name", message, rule=rule) for rule, message in messages]
 
 
-def _mgmt_messages(dns_name: str) -> list[str]:
+def _mgmt_messages(dns_name: str) -> list[tuple[str, str]]:
     labels = dns_name.split(".")
+    prefix = "Invalid DNS name: "
+    mgmt = "when assigned to a mgmt interface"
     messages = []
     if not 4 <= len(labels) <= 5:
-        messages.append(
-            f"Invalid DNS name: 4 or 5 domain levels are needed when assigned to a mgmt interface, got {len(labels)}"
-        )
+        message = f"{prefix}4 or 5 domain levels are needed {mgmt}, got {len(labels)}"
+        messages.append(("ipaddress.dns_mgmt_levels", message))
     if "mgmt" not in labels[-4:-2]:
-        messages.append(
-            "Invalid DNS name: '.mgmt.' must be the third or forth subdomain when assigned to a mgmt interface, "
-            f"got {dns_name}"
-        )
+        message = f"{prefix}'.mgmt.' must be the third or forth subdomain {mgmt}, got {dns_name}"
+        messages.append(("ipaddress.dns_mgmt_label", message))
     if labels[-1] != "wmnet":
-        messages.append(
-            f"Invalid DNS name: it should end with '.wmnet' when assigned to a mgmt interface, got {labels[-1]}"
-        )
+        messages.append(("ipaddress.dns_mgmt_tld", f"{prefix}it should end with '.wmnet' {mgmt}, got {labels[-1]}"))
     if labels[-2] not in DATACENTERS:
-        messages.append(
-            "Invalid DNS name: the second level domain should be a valid DC name when assigned to a mgmt interface, "
-            f"got {labels[-2]}"
-        )
+        message = f"{prefix}the second level domain should be a valid DC name {mgmt}, got {labels[-2]}"
+        messages.append(("ipaddress.dns_mgmt_site", message))
     return messages
 
 
-def _primary_messages(dns_name: str, device_name: str) -> list[str]:
+def _primary_messages(dns_name: str, device_name: str) -> list[tuple[str, str]]:
     labels = dns_name.split(".")
     tld, second = labels[-1], labels[-2]
+    prefix = "Invalid DNS name: "
     messages = []
     if tld not in ("wmnet", "org"):
-        messages.append(f"Invalid DNS name: TLDs should be .wmnet or .org for primary IPs, got {tld}")
+        messages.append(
+            ("ipaddress.dns_primary_tld", f"{prefix}TLDs should be .wmnet or .org for primary IPs, got {tld}")
+        )
     elif tld == "wmnet" and second not in DATACENTERS:
-        messages.append(
-            f"Invalid DNS name: if ending with .wmnet the second level domain should be a valid DC name, got {second}"
-        )
+        message = f"{prefix}if ending with .wmnet the second level domain should be a valid DC name, got {second}"
+        messages.append(("ipaddress.dns_primary_site", message))
     elif tld == "org" and second != "wikimedia":
-        messages.append(
-            f"Invalid DNS name: if ending with .org the second level domain should be wikimedia got {second}"
-        )
+        message = f"{prefix}if ending with .org the second level domain should be wikimedia got {second}"
+        messages.append(("ipaddress.dns_primary_org", message))
     if device_name not in dns_name:
-        messages.append(
-            "Invalid DNS name: if is a primary FQDN it should have the device name as part of the FQDN, "
+        message = (
+            f"{prefix}if is a primary FQDN it should have the device name as part of the FQDN, "
             f"{device_name} not in {dns_name}"
         )
+        messages.append(("ipaddress.dns_primary_name", message))
     return messages
 
 
@@ -111,7 +116,19 @@ def check_prefix(prefix: PrefixRecord) -> list[RuleError]:
         return []
     errors = []
     if prefix.role != KUBERNETES_ROLE:
-        errors.append(RuleError("role", f"Invalid role: must be '{KUBERNETES_ROLE}' like its parent {prefix.parent}"))
+        errors.append(
+            RuleError(
+                "role",
+                f"Invalid role: must be '{KUBERNETES_ROLE}' like its parent {prefix.parent}",
+                rule="prefix.kubernetes_role",
+            )
+        )
     if prefix.site_id != prefix.parent_site_id:
-        errors.append(RuleError(None, f"Invalid site: must be {prefix.parent_site} like its parent {prefix.parent}"))
+        errors.append(
+            RuleError(
+                None,
+                f"Invalid site: must be {prefix.parent_site} like its parent {prefix.parent}",
+                rule="prefix.kubernetes_site",
+            )
+        )
     return errors

@@ -118,3 +118,13 @@ def test_status_rack_and_position_rules():
     ]
     assert check_device(device(position=None, u_height=Decimal(0)), TODAY) == []
     assert check_device(device(status="planned", has_rack=False, position=None), TODAY) == []
+
+
+def test_new_violations_compares_rules_by_code_not_by_message():
+    from netbox_wmf_ops.validation.rules import new_violations
+
+    stored = check_device(device(asset_tag="WMF-1"), TODAY)
+    saved = check_device(device(asset_tag="WMF-2", name="DB1001"), TODAY)
+    assert new_violations(saved, stored) == [RuleError("name", "Invalid name (must be lowercase)")]
+    assert new_violations(saved, []) == saved
+    assert new_violations([RuleError(None, "site rule")], [RuleError(None, "site rule")]) == []
