@@ -172,14 +172,19 @@ def _apply(report: str, run: CheckRun, diff: RunDiff, now: datetime) -> None:
     if diff.keep:
         Finding.objects.filter(pk__in=diff.keep).update(last_seen=now, last_run=run, last_updated=now)
     if diff.update:
-        # One UPDATE ... FROM unnest(arrays) whatever the number of changed findings.
+        # One UPDATE ... FROM unnest(arrays) whatever the number of changed findings. A changed message clears the
+        # finding's acknowledgement (it was given for the old message; docs/data-quality.md, "Acknowledgements").
         table = Finding._meta.db_table
         columns = list(zip(*[(pk, *o.payload()) for pk, o in diff.update], strict=True))
         with connection.cursor() as cursor:
             cursor.execute(
                 f"""UPDATE {table} AS f SET level = v.level, display = v.display, message = v.message,
                     site_id = v.site, role_id = v.role, tenant_id = v.tenant,
-                    last_seen = %s, last_run_id = %s, last_updated = %s
+                    last_seen = %s, last_run_id = %s, last_updated = %s,
+                    acknowledged = CASE WHEN f.message = v.message THEN f.acknowledged END,
+                    acknowledged_by_id = CASE WHEN f.message = v.message THEN f.acknowledged_by_id END,
+                    acknowledged_until = CASE WHEN f.message = v.message THEN f.acknowledged_until END,
+                    acknowledged_reason = CASE WHEN f.message = v.message THEN f.acknowledged_reason ELSE '' END
                 FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[], %s::bigint[], %s::bigint[],
                             %s::bigint[]) AS v(id, level, display, message, site, role, tenant)
                 WHERE f.id = v.id""",

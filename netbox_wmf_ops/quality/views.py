@@ -7,17 +7,19 @@ from core.models import Job
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponseForbidden
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 from netbox.object_actions import BulkDelete, BulkExport, DeleteObject
 from netbox.views import generic
-from utilities.views import ConditionalLoginRequiredMixin, register_model_view
+from utilities.views import ConditionalLoginRequiredMixin, GetReturnURLMixin, register_model_view
 
 from ..models import CheckRun, Finding
 from ..models.checkrun import CheckRunDoorChoices, CheckRunStatusChoices
 from . import catalog
+from .acknowledge import acknowledge, unacknowledge
+from .actions import BulkAcknowledge, BulkUnacknowledge
 from .filtersets import CheckRunFilterSet, FindingFilterSet
-from .forms import CheckRunFilterForm, FindingFilterForm
+from .forms import AcknowledgeForm, CheckRunFilterForm, FindingFilterForm
 from .jobs import RunCheckJob
 from .tables import CheckRunTable, FindingTable
 
@@ -125,7 +127,7 @@ class FindingListView(generic.ObjectListView):
     filterset = FindingFilterSet
     filterset_form = FindingFilterForm
     table = FindingTable
-    actions = (BulkExport,)
+    actions = (BulkExport, BulkAcknowledge, BulkUnacknowledge)
 
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
@@ -182,3 +184,131 @@ class CheckRunBulkDeleteView(generic.BulkDeleteView):
     queryset = CheckRun.objects.all()
     filterset = CheckRunFilterSet
     table = CheckRunTable
+
+
+# ------------------------------------------------------------------------------------------------ acknowledgements
+
+
+def acknowledgeable(user):
+    """The findings `user` may acknowledge: the "acknowledge" permission action on findings (ObjectPermission
+    constraints apply) and about an object the user may view."""
+    return Finding.objects.restrict(user, "acknowledge").visible_to(user)
+
+
+class _AcknowledgeMixin(ConditionalLoginRequiredMixin, GetReturnURLMixin):
+    queryset = Finding.objects.all()
+    template_name = "netbox_wmf_ops/quality/acknowledge.html"
+
+    def forbidden(self, request):
+        return HttpResponseForbidden("You need the permission netbox_wmf_ops.acknowledge_finding.")
+
+    def selected(self, request):
+        """The findings the request names (``pk`` values, or ``_all`` with the list's filter) that the user may
+        acknowledge."""
+        queryset = acknowledgeable(request.user)
+        if request.POST.get("_all"):
+            return FindingFilterSet(request.GET, queryset, request=request).qs
+        return queryset.filter(pk__in=[pk for pk in request.POST.getlist("pk") if pk.isdigit()])
+
+
+@register_model_view(Finding, "acknowledge")
+class FindingAcknowledgeView(_AcknowledgeMixin, View):
+    """Acknowledge one finding with a reason and an optional expiry date."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.has_perm("netbox_wmf_ops.acknowledge_finding"):
+            return self.forbidden(request)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, pk: int):
+        finding = get_object_or_404(acknowledgeable(request.user), pk=pk)
+        return self._render(request, [finding], AcknowledgeForm())
+
+    def post(self, request, pk: int):
+        finding = get_object_or_404(acknowledgeable(request.user), pk=pk)
+        form = AcknowledgeForm(request.POST)
+        if not form.is_valid():
+            return self._render(request, [finding], form)
+        acknowledge([finding], request.user, form.cleaned_data["reason"], form.cleaned_data["until"])
+        messages.success(request, f"Acknowledged {finding}")
+        return redirect(self.get_return_url(request, finding))
+
+    def _render(self, request, findings, form):
+        return render(
+            request,
+            self.template_name,
+            {
+                "findings": findings,
+                "form": form,
+                "return_url": self.get_return_url(request, findings[0]),
+                "bulk": False,
+            },
+        )
+
+
+@register_model_view(Finding, "unacknowledge")
+class FindingUnacknowledgeView(_AcknowledgeMixin, View):
+    """Clear one finding's acknowledgement (GET asks, POST does it)."""
+
+    template_name = "netbox_wmf_ops/quality/unacknowledge.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.has_perm("netbox_wmf_ops.acknowledge_finding"):
+            return self.forbidden(request)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, pk: int):
+        finding = get_object_or_404(acknowledgeable(request.user), pk=pk)
+        return render(
+            request,
+            self.template_name,
+            {"findings": [finding], "return_url": self.get_return_url(request, finding), "bulk": False},
+        )
+
+    def post(self, request, pk: int):
+        finding = get_object_or_404(acknowledgeable(request.user), pk=pk)
+        unacknowledge([finding])
+        messages.success(request, f"Cleared the acknowledgement of {finding}")
+        return redirect(self.get_return_url(request, finding))
+
+
+@register_model_view(Finding, "bulk_acknowledge", path="acknowledge", detail=False)
+class FindingBulkAcknowledgeView(_AcknowledgeMixin, View):
+    """POST from the Findings list: the selected rows (first the form, then ``_apply``)."""
+
+    def post(self, request):
+        if not request.user.has_perm("netbox_wmf_ops.acknowledge_finding"):
+            return self.forbidden(request)
+        findings = list(self.selected(request).open())
+        if not findings:
+            messages.warning(request, "No open finding you may acknowledge was selected.")
+            return redirect(self.get_return_url(request))
+        form = AcknowledgeForm(request.POST if "_apply" in request.POST else None)
+        if "_apply" in request.POST and form.is_valid():
+            done = acknowledge(findings, request.user, form.cleaned_data["reason"], form.cleaned_data["until"])
+            messages.success(request, f"Acknowledged {len(done)} findings")
+            return redirect(self.get_return_url(request))
+        return render(
+            request,
+            self.template_name,
+            {"findings": findings, "form": form, "return_url": self.get_return_url(request), "bulk": True},
+        )
+
+
+@register_model_view(Finding, "bulk_unacknowledge", path="unacknowledge", detail=False)
+class FindingBulkUnacknowledgeView(_AcknowledgeMixin, View):
+    template_name = "netbox_wmf_ops/quality/unacknowledge.html"
+
+    def post(self, request):
+        if not request.user.has_perm("netbox_wmf_ops.acknowledge_finding"):
+            return self.forbidden(request)
+        findings = list(self.selected(request).filter(acknowledged__isnull=False))
+        if "_apply" in request.POST:
+            done = unacknowledge(findings)
+            messages.success(request, f"Cleared {len(done)} acknowledgements")
+            return redirect(self.get_return_url(request))
+        return render(
+            request,
+            self.template_name,
+            {"findings": findings, "return_url": self.get_return_url(request), "bulk": True},
+        )
