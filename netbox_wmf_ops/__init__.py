@@ -30,9 +30,11 @@ class WmfOpsConfig(PluginConfig):
         super().ready()
         # Imported for their side effects: signal receivers and job registration.
         from . import jobs, signals  # noqa: F401
+        from .quality.notify import register_event_types
         from .validation import register_validators_if_enabled
 
         register_validators_if_enabled()
+        register_event_types()
 
 
 config = WmfOpsConfig

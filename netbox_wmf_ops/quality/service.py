@@ -227,6 +227,9 @@ def record_run(
             run.status = CheckRunStatusChoices.COMPLETED
             run.new_findings, run.resolved_findings = len(diff.create), len(diff.resolve)
         run.save()
+    from .notify import notify_run_safely
+
+    notify_run_safely(run)
     return run
 
 

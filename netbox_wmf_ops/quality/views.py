@@ -13,8 +13,9 @@ from netbox.object_actions import BulkDelete, BulkExport, DeleteObject
 from netbox.views import generic
 from utilities.views import ConditionalLoginRequiredMixin, GetReturnURLMixin, register_model_view
 
-from ..models import CheckRun, Finding
+from ..models import CheckRun, Finding, ReportSubscription
 from ..models.checkrun import CheckRunDoorChoices, CheckRunStatusChoices
+from ..models.finding import acknowledgement_active_q
 from . import catalog
 from .acknowledge import acknowledge, unacknowledge
 from .actions import BulkAcknowledge, BulkUnacknowledge
@@ -44,6 +45,8 @@ def checks_overview(user) -> list[dict]:
         run.report: run
         for run in CheckRun.objects.filter(status=CheckRunStatusChoices.RUNNING).order_by("report", "-started")
     }
+    acknowledged = acknowledgement_active_q()
+    subscribed = set(ReportSubscription.objects.filter(user_id=user.pk).values_list("report", flat=True))
     counts = {
         row["report"]: row
         for row in Finding.objects.restrict(user, "view")
@@ -51,9 +54,11 @@ def checks_overview(user) -> list[dict]:
         .open()
         .values("report")
         .annotate(
-            failures=Count("pk", filter=Q(level="failure")),
-            warnings=Count("pk", filter=Q(level="warning")),
-            new=Count("pk", filter=Q(first_run__in=[run.pk for run in runs.values()])),
+            # Acknowledged findings (acknowledgement in force) count apart, neither as failures/warnings nor as new.
+            failures=Count("pk", filter=Q(level="failure") & ~acknowledged),
+            warnings=Count("pk", filter=Q(level="warning") & ~acknowledged),
+            new=Count("pk", filter=Q(first_run__in=[run.pk for run in runs.values()]) & ~acknowledged),
+            acknowledged=Count("pk", filter=acknowledged),
         )
         .order_by()
     }
@@ -76,6 +81,9 @@ def checks_overview(user) -> list[dict]:
                 "failures": found.get("failures", 0),
                 "warnings": found.get("warnings", 0),
                 "new": found.get("new", 0),
+                "acknowledged": found.get("acknowledged", 0),
+                "owner": catalog.owner_of(name),
+                "subscribed": name in subscribed,
                 "schedule": schedules.get(f"{JOB_NAME_PREFIX}{name}"),
                 "pending": f"{RUN_JOB_PREFIX}{name}" in active_jobs or in_progress is not None,
                 "progress": in_progress,
@@ -102,6 +110,24 @@ class ChecksView(ConditionalLoginRequiredMixin, View):
         if request.htmx:
             return render(request, "netbox_wmf_ops/quality/checks_table.html", context)
         return render(request, self.template_name, context)
+
+
+class SubscribeView(ConditionalLoginRequiredMixin, View):
+    """POST: subscribe the user to a report's notifications, or (``subscribe=0``) unsubscribe. Any user who may view
+    check runs may subscribe themselves; what a notification tells them is limited to what they may view."""
+
+    def post(self, request, report: str):
+        if not request.user.is_authenticated or not request.user.has_perm("netbox_wmf_ops.view_checkrun"):
+            return HttpResponseForbidden("You need the permission to view check runs to subscribe to a report.")
+        if catalog.report_class(report) is None:
+            raise Http404(f"no report {report}")
+        if request.POST.get("subscribe", "1") == "0":
+            ReportSubscription.objects.filter(user=request.user, report=report).delete()
+            messages.info(request, f"You will no longer be notified about {report}.")
+        else:
+            ReportSubscription.objects.get_or_create(user=request.user, report=report)
+            messages.info(request, f"You will be notified when a run of {report} opens new failures.")
+        return redirect("plugins:netbox_wmf_ops:checks")
 
 
 class RunCheckView(ConditionalLoginRequiredMixin, View):
