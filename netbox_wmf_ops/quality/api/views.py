@@ -53,7 +53,7 @@ class FindingViewSet(NetBoxReadOnlyModelViewSet):
         return finding
 
     def _answer(self, pk):
-        finding = self.get_queryset().get(pk=pk)
+        finding = self.queryset.model.objects.select_related("object_type", "site", "role", "tenant").get(pk=pk)
         return Response(FindingSerializer(finding, context={"request": self.request}).data)
 
     @extend_schema(request=AcknowledgeSerializer, responses={200: FindingSerializer})
