@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.urls import reverse
 from netbox.plugins import PluginTemplateExtension
 
 from .quality.panel import PANEL_MODELS, panel_data
@@ -17,9 +18,15 @@ class DataQualityPanel(PluginTemplateExtension):
         data = panel_data(obj, self.context["request"].user)
         if data is None:
             return ""
+        user = self.context["request"].user
         return self.render(
             "netbox_wmf_ops/quality/panel.html",
-            extra_context={"panel": data, "is_device": obj._meta.model_name == "device"},
+            extra_context={
+                "panel": data,
+                "is_device": obj._meta.model_name == "device",
+                "can_acknowledge": user.has_perm("netbox_wmf_ops.acknowledge_finding"),
+                "findings_url": reverse("plugins:netbox_wmf_ops:finding_list"),
+            },
         )
 
 

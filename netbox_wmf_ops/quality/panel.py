@@ -1,6 +1,7 @@
 """The *Data quality* panel on an object's own page (template_content.py): the object's open findings, and for a
-device those of its components and cables too. One findings query whatever the number of components: the scope and
-the object permissions are subqueries of it (docs/data-quality.md, "On the object's page")."""
+device those of its components and cables too. Two findings queries whatever the number of components (the counts,
+the first rows): the scope and the object permissions are subqueries of them (docs/data-quality.md, "On the object's
+page")."""
 
 from __future__ import annotations
 
@@ -18,11 +19,12 @@ from dcim.models import (
     RearPort,
 )
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Model, Q
+from django.db.models import Count, Model, Q
 from django.urls import reverse
 from django.utils.http import urlencode
 
 from ..models import Finding
+from ..models.finding import acknowledgement_active_q
 
 # The pages that show the panel (app_label.model, as PluginTemplateExtension.models names them).
 PANEL_MODELS = (
@@ -38,32 +40,34 @@ PANEL_MODELS = (
 )
 # A device's own components whose findings its panel shows (with the cables attached to any of them).
 DEVICE_COMPONENTS = (Interface, ConsolePort, ConsoleServerPort, PowerPort, PowerOutlet, FrontPort, RearPort)
-PANEL_ROWS = 50  # the panel lists at most this many; the link leads to all of them
+PANEL_ROWS = 25  # the panel lists at most this many; the link leads to all of them
+PANEL_FIELDS = (
+    "pk", "report", "level", "message", "display", "first_seen", "object_type_id", "object_id", "acknowledged",
+    "acknowledged_reason", "acknowledged_until", "acknowledged_by__username",
+)  # fmt: skip
 
 
-def _about(model: type[Model], pks, user=None) -> Q:
-    """Findings about objects of `model` among `pks` (a queryset of pks is a subquery), restricted to those `user`
-    may view when a user is given."""
-    if user is not None:
-        pks = model.objects.restrict(user, "view").filter(pk__in=pks).values("pk")
-    return Q(object_type=ContentType.objects.get_for_model(model), object_id__in=pks)
+def _about(model: type[Model], scope: Q, user=None) -> Q:
+    """Findings about the objects of `model` matching `scope`, only those `user` may view when a user is given (a
+    subquery: no query of its own)."""
+    objects = model.objects.restrict(user, "view") if user is not None else model.objects.all()
+    return Q(object_type=ContentType.objects.get_for_model(model), object_id__in=objects.filter(scope).values("pk"))
 
 
 def device_scope_q(device_ids, user=None) -> Q:
     """Findings about the devices `device_ids` (a list or a subquery of pks), their components and the cables attached
     to them; only those `user` may view when a user is given (one subquery per object type, no query of its own)."""
-    scope = _about(Device, device_ids, user)
+    scope = _about(Device, Q(pk__in=device_ids), user)
     for model in DEVICE_COMPONENTS:
-        scope |= _about(model, model.objects.filter(device__in=device_ids).values("pk"), user)
-    cables = Cable.objects.filter(terminations___device__in=device_ids).values("pk")
-    return scope | _about(Cable, cables, user)
+        scope |= _about(model, Q(device__in=device_ids), user)
+    return scope | _about(Cable, Q(terminations___device__in=device_ids), user)
 
 
 def object_scope_q(obj: Model, user=None) -> Q:
     """Findings about `obj` (a device: with its components and cables)."""
     if isinstance(obj, Device):
         return device_scope_q([obj.pk], user)
-    return _about(type(obj), [obj.pk], user)
+    return _about(type(obj), Q(pk=obj.pk), user)
 
 
 def findings_list_url(obj: Model) -> str:
@@ -91,24 +95,28 @@ class PanelData:
 
 
 def panel_data(obj: Model, user) -> PanelData | None:
-    """What the panel shows to `user` about `obj`, or None when the user may not view findings at all. One query
-    (plus the user's permissions, which NetBox caches per request)."""
+    """What the panel shows to `user` about `obj`, or None when the user may not view findings at all. Two queries
+    (the counts, and the first PANEL_ROWS findings with only the columns the panel shows), plus the user's
+    permissions, which NetBox caches per request."""
     if not user.has_perm("netbox_wmf_ops.view_finding"):
         return None
     own_type = ContentType.objects.get_for_model(obj)
-    findings = list(
-        Finding.objects.restrict(user, "view")
-        .open()
-        .filter(object_scope_q(obj, user))
-        .select_related("acknowledged_by")
-        .order_by("level", "report", "display", "pk")  # "failure" sorts before "warning"
+    findings = Finding.objects.restrict(user, "view").open().filter(object_scope_q(obj, user))
+    counts = findings.aggregate(
+        total=Count("pk"),
+        acknowledged=Count("pk", filter=acknowledgement_active_q()),
+        on_components=Count("pk", filter=~Q(object_type=own_type, object_id=obj.pk)),
     )
-    acknowledged = sum(1 for finding in findings if finding.is_acknowledged())
+    rows = list(
+        findings.select_related("acknowledged_by")
+        .only(*PANEL_FIELDS)
+        .order_by("level", "report", "display", "pk")[:PANEL_ROWS]  # "failure" sorts before "warning"
+    )
     return PanelData(
-        rows=findings[:PANEL_ROWS],
-        total=len(findings),
-        counted=len(findings) - acknowledged,
-        acknowledged=acknowledged,
-        on_components=sum(1 for f in findings if not (f.object_type_id == own_type.pk and f.object_id == obj.pk)),
+        rows=rows,
+        total=counts["total"],
+        counted=counts["total"] - counts["acknowledged"],
+        acknowledged=counts["acknowledged"],
+        on_components=counts["on_components"],
         url=findings_list_url(obj),
     )

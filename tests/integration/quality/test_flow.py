@@ -20,7 +20,7 @@ from netbox_wmf_ops.checks import failure, warning
 from netbox_wmf_ops.loaders.report_status import latest_result, latest_results
 from netbox_wmf_ops.models import CheckRun, Finding, ReportSubscription
 from netbox_wmf_ops.quality.notify import NEW_FAILURES
-from netbox_wmf_ops.quality.panel import panel_data
+from netbox_wmf_ops.quality.panel import PANEL_ROWS, panel_data
 from netbox_wmf_ops.quality.runner import run_report
 from netbox_wmf_ops.quality.service import record_run, start_run
 from tests import factories, factories_ops
@@ -66,7 +66,7 @@ def test_device_panel_lists_its_and_its_components_findings_in_bounded_queries(c
     )
     data = panel_data(big, viewer)
     assert data.total == 1 + 120 + 1 and data.on_components == 121 and data.counted == data.total
-    assert len(data.rows) == 50 and data.rows[0].level == "failure"
+    assert len(data.rows) == PANEL_ROWS and data.rows[0].level == "failure"
     assert "device_id=" in data.url
 
     def panel_queries(device) -> int:
@@ -74,9 +74,9 @@ def test_device_panel_lists_its_and_its_components_findings_in_bounded_queries(c
             panel_data(device, viewer)
         return len(queries)
 
-    # The user's permissions are loaded once per request (the page has them already): then one findings query,
-    # whatever the number of interfaces.
-    assert panel_queries(small) == panel_queries(big) == 1
+    # The user's permissions are loaded once per request (the page has them already): then two findings queries (the
+    # counts, the first rows), whatever the number of interfaces.
+    assert panel_queries(small) == panel_queries(big) == 2
 
     client.force_login(viewer)
     page = client.get(big.get_absolute_url()).content.decode()
