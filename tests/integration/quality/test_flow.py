@@ -257,7 +257,7 @@ def test_api_acknowledge_permission_matrix(client, failing):
     url = f"/api/plugins/wmf-ops/findings/{first.pk}/acknowledge/"
     body = {"reason": "spare part ordered"}
     # anonymous
-    assert client.post(url, body, content_type="application/json").status_code in (401, 403)
+    assert client.post(url, body, content_type="application/json").status_code == 403
     # a user without the acknowledge permission (may view)
     viewer = factories_ops.user(("netbox_wmf_ops.finding", "view"), ("dcim.device", "view"))
     assert (
@@ -301,6 +301,13 @@ def test_api_acknowledge_permission_matrix(client, failing):
     )
     undo = client.post(f"/api/plugins/wmf-ops/findings/{first.pk}/unacknowledge/", HTTP_AUTHORIZATION=header)
     assert undo.status_code == 200 and undo.json()["acknowledgement"] == ""
+    # a resolved finding cannot be acknowledged
+    Finding.objects.filter(pk=second.pk).update(resolved=timezone.now())
+    gone = client.post(
+        f"/api/plugins/wmf-ops/findings/{second.pk}/acknowledge/", body, content_type="application/json",
+        HTTP_AUTHORIZATION=header,
+    )  # fmt: skip
+    assert gone.status_code == 409
     # superuser
     root = factories_ops.user(superuser=True)
     assert (
