@@ -149,7 +149,9 @@ def _visible_findings(request):
 
 @register_model_view(Finding, "list", path="", detail=False)
 class FindingListView(generic.ObjectListView):
-    queryset = Finding.objects.select_related("site", "role", "tenant", "object_type").prefetch_related("object")
+    queryset = Finding.objects.select_related(
+        "site", "role", "tenant", "object_type", "acknowledged_by"
+    ).prefetch_related("object")
     filterset = FindingFilterSet
     filterset_form = FindingFilterForm
     table = FindingTable
@@ -161,7 +163,9 @@ class FindingListView(generic.ObjectListView):
 
 @register_model_view(Finding)
 class FindingView(generic.ObjectView):
-    queryset = Finding.objects.select_related("first_run", "last_run", "resolved_by", "site", "role", "tenant")
+    queryset = Finding.objects.select_related(
+        "first_run", "last_run", "resolved_by", "site", "role", "tenant", "acknowledged_by"
+    )
     template_name = "netbox_wmf_ops/quality/finding.html"
     actions = ()
 

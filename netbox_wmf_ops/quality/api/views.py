@@ -30,7 +30,9 @@ class FindingViewSet(NetBoxReadOnlyModelViewSet):
     """GET /api/plugins/wmf-ops/findings/ — filterable like the Findings page; only findings about objects the token's
     user may view."""
 
-    queryset = Finding.objects.select_related("object_type", "site", "role", "tenant").prefetch_related("object")
+    queryset = Finding.objects.select_related(
+        "object_type", "site", "role", "tenant", "acknowledged_by"
+    ).prefetch_related("object")
     serializer_class = FindingSerializer
     filterset_class = FindingFilterSet
 

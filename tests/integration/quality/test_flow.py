@@ -19,6 +19,7 @@ from netbox_wmf_ops.alerting import judge
 from netbox_wmf_ops.checks import failure, warning
 from netbox_wmf_ops.loaders.report_status import latest_result, latest_results
 from netbox_wmf_ops.models import CheckRun, Finding, ReportSubscription
+from netbox_wmf_ops.quality.acknowledge import acknowledge
 from netbox_wmf_ops.quality.notify import NEW_FAILURES
 from netbox_wmf_ops.quality.panel import PANEL_ROWS, panel_data
 from netbox_wmf_ops.quality.runner import run_report
@@ -388,3 +389,24 @@ def test_checks_page_shows_owners_and_subscription(client):
     client.force_login(factories_ops.user(("netbox_wmf_ops.checkrun", "view"), ("netbox_wmf_ops.finding", "view")))
     page = client.get("/plugins/wmf-ops/checks/").content.decode()
     assert "Owner: DC-ops/finance" in page and "does not alert" in page and 'name="subscribe"' in page
+
+
+def test_list_and_api_queries_do_not_grow_with_acknowledged_findings(client):
+    root = factories_ops.user(superuser=True)
+    header = factories_ops.token(root)
+    client.force_login(root)
+
+    def queries_for(count: int) -> tuple[int, int]:
+        devices = [factories.device() for _ in range(count)]
+        run = record(CABLES, [("test_ack", failure(d, "acknowledged defect")) for d in devices], tests=("test_ack",))
+        for finding in Finding.objects.filter(first_run=run):
+            acknowledge([finding], root, "bulk test")
+        with CaptureQueriesContext(connection) as api:
+            url = f"/api/plugins/wmf-ops/findings/?acknowledged=true&opened_by_id={run.pk}&limit=100"
+            assert client.get(url, HTTP_AUTHORIZATION=header).json()["count"] == count
+        with CaptureQueriesContext(connection) as page:
+            url = f"/plugins/wmf-ops/findings/?acknowledged=true&opened_by_id={run.pk}&per_page=100"
+            assert client.get(url).status_code == 200
+        return len(api), len(page)
+
+    assert queries_for(2) == queries_for(12)
