@@ -228,8 +228,17 @@ def test_bulk_acknowledge_and_unacknowledge_from_the_list(client, failing):
     assert Finding.objects.filter(pk__in=pks, acknowledged_reason="planned work", acknowledged_until=until).count() == 2
     assert client.post("/plugins/wmf-ops/findings/unacknowledge/", {"pk": pks, "_apply": "1"}).status_code == 302
     assert not Finding.objects.filter(pk__in=pks, acknowledged__isnull=False).exists()
-    # The list shows the bulk buttons to this user, not to one without the permission.
-    assert "Acknowledge selected" in client.get("/plugins/wmf-ops/findings/").content.decode()
+    # "Select all matching the filter": every open finding of the filtered list that the user may acknowledge.
+    query = f"report={MANAGEMENT}&id={pks[0]}&id={pks[1]}"
+    all_done = client.post(
+        f"/plugins/wmf-ops/findings/acknowledge/?{query}", {"_all": "1", "_apply": "1", "reason": "all"}
+    )
+    assert all_done.status_code == 302
+    assert Finding.objects.filter(report=MANAGEMENT, acknowledged_reason="all").count() == 2
+    # The list shows the bulk buttons (posting to the bulk views) to this user, not to one without the permission.
+    listing = client.get("/plugins/wmf-ops/findings/").content.decode()
+    assert "Acknowledge selected" in listing and "/plugins/wmf-ops/findings/acknowledge/" in listing
+    assert "/plugins/wmf-ops/findings/unacknowledge/" in listing
     client.force_login(factories_ops.user(("netbox_wmf_ops.finding", "view"), ("dcim.device", "view")))
     assert "Acknowledge selected" not in client.get("/plugins/wmf-ops/findings/").content.decode()
     assert (
