@@ -31,11 +31,13 @@ class WmfOpsConfig(PluginConfig):
         super().ready()
         # Imported for their side effects: signal receivers and job registration.
         from . import jobs, policy, settings, signals  # noqa: F401
+        from .quality.notify import register_event_types
         from .validation import register_validators_if_enabled
 
         policy.apply({name: settings.get(name) for name in policy.CONFIGURABLE})
 
         register_validators_if_enabled()
+        register_event_types()
 
 
 config = WmfOpsConfig

@@ -5,18 +5,26 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from .alerting import LEVELS, JobResult
+from .owners import ReportOwner
 
 
 def _label(value: str) -> str:
     return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
 
 
-def render_report_metrics(results: Mapping[str, tuple[JobResult, float | None]]) -> str:
-    """One block per metric family, one sample per report (and per test and level for the findings)."""
+def render_report_metrics(
+    results: Mapping[str, tuple[JobResult, float | None]], owners: Mapping[str, ReportOwner] | None = None
+) -> str:
+    """One block per metric family, one sample per report (and per test and level for the findings). With `owners`,
+    every sample of a report also carries ``owner`` and ``alerts`` ("true"/"false") labels, so alert rules can route
+    by owner and leave out the reports that do not alert."""
     findings, last_run, duration, errored, new = [], [], [], [], []
     for report in sorted(results):
         result, seconds = results[report]
         name = _label(report)
+        if owners is not None and report in owners:
+            declared = owners[report]
+            name = f'{name}",owner="{_label(declared.owner)}",alerts="{str(declared.alerts).lower()}'
         errored.append(f'wmf_ops_report_errored{{report="{name}"}} {int(result.status != "completed")}')
         if result.completed:
             last_run.append(

@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from ..alerting import judge, parse_duration
 from ..loaders.report_status import find_script, latest_result, latest_results
 from ..metrics import render_report_metrics
+from ..quality.catalog import owner_of
 from ..registration import SHIM_PREFIX
 
 _DETAIL = inline_serializer("WmfOpsDetail", {"detail": serializers.CharField()})
@@ -42,7 +43,8 @@ class ReportStatusView(APIView):
         except ValueError as exc:
             return Response({"max_age": str(exc)}, status=400)
         warning_only = request.query_params.get("warning_only", "").lower() in ("1", "true", "yes")
-        verdict = judge(report, latest_result(report, request.user), timezone.now(), max_age, warning_only)
+        alerts = owner_of(report).alerts
+        verdict = judge(report, latest_result(report, request.user), timezone.now(), max_age, warning_only, alerts)
         return Response(verdict.as_dict())
 
 
@@ -59,5 +61,5 @@ class ReportMetricsView(APIView):
     def get(self, request):
         scripts = Script.objects.restrict(request.user, "view").filter(module__file_path__startswith=SHIM_PREFIX)
         names = [f"{script.module.python_name}.{script.name}" for script in scripts.select_related("module")]
-        body = render_report_metrics(latest_results(names, request.user))
+        body = render_report_metrics(latest_results(names, request.user), {name: owner_of(name) for name in names})
         return HttpResponse(body, content_type="text/plain; version=0.0.4; charset=utf-8")

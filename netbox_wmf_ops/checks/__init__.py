@@ -12,8 +12,9 @@ Level = Literal["success", "info", "warning", "failure"]
 @dataclass(frozen=True)
 class Finding:
     """One line of a report: ``obj`` is the NetBox object it is about, or None when it has none. ``rule`` is the
-    stable code of the rule that found it (e.g. ``network.mgmt_dns_mismatch``): with the report, test and object it
-    identifies the finding across runs (see docs/data-quality.md)."""
+    stable code of the rule that found it (e.g. ``network.mgmt_dns_mismatch``, or a validator rule's
+    ``device.asset_tag_invalid``), "" when unset: with the report, test and object it identifies the finding across
+    runs (see docs/data-quality.md)."""
 
     level: Level
     obj: Any

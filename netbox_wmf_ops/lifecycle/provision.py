@@ -55,6 +55,8 @@ MIN_PORT, MAX_PORT = 0, 48
 MGMT_IFACE = "mgmt"
 MGMT_PREFIX_ROLE = "management"
 CSV_HEADERS = ("device", "z_nbdevice", "vlan", "vlan_type", "z_port", "interface_type", "cable_id")
+MGMT_MAC_COLUMN = "mgmt_mac"  # the management interface's MAC (required for Supermicro), optional in the CSV
+CSV_OPTIONAL_HEADERS = (MGMT_MAC_COLUMN,)
 # fix of docs/behaviour-reference.md §6.4 item 11: the original rows had no mgmt MAC at all
 INTERFACE_TYPES = tuple(value for value, _ in INTERFACE_TYPE_CHOICES)
 
@@ -175,7 +177,7 @@ def parse_csv(text: str) -> tuple[list[CsvRow], list[tuple[str, str]]]:
                 z_port=int(cells["z_port"]),
                 interface_type=cells["interface_type"],
                 cable_id=cells["cable_id"],
-                mgmt_mac=cells.get("mgmt_mac", ""),
+                mgmt_mac=cells.get(MGMT_MAC_COLUMN, ""),
             )
         )
     return rows, problems
@@ -192,7 +194,7 @@ def _row_problem(cells: Mapping[str, str]) -> str | None:
         return f"{device}: invalid interface type {cells['interface_type']!r}, must be one of {list(INTERFACE_TYPES)}."
     if cells["vlan_type"] and cells["vlan_type"] not in VLAN_TYPES:
         return f"{device}: invalid VLAN type {cells['vlan_type']!r}, must be one of {list(VLAN_TYPES)}."
-    mac = cells.get("mgmt_mac", "")
+    mac = cells.get(MGMT_MAC_COLUMN, "")
     if mac and not MAC_RE.match(mac):
         return f"{device}: invalid mgmt MAC address {mac!r}, skipping."
     return None

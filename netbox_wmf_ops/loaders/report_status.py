@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from extras.models import Script
 
 from ..alerting import JobResult
@@ -38,14 +38,22 @@ def _newest_runs(reports: Iterable[str]) -> dict[str, CheckRun]:
 def latest_results(reports: Iterable[str], user=None) -> dict[str, tuple[JobResult, float | None]]:
     """{'module.Class': (newest finished result, run time in seconds)} in two queries (three with a user whose
     object permissions hide some findings' objects). Failures and warnings are the report's open findings (those
-    `user` may see); successes are the newest run's."""
+    `user` may see) that are not acknowledged; "new" counts those of them the newest run opened; successes are the
+    newest run's."""
     runs = _newest_runs(reports)
-    findings = Finding.objects.open().filter(report__in=list(runs))
+    # Acknowledged findings (acknowledgement in force) count neither as open nor as new.
+    findings = Finding.objects.open().unacknowledged().filter(report__in=list(runs))
     if user is not None:
         findings = findings.visible_to(user)
     open_counts: dict[str, dict[str, dict[str, int]]] = {}
-    for row in findings.values("report", "test", "level").annotate(n=Count("pk")).order_by():
+    new_counts: dict[str, int] = {}
+    newest = [run.pk for run in runs.values()]
+    rows = findings.values("report", "test", "level").annotate(
+        n=Count("pk"), new=Count("pk", filter=Q(first_run__in=newest))
+    )
+    for row in rows.order_by():
         open_counts.setdefault(row["report"], {}).setdefault(row["test"], {})[row["level"]] = row["n"]
+        new_counts[row["report"]] = new_counts.get(row["report"], 0) + row["new"]
     results = {}
     for report, run in runs.items():
         tests = {}
@@ -65,7 +73,7 @@ def latest_results(reports: Iterable[str], user=None) -> dict[str, tuple[JobResu
             data={"tests": tests},
             error=run.error,
             source="run",
-            new=run.new_findings,
+            new=new_counts.get(report, 0),
         )
         results[report] = (result, run.duration)
     return results

@@ -3,5 +3,6 @@ shipped reports/scripts are registered from that signal, see signals.py.)"""
 
 from .checkrun import CheckRun
 from .finding import Finding
+from .subscription import ReportSubscription
 
-__all__ = ("CheckRun", "Finding")
+__all__ = ("CheckRun", "Finding", "ReportSubscription")

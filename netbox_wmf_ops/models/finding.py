@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from netbox.models import NetBoxModel
 from utilities.choices import ChoiceSet
 from utilities.querysets import RestrictedQuerySet
@@ -18,9 +22,24 @@ class FindingLevelChoices(ChoiceSet):
     CHOICES = ((FAILURE, "Failure", "red"), (WARNING, "Warning", "yellow"))
 
 
+def acknowledgement_active_q(today: date | None = None) -> Q:
+    """Findings whose acknowledgement holds on `today` (default: the local date): acknowledged, and either without an
+    expiry date or expiring today or later (an acknowledgement "until 2026-12-31" holds through that day)."""
+    today = today or timezone.localdate()
+    return Q(acknowledged__isnull=False) & (Q(acknowledged_until__isnull=True) | Q(acknowledged_until__gte=today))
+
+
 class FindingQuerySet(RestrictedQuerySet):
     def open(self) -> FindingQuerySet:
         return self.filter(resolved__isnull=True)
+
+    def acknowledged(self, today: date | None = None) -> FindingQuerySet:
+        """Findings whose acknowledgement is in force (not expired)."""
+        return self.filter(acknowledgement_active_q(today))
+
+    def unacknowledged(self, today: date | None = None) -> FindingQuerySet:
+        """Findings that count for alerts, metrics and "new": never acknowledged, or their acknowledgement expired."""
+        return self.exclude(acknowledgement_active_q(today))
 
     def visible_to(self, user) -> FindingQuerySet:
         """The findings `user` may see: those about no NetBox object, and those whose object the user may view (the
@@ -74,12 +93,24 @@ class Finding(NetBoxModel):
     resolved_by = models.ForeignKey(
         to="netbox_wmf_ops.CheckRun", on_delete=models.SET_NULL, related_name="closed", null=True, blank=True
     )
+    # Acknowledgement (docs/data-quality.md, "Acknowledgements"): kept until cleared by a user or by a run that finds
+    # a different message; it stops counting when acknowledged_until has passed.
+    acknowledged = models.DateTimeField(null=True, blank=True, help_text="when the finding was acknowledged")
+    acknowledged_by = models.ForeignKey(
+        to=settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, related_name="+", null=True, blank=True
+    )
+    acknowledged_reason = models.TextField(blank=True)
+    acknowledged_until = models.DateField(
+        null=True, blank=True, help_text="the acknowledgement holds through this day (empty: until cleared)"
+    )
 
     objects = FindingQuerySet.as_manager()
 
     class Meta:
         ordering = ("report", "test", "display", "pk")
         verbose_name = "finding"
+        # A dedicated action (an ObjectPermission "acknowledge" on findings): acknowledging never needs "change".
+        permissions = [("acknowledge", "Acknowledge findings")]
         indexes = [
             models.Index(fields=["report", "resolved"], name="netbox_wmf_ops_finding_open"),
             models.Index(fields=["object_type", "object_id"], name="netbox_wmf_ops_finding_obj"),
@@ -105,3 +136,16 @@ class Finding(NetBoxModel):
     @property
     def is_open(self) -> bool:
         return self.resolved is None
+
+    def is_acknowledged(self, today: date | None = None) -> bool:
+        """True while an acknowledgement is in force (set and not expired)."""
+        if self.acknowledged is None:
+            return False
+        return self.acknowledged_until is None or self.acknowledged_until >= (today or timezone.localdate())
+
+    @property
+    def acknowledgement_state(self) -> str:
+        """ "acknowledged", "expired" (acknowledged, but past its expiry date) or "" (never acknowledged)."""
+        if self.acknowledged is None:
+            return ""
+        return "acknowledged" if self.is_acknowledged() else "expired"

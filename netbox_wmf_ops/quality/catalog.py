@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 from functools import cache
 
+from ..owners import ReportOwner, report_owner
 from ..registration import discover_shipped_modules
 from ..reporting import WmfReport
 
@@ -32,3 +33,10 @@ def report_title(cls: type[WmfReport]) -> str:
 
 def report_description(cls: type[WmfReport]) -> str:
     return getattr(cls.Meta, "description", "") or (cls.__doc__ or "").strip()
+
+
+def owner_of(name: str) -> ReportOwner:
+    """The owner and alerting flag of report `name` (``module.Class``); a report that is not shipped (a site's own)
+    has no owner and alerts."""
+    cls = report_class(name)
+    return report_owner(cls) if cls is not None else ReportOwner(owner="", alerts=True)

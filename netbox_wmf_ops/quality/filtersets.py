@@ -10,7 +10,7 @@ from tenancy.models import Tenant
 
 from ..models import CheckRun, Finding
 from ..models.checkrun import CheckRunStatusChoices
-from ..models.finding import FindingLevelChoices
+from ..models.finding import FindingLevelChoices, acknowledgement_active_q
 
 
 def newest_run_pks():
@@ -50,6 +50,8 @@ class FindingFilterSet(NetBoxModelFilterSet):
     run_id = django_filters.NumberFilter(field_name="last_run", label="Seen by run")
     opened_by_id = django_filters.NumberFilter(field_name="first_run", label="Opened by run")
     resolved_by_id = django_filters.NumberFilter(field_name="resolved_by", label="Resolved by run")
+    acknowledged = django_filters.BooleanFilter(method="filter_acknowledged", label="Acknowledged (in force)")
+    device_id = django_filters.NumberFilter(method="filter_device", label="Device, its components and cables")
 
     class Meta:
         model = Finding
@@ -68,8 +70,17 @@ class FindingFilterSet(NetBoxModelFilterSet):
         return queryset
 
     def filter_new(self, queryset, name, value):
-        opened_by_newest = Q(first_run__in=newest_run_pks())
-        return queryset.filter(opened_by_newest) if value else queryset.exclude(opened_by_newest)
+        """New: opened by the newest run of its report and not acknowledged (an acknowledged finding is not "new")."""
+        new = Q(first_run__in=newest_run_pks()) & ~acknowledgement_active_q()
+        return queryset.filter(new) if value else queryset.exclude(new)
+
+    def filter_acknowledged(self, queryset, name, value):
+        return queryset.acknowledged() if value else queryset.unacknowledged()
+
+    def filter_device(self, queryset, name, value):
+        from .panel import device_scope_q
+
+        return queryset.filter(device_scope_q([value]))
 
 
 class CheckRunFilterSet(NetBoxModelFilterSet):

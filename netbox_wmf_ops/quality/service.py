@@ -179,13 +179,18 @@ def _apply(report: str, run: CheckRun, diff: RunDiff, now: datetime) -> None:
                 [now, run.pk, now, diff.keep],
             )
     if diff.update:
-        # One UPDATE ... FROM unnest(arrays) whatever the number of changed findings.
+        # One UPDATE ... FROM unnest(arrays) whatever the number of changed findings. A changed message clears the
+        # finding's acknowledgement (it was given for the old message; docs/data-quality.md, "Acknowledgements").
         columns = list(zip(*[(pk, *o.payload()) for pk, o in diff.update], strict=True))
         with connection.cursor() as cursor:
             cursor.execute(
                 f"""UPDATE {table} AS f SET level = v.level, display = v.display, message = v.message,
                     site_id = v.site, role_id = v.role, tenant_id = v.tenant,
-                    last_seen = %s, last_run_id = %s, last_updated = %s
+                    last_seen = %s, last_run_id = %s, last_updated = %s,
+                    acknowledged = CASE WHEN f.message = v.message THEN f.acknowledged END,
+                    acknowledged_by_id = CASE WHEN f.message = v.message THEN f.acknowledged_by_id END,
+                    acknowledged_until = CASE WHEN f.message = v.message THEN f.acknowledged_until END,
+                    acknowledged_reason = CASE WHEN f.message = v.message THEN f.acknowledged_reason ELSE '' END
                 FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[], %s::bigint[], %s::bigint[],
                             %s::bigint[]) AS v(id, level, display, message, site, role, tenant)
                 WHERE f.id = v.id""",
@@ -233,6 +238,9 @@ def record_run(
             run.new_findings, run.resolved_findings = len(diff.create), len(diff.resolve)
         # A plain UPDATE: a run's end is no user change (no change log, no signal work on the hot path).
         CheckRun.objects.filter(pk=run.pk).update(**{field: getattr(run, field) for field in FINISH_FIELDS})
+    from .notify import notify_run_safely
+
+    notify_run_safely(run)
     return run
 
 

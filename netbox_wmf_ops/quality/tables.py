@@ -25,16 +25,24 @@ class FindingTable(NetBoxTable):
     last_seen = columns.DateTimeColumn()
     status = tables.Column(accessor="resolved", verbose_name="Status", order_by=("resolved",), empty_values=())
     resolved = columns.DateTimeColumn()
+    acknowledgement = tables.Column(
+        accessor="acknowledged", verbose_name="Acknowledged", order_by=("acknowledged",), empty_values=()
+    )
+    acknowledged_by = tables.Column(verbose_name="Acknowledged by")
+    acknowledged_reason = tables.Column(verbose_name="Acknowledgement reason")
+    acknowledged_until = columns.DateColumn(verbose_name="Acknowledged until")
     actions = columns.ActionsColumn(actions=())  # findings are made by runs only
 
     class Meta(NetBoxTable.Meta):
         model = Finding
         fields = (
             "pk", "id", "report", "test", "rule", "level", "object", "site", "role", "tenant", "message",
-            "first_seen", "last_seen", "status", "resolved",
+            "first_seen", "last_seen", "status", "resolved", "acknowledgement", "acknowledged_by",
+            "acknowledged_reason", "acknowledged_until",
         )  # fmt: skip
         default_columns = (
             "report", "rule", "level", "object", "site", "role", "message", "first_seen", "last_seen", "status",
+            "acknowledgement",
         )  # fmt: skip
 
     def render_object(self, record, value):
@@ -56,6 +64,18 @@ class FindingTable(NetBoxTable):
 
     def value_status(self, record, value):
         return "open" if value is None else "resolved"
+
+    def render_acknowledgement(self, record, value):
+        state = record.acknowledgement_state
+        if state == "acknowledged":
+            badge = '<span class="badge text-bg-secondary" title="{}">acknowledged</span>'
+            return format_html(badge, record.acknowledged_reason)
+        if state == "expired":
+            return mark_safe('<span class="badge text-bg-warning">expired</span>')
+        return "—"
+
+    def value_acknowledgement(self, record, value):
+        return record.acknowledgement_state
 
 
 class CheckRunTable(NetBoxTable):

@@ -83,11 +83,9 @@ def test_status_api_and_metrics(client, api_auth, failing_fleet):
     assert metrics["Content-Type"].startswith("text/plain")
     text = metrics.content.decode()
     failures = body["counts"]["failure"]
-    assert (
-        f'wmf_ops_report_findings{{report="{REPORT}",test="test_management_console",level="failure"}} {failures}'
-        in text
-    )
-    assert f'wmf_ops_report_errored{{report="{REPORT}"}} 0' in text
+    labels = f'report="{REPORT}",owner="DC-ops",alerts="true"'  # the report's Meta owner (owners.py)
+    assert f'wmf_ops_report_findings{{{labels},test="test_management_console",level="failure"}} {failures}' in text
+    assert f"wmf_ops_report_errored{{{labels}}} 0" in text
 
 
 def test_schedules_follow_the_configuration():

@@ -66,3 +66,20 @@ def test_metrics_text_format():
     assert 'wmf_ops_report_errored{report="m.R\\"x"} 0' in text
     assert 'wmf_ops_report_new_findings{report="m.R\\"x"} 0' in text
     assert text.count("# TYPE ") == 5 and text.endswith("\n")
+
+
+def test_a_report_that_does_not_alert_stays_ok_but_says_what_it_found():
+    verdict = judge("m.R", result(report_data(failure=2)), NOW, alerts=False)
+    assert verdict.state == "OK" and verdict.counts["failure"] == 2 and "does not alert" in verdict.summary
+    assert judge("m.R", None, NOW, alerts=False).state == "UNKNOWN"  # no run is still unknown
+    assert judge("m.R", result(report_data(), status="errored"), NOW, alerts=False).state == "UNKNOWN"
+
+
+def test_metrics_carry_the_owner_and_alerting_labels():
+    from netbox_wmf_ops.owners import ReportOwner
+
+    job = JobResult(pk=1, status="completed", completed=datetime(2026, 1, 1, tzinfo=UTC), data=report_data(failure=3))
+    text = render_report_metrics({"m.R": (job, 1.5)}, {"m.R": ReportOwner(owner='DC "ops"', alerts=False)})
+    labels = 'report="m.R",owner="DC \\"ops\\"",alerts="false"'
+    assert f'wmf_ops_report_findings{{{labels},test="test_a",level="failure"}} 3' in text
+    assert f"wmf_ops_report_errored{{{labels}}} 0" in text and f"wmf_ops_report_new_findings{{{labels}}} 0" in text

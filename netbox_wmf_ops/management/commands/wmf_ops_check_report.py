@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from netbox_wmf_ops.alerting import UNKNOWN, Verdict, judge, parse_duration
 from netbox_wmf_ops.loaders.report_status import find_script, latest_result
+from netbox_wmf_ops.quality.catalog import owner_of
 
 
 class Command(BaseCommand):
@@ -26,7 +27,14 @@ class Command(BaseCommand):
             if script is None:
                 verdict = Verdict(UNKNOWN, report, "no such report (expected module.ClassName as listed by NetBox)")
             else:
-                verdict = judge(report, latest_result(report), timezone.now(), max_age_delta, warning_only)
+                verdict = judge(
+                    report,
+                    latest_result(report),
+                    timezone.now(),
+                    max_age_delta,
+                    warning_only,
+                    alerts=owner_of(report).alerts,
+                )
         except Exception as exc:  # a monitoring check must answer UNKNOWN, never a traceback
             verdict = Verdict(UNKNOWN, report, f"Netbox exception getting report data: {type(exc).__name__}: {exc}")
         self.stdout.write(verdict.line)

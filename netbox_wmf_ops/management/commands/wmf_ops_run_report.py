@@ -8,7 +8,7 @@ from netbox_wmf_ops.alerting import judge
 from netbox_wmf_ops.loaders.report_status import latest_result
 from netbox_wmf_ops.models import CheckRun, Finding
 from netbox_wmf_ops.models.checkrun import CheckRunDoorChoices
-from netbox_wmf_ops.quality.catalog import report_class
+from netbox_wmf_ops.quality.catalog import owner_of, report_class
 from netbox_wmf_ops.quality.jobs import RunCheckJob
 
 
@@ -49,7 +49,9 @@ class Command(BaseCommand):
             for finding in Finding.objects.filter(last_run=run).order_by("test", "pk"):
                 subject = f"{finding.display}: " if finding.display else ""
                 self.stdout.write(f"[{finding.level}] {finding.test}: {subject}{finding.message}")
-        verdict = judge(report, latest_result(report), timezone.now(), warning_only=warning_only)
+        verdict = judge(
+            report, latest_result(report), timezone.now(), warning_only=warning_only, alerts=owner_of(report).alerts
+        )
         self.stdout.write(verdict.line)
         sys.exit(verdict.exit_code)
 
@@ -68,5 +70,5 @@ class Command(BaseCommand):
             if report in done:
                 continue
             RunCheckJob.enqueue(user=runner, immediate=True, report=report, door=CheckRunDoorChoices.COMMAND)
-            verdict = judge(report, latest_result(report), timezone.now())
+            verdict = judge(report, latest_result(report), timezone.now(), alerts=owner_of(report).alerts)
             self.stdout.write(verdict.line)

@@ -39,13 +39,16 @@ class FindingSerializer(NetBoxModelSerializer):
     first_run = serializers.PrimaryKeyRelatedField(read_only=True)
     last_run = serializers.PrimaryKeyRelatedField(read_only=True)
     resolved_by = serializers.PrimaryKeyRelatedField(read_only=True)
+    acknowledged_by = serializers.StringRelatedField(read_only=True)
+    acknowledgement = serializers.CharField(source="acknowledgement_state", read_only=True)
 
     class Meta:
         model = Finding
         fields = (
             "id", "url", "display", "report", "test", "rule", "level", "object_type", "object_id", "object_url",
             "subject", "message", "site", "role", "tenant", "status", "first_seen", "last_seen", "resolved",
-            "first_run", "last_run", "resolved_by", "created", "last_updated",
+            "first_run", "last_run", "resolved_by", "acknowledgement", "acknowledged", "acknowledged_by",
+            "acknowledged_reason", "acknowledged_until", "created", "last_updated",
         )  # fmt: skip
         brief_fields = ("id", "url", "display", "report", "rule", "level", "message")
 
@@ -55,3 +58,19 @@ class FindingSerializer(NetBoxModelSerializer):
 
     def get_status(self, obj) -> str:
         return "open" if obj.resolved is None else "resolved"
+
+
+class AcknowledgeSerializer(serializers.Serializer):
+    """Body of POST findings/<id>/acknowledge/."""
+
+    reason = serializers.CharField(max_length=2000)
+    until = serializers.DateField(required=False, allow_null=True, help_text="holds through this day")
+
+    def validate(self, attrs):
+        from ..acknowledge import AcknowledgementError, check_acknowledgement
+
+        try:
+            attrs["reason"] = check_acknowledgement(attrs["reason"], attrs.get("until"))
+        except AcknowledgementError as error:
+            raise serializers.ValidationError(str(error)) from error
+        return attrs

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema
+from netbox.api.authentication import TokenPermissions
 from netbox.api.viewsets import NetBoxReadOnlyModelViewSet
 from rest_framework import status
+from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -11,20 +14,68 @@ from rest_framework.views import APIView
 from ...models import CheckRun, Finding
 from ...models.checkrun import CheckRunDoorChoices
 from .. import catalog
+from ..acknowledge import acknowledge, unacknowledge
 from ..filtersets import CheckRunFilterSet, FindingFilterSet
-from .serializers import CheckRunSerializer, FindingSerializer
+from .serializers import AcknowledgeSerializer, CheckRunSerializer, FindingSerializer
+
+
+class TokenAcknowledgePermission(TokenPermissions):
+    """The acknowledge/unacknowledge actions: a write token (for a token) and the "acknowledge" action on findings,
+    in place of the "add" permission a POST otherwise maps to."""
+
+    perms_map = {**TokenPermissions.perms_map, "POST": ["%(app_label)s.acknowledge_%(model_name)s"]}
 
 
 class FindingViewSet(NetBoxReadOnlyModelViewSet):
     """GET /api/plugins/wmf-ops/findings/ — filterable like the Findings page; only findings about objects the token's
     user may view."""
 
-    queryset = Finding.objects.select_related("object_type", "site", "role", "tenant").prefetch_related("object")
+    queryset = Finding.objects.select_related(
+        "object_type", "site", "role", "tenant", "acknowledged_by"
+    ).prefetch_related("object")
     serializer_class = FindingSerializer
     filterset_class = FindingFilterSet
 
     def get_queryset(self):
         return super().get_queryset().visible_to(self.request.user)
+
+    def get_permissions(self):
+        if self.action in ("acknowledge", "unacknowledge"):
+            return [TokenAcknowledgePermission()]
+        return super().get_permissions()
+
+    def _acknowledgeable(self, pk) -> Finding:
+        """The finding, if the user may see it (404 otherwise) and acknowledge it (403 otherwise)."""
+        user = self.request.user
+        finding = Finding.objects.restrict(user, "view").visible_to(user).filter(pk=pk).first()
+        if finding is None:
+            raise NotFound("no such finding visible to you")
+        if not Finding.objects.restrict(self.request.user, "acknowledge").filter(pk=pk).exists():
+            raise PermissionDenied("you may not acknowledge this finding")
+        return finding
+
+    def _answer(self, pk):
+        finding = self.queryset.model.objects.select_related("object_type", "site", "role", "tenant").get(pk=pk)
+        return Response(FindingSerializer(finding, context={"request": self.request}).data)
+
+    @extend_schema(request=AcknowledgeSerializer, responses={200: FindingSerializer})
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request, pk=None):
+        """POST {"reason": "...", "until": "YYYY-MM-DD" (optional)}: acknowledge an open finding."""
+        finding = self._acknowledgeable(pk)
+        if finding.resolved is not None:
+            return Response({"detail": "the finding is resolved"}, status=status.HTTP_409_CONFLICT)
+        body = AcknowledgeSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        acknowledge([finding], request.user, body.validated_data["reason"], body.validated_data.get("until"))
+        return self._answer(pk)
+
+    @extend_schema(request=None, responses={200: FindingSerializer})
+    @action(detail=True, methods=["post"])
+    def unacknowledge(self, request, pk=None):
+        """POST: clear the finding's acknowledgement."""
+        unacknowledge([self._acknowledgeable(pk)])
+        return self._answer(pk)
 
 
 class CheckRunViewSet(NetBoxReadOnlyModelViewSet):
