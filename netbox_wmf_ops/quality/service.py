@@ -164,8 +164,8 @@ def _apply(report: str, run: CheckRun, diff: RunDiff, now: datetime) -> None:
             cursor.execute(
                 f"""INSERT INTO {table} (report, test, rule, level, object_type_id, object_id, subject, display,
                     message, site_id, role_id, tenant_id, first_seen, last_seen, first_run_id, last_run_id, created,
-                    last_updated, custom_field_data)
-                SELECT %s, v.*, %s, %s, %s, %s, %s, %s, '{{}}'::jsonb
+                    last_updated, custom_field_data, acknowledged_reason)
+                SELECT %s, v.*, %s, %s, %s, %s, %s, %s, '{{}}'::jsonb, ''
                 FROM unnest(%s::text[], %s::text[], %s::text[], %s::integer[], %s::bigint[], %s::text[], %s::text[],
                             %s::text[], %s::bigint[], %s::bigint[], %s::bigint[])
                     AS v(test, rule, level, object_type, object_id, subject, display, message, site, role, tenant)""",
