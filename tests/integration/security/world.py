@@ -74,6 +74,9 @@ class World:
     superuser_token: str
     constrained_site: Site
     constrained_devices: int
+    finding: int  # pk of an open finding about a device of ``constrained_site`` (the data-quality rows)
+    hidden_finding: int  # pk of an open finding about a device ``constrained`` may not view
+    checkrun: int  # pk of the run that recorded both
 
 
 def grant(user: User, labels: list[str], actions: list[str], constraints: dict | None = None) -> None:
@@ -117,6 +120,11 @@ def build_world() -> World:
     grant(constrained, ["dcim.site"], ["view"], {"id": site.pk})
     grant(constrained, ["ipam.ipaddress"], ["view"], {"address__net_contained": "10.0.0.0/8"})
     grant(constrained, ["extras.script"], ["view", "run"], {"name": "GetDeviceStats"})
+    # Data quality: ``full`` and ``constrained`` may view findings and runs; which findings ``constrained`` sees is
+    # limited by the devices it may view (the finding's object), not by a constraint on findings.
+    grant(full, ["netbox_wmf_ops.finding", "netbox_wmf_ops.checkrun"], ["view"])
+    grant(constrained, ["netbox_wmf_ops.finding", "netbox_wmf_ops.checkrun"], ["view"])
+    finding, hidden_finding, checkrun = record_findings(site)
     return World(
         anonymous=None,
         noperm=noperm,
@@ -130,4 +138,29 @@ def build_world() -> World:
         superuser_token=token(superuser, write_enabled=True),
         constrained_site=site,
         constrained_devices=Device.objects.filter(site=site).count(),
+        finding=finding,
+        hidden_finding=hidden_finding,
+        checkrun=checkrun,
     )
+
+
+def record_findings(site: Site) -> tuple[int, int, int]:
+    """One run of a test report recording a failure about a device of ``site`` and one about a device elsewhere."""
+    from netbox_wmf_ops.checks import failure
+    from netbox_wmf_ops.models import Finding
+    from netbox_wmf_ops.quality.service import record_run, start_run
+
+    inside = Device.objects.filter(site=site).order_by("pk").first()
+    outside = Device.objects.exclude(site=site).order_by("pk").first()
+    report = unique("wmf_ops_security.Matrix")
+    run = start_run(report, door="command")
+    record_run(
+        run,
+        tests_run=["test_matrix"],
+        findings=[
+            ("test_matrix", failure(inside, "inside the constrained site", rule="security.matrix")),
+            ("test_matrix", failure(outside, "outside the constrained site", rule="security.matrix")),
+        ],
+    )
+    findings = Finding.objects.filter(report=report)
+    return findings.get(object_id=inside.pk).pk, findings.get(object_id=outside.pk).pk, run.pk
