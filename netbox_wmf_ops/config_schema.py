@@ -79,6 +79,11 @@ def _seconds(value: Any) -> str | None:
     return None if ok else "must be a number of seconds > 0"
 
 
+def _intervals(value: Any) -> str | None:
+    ok = isinstance(value, int | float) and not isinstance(value, bool) and value >= 1
+    return None if ok else "must be a number of intervals >= 1"
+
+
 def _url_or_empty(value: Any) -> str | None:
     ok = isinstance(value, str) and (value == "" or value.startswith(("http://", "https://")))
     return None if ok else "must be empty or an http(s) URL"
@@ -207,6 +212,29 @@ def _register_feature_settings() -> None:
             "puppetdb_connect_timeout": Setting(5, _seconds, "PuppetDB connect timeout, seconds."),
             "ganeti_sync_interval": Setting(
                 0, _minutes_or_zero, "Minutes between scheduled Ganeti syncs of every profile (0 = not scheduled)."
+            ),
+        }
+    )
+    SETTINGS.update(
+        {
+            "reconcile_interval": Setting(
+                5,
+                _positive_int,
+                "Minutes between passes of the schedule reconciler (the system job 'WMF Ops: apply schedules').",
+            ),
+            "dump_interval": Setting(
+                60, _positive_int, "Minutes between CSV dumps, on slots anchored at minute dump_minute of the hour."
+            ),
+            "recurring_job_timeout": Setting(
+                1800, _positive_int, "Seconds a run of a recurring job (dump, DNS, Ganeti sync) may take."
+            ),
+            "health_warning_intervals": Setting(
+                1.5, _intervals, "Recurring-job check: WARNING when the last success is older than so many intervals."
+            ),
+            "health_critical_intervals": Setting(
+                2.0,
+                _intervals,
+                "Recurring-job check: CRITICAL when the last success is older than so many intervals.",
             ),
         }
     )

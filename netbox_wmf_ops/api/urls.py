@@ -9,4 +9,5 @@ urlpatterns = [
     path("metrics/", views.ReportMetricsView.as_view(), name="report_metrics"),
     path("", include("netbox_wmf_ops.exports.api_urls")),
     path("", include("netbox_wmf_ops.proxy.api_urls")),
+    path("jobs/status/", views.RecurringStatusView.as_view(), name="recurring_status"),
 ]

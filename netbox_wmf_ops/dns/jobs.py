@@ -7,14 +7,13 @@ keeps the state in ``Job.data``. With ``publish=True`` it commits and pushes ins
 
 from __future__ import annotations
 
-from netbox.jobs import JobRunner
-
+from ..scheduling import RecurringJob
 from . import service
 from .exitcodes import ExitCode
 from .lock import dns_lock
 
 
-class DnsSnippetsJob(JobRunner):
+class DnsSnippetsJob(RecurringJob):
     class Meta:
         name = "WMF Ops: DNS snippets"
 
