@@ -113,6 +113,25 @@ class Faults:
 
     # ----------------------------------------------------------------------------------------------------- faults
 
+    def admin(self, sql: str, params: list | None = None) -> None:
+        """Run SQL from a session on the maintenance database (PostgreSQL will not shut out the current one)."""
+        import psycopg
+        from django.db import connection
+
+        conf = connection.settings_dict
+        with psycopg.connect(
+            dbname="postgres",
+            host=conf["HOST"],
+            port=conf["PORT"],
+            user=conf["USER"],
+            password=conf["PASSWORD"],
+            autocommit=True,
+        ) as admin:
+            admin.execute(sql, params)
+
+    def allow_connections(self, allow: bool) -> None:
+        self.admin(f'ALTER DATABASE "{self.database}" ALLOW_CONNECTIONS {str(allow).lower()}')
+
     @contextlib.contextmanager
     def connections_refused(self, cut: bool = False) -> Iterator[None]:
         """PostgreSQL refuses new connections to the test database (even a superuser's); with ``cut``, the open
@@ -120,18 +139,18 @@ class Faults:
         from django.db import connection
 
         with connection.cursor() as cursor:
-            cursor.execute(f'ALTER DATABASE "{self.database}" ALLOW_CONNECTIONS false')
-            if cut:
-                cursor.execute(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    "WHERE datname = %s AND pid <> pg_backend_pid()",
-                    [self.database],
-                )
+            cursor.execute("SELECT pg_backend_pid()")
+            own = cursor.fetchone()[0]
+        self.allow_connections(False)
         try:
+            if cut:
+                self.admin(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> %s",
+                    [self.database, own],
+                )
             yield
         finally:
-            with connection.cursor() as cursor:
-                cursor.execute(f'ALTER DATABASE "{self.database}" ALLOW_CONNECTIONS true')
+            self.allow_connections(True)
 
     def other_connections(self) -> list[tuple]:
         from django.db import connection
@@ -175,8 +194,5 @@ def faults(transactional_db, tmp_path, settings):
         yield helper
     finally:
         helper.stop_workers()
-        from django.db import connection
-
-        with connection.cursor() as cursor:
-            cursor.execute(f'ALTER DATABASE "{helper.database}" ALLOW_CONNECTIONS true')
+        helper.allow_connections(True)
         redis.flushdb()
