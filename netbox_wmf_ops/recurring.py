@@ -16,6 +16,9 @@ from datetime import datetime, timedelta
 FRESH_ROW_GRACE = timedelta(seconds=10)
 # Added to a run's timeout before it is judged dead (RQ's own margin to notice a timeout).
 TIMEOUT_GRACE = timedelta(seconds=30)
+# A scheduled RQ job this late was not moved to its queue: no RQ scheduler is running (after a worker was killed, the
+# dead scheduler's lock keeps the others' out until their next maintenance pass, up to 10 minutes).
+OVERDUE_GRACE = timedelta(seconds=30)
 
 WAITING = ("pending", "scheduled")
 RUNNING = "running"
@@ -64,6 +67,11 @@ def stale_reason(row: RowFacts, now: datetime, default_timeout: float) -> str | 
             return f"running since {_hm(began)}, past its timeout of {_secs(timeout)} (worker killed?)"
         return None
     return None  # queued, scheduled, deferred: RQ will run it
+
+
+def stalled(row: RowFacts, now: datetime) -> bool:
+    """The run is alive but its RQ job still waits in the scheduled registry well past its time."""
+    return row.rq_status == "scheduled" and row.scheduled is not None and now - row.scheduled > OVERDUE_GRACE
 
 
 def next_slot(anchor: datetime, interval_minutes: int, now: datetime) -> datetime:

@@ -37,6 +37,7 @@ from core.exceptions import JobFailed
 from core.models import Job, ObjectType
 from django.conf import settings as django_settings
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django_pg_utils import advisory_lock
 from extras.models import Script
@@ -45,7 +46,7 @@ from netbox.jobs import JobRunner
 
 from . import settings
 from .loaders.report_status import find_script
-from .recurring import FRESH_ROW_GRACE, RowFacts, next_slot, stale_reason
+from .recurring import FRESH_ROW_GRACE, RowFacts, next_slot, stale_reason, stalled
 
 logger = logging.getLogger("netbox_wmf_ops.scheduling")
 JOB_NAME_PREFIX = "wmf-ops schedule: "
@@ -102,17 +103,20 @@ def _ensure(
     kwargs: dict[str, Any],
 ) -> str:
     now = timezone.now()
-    rows = Job.objects.filter(name=name, status__in=PRESENT).order_by("scheduled", "pk")
+    rows = Job.objects.filter(name=name, status__in=PRESENT).order_by(F("scheduled").asc(nulls_first=True), "pk")
     if successor_of is not None:
         rows = rows.exclude(pk=successor_of.pk)
     timeout = _timeout_of(runner, kwargs)
     alive = []
     for row in rows:
-        reason = stale_reason(_facts(row), now, timeout)
+        facts = _facts(row)
+        reason = stale_reason(facts, now, timeout)
         if reason:
             _mark_stale(row, reason)
-        else:
-            alive.append(row)
+            continue
+        alive.append(row)
+        if stalled(facts, now):
+            _enqueue_stalled(row)
     removed = [row for row in alive if row.status in WAITING and row.interval != interval]
     for row in removed:
         row.delete()
@@ -129,7 +133,10 @@ def _ensure(
         return "kept"
     if schedule_at is None:
         schedule_at = _resume_at(runner, _anchor(name, interval), interval, now)
-    runner.enqueue(name=name, schedule_at=schedule_at, interval=interval, **kwargs)
+    if schedule_at <= now:  # straight into the queue: a run due now must not wait for an RQ scheduler
+        runner.enqueue(name=name, interval=interval, **kwargs)
+    else:
+        runner.enqueue(name=name, schedule_at=schedule_at, interval=interval, **kwargs)
     return "replaced" if removed else "scheduled"
 
 
@@ -164,6 +171,21 @@ def _facts(row: Job) -> RowFacts:
         rq_timeout=float(rq_timeout) if rq_timeout else None,
         rq_error=rq_error,
     )
+
+
+def _enqueue_stalled(row: Job) -> None:
+    """Do what the RQ scheduler would have done: move the due job from the scheduled registry to its queue (only
+    if this process is the one that takes it out of the registry, so it is never queued twice)."""
+    import django_rq
+    from rq.registry import ScheduledJobRegistry
+
+    queue = django_rq.get_queue(row.queue_name or "default")
+    rq_job = queue.fetch_job(str(row.job_id))
+    if rq_job is None:
+        return
+    if queue.connection.zrem(ScheduledJobRegistry(queue=queue).key, rq_job.id):
+        queue.enqueue_job(rq_job)
+        logger.warning(f"{row.name}: job {row.pk} due at {row.scheduled} was still waiting for an RQ scheduler: queued")
 
 
 def _last_error_line(rq_job) -> str:

@@ -31,6 +31,21 @@ def wait_for(condition: Callable[[], Any], seconds: float, what: str, poll: floa
     pytest.fail(f"timed out after {seconds:g} s waiting for {what}")
 
 
+def descendants(pid: int) -> list[int]:
+    """Every process below ``pid`` (read from /proc)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
 class Faults:
     """Settings shared by the test process and its workers, and the fault injectors."""
 
@@ -92,8 +107,12 @@ class Faults:
         return proc
 
     def kill_worker(self, proc: subprocess.Popen) -> None:
-        """SIGKILL the worker, its work horse and its scheduler (nothing gets to clean up)."""
-        os.killpg(proc.pid, signal.SIGKILL)
+        """SIGKILL the worker, its work horse and its scheduler (nothing gets to clean up). RQ puts the work horse in
+        a session of its own, so each descendant's process group is killed too."""
+        groups = {os.getpgid(pid) for pid in descendants(proc.pid)} | {proc.pid}
+        for group in groups - {os.getpgid(0)}:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(group, signal.SIGKILL)
         proc.wait(timeout=10)
 
     def stop_workers(self) -> None:
