@@ -13,7 +13,8 @@ Who calls it:
 * the system job "WMF Ops: apply schedules" (``jobs.ReportSchedulesJob``) every ``reconcile_interval`` minutes, for
   every recurring job of the configuration (:func:`reconcile_all`), and once at every ``netbox rqworker`` start;
 * a watchdog thread in each ``netbox rqworker`` process, every third of ``reconcile_interval``, for that system job
-  itself (its own chain can break like any other, and after Redis is emptied nothing queued is left to run it);
+  itself (its own chain can break like any other, and after Redis is emptied nothing queued is left to run it); it
+  also queues the recurring runs that are due but were not moved to their queue because no RQ scheduler runs;
 * :class:`RecurringJob` runs, to schedule their successor (on its slot, only when no live successor exists).
 
 Each configured report gets one recurring NetBox script job named ``wmf-ops schedule: <module.Class>``; schedules for
@@ -46,7 +47,7 @@ from netbox.jobs import JobRunner
 
 from . import settings
 from .loaders.report_status import find_script
-from .recurring import FRESH_ROW_GRACE, RowFacts, next_slot, stale_reason, stalled
+from .recurring import FRESH_ROW_GRACE, OVERDUE_GRACE, RowFacts, next_slot, stale_reason, stalled
 
 logger = logging.getLogger("netbox_wmf_ops.scheduling")
 JOB_NAME_PREFIX = "wmf-ops schedule: "
@@ -173,7 +174,7 @@ def _facts(row: Job) -> RowFacts:
     )
 
 
-def _enqueue_stalled(row: Job) -> None:
+def _enqueue_stalled(row: Job) -> bool:
     """Do what the RQ scheduler would have done: move the due job from the scheduled registry to its queue (only
     if this process is the one that takes it out of the registry, so it is never queued twice)."""
     import django_rq
@@ -181,11 +182,25 @@ def _enqueue_stalled(row: Job) -> None:
 
     queue = django_rq.get_queue(row.queue_name or "default")
     rq_job = queue.fetch_job(str(row.job_id))
-    if rq_job is None:
-        return
-    if queue.connection.zrem(ScheduledJobRegistry(queue=queue).key, rq_job.id):
-        queue.enqueue_job(rq_job)
-        logger.warning(f"{row.name}: job {row.pk} due at {row.scheduled} was still waiting for an RQ scheduler: queued")
+    if rq_job is None or not queue.connection.zrem(ScheduledJobRegistry(queue=queue).key, rq_job.id):
+        return False
+    queue.enqueue_job(rq_job)
+    logger.warning(f"{row.name}: job {row.pk} due at {row.scheduled} was still waiting for an RQ scheduler: queued")
+    return True
+
+
+def enqueue_stalled_runs() -> int:
+    """Queue the configured recurring jobs' runs that are due but still wait for an RQ scheduler; how many."""
+    names = [item.name for item in configured_recurring() if item.interval] + list(configured_report_schedules())
+    now = timezone.now()
+    due = Job.objects.filter(
+        name__in=names, status=JobStatusChoices.STATUS_SCHEDULED, scheduled__lt=now - OVERDUE_GRACE
+    )
+    moved = 0
+    for row in due:
+        if stalled(_facts(row), now):
+            moved += _enqueue_stalled(row)
+    return moved
 
 
 def _last_error_line(rq_job) -> str:
@@ -444,6 +459,7 @@ def check_reconciler() -> str:
         )
         if done != "kept":
             logger.warning(f"watchdog: {ReportSchedulesJob.name}: {done}")
+        enqueue_stalled_runs()
         return done
     except Exception as exc:
         logger.warning(f"watchdog: could not check {ReportSchedulesJob.name}: {type(exc).__name__}: {exc}")

@@ -115,7 +115,9 @@ def test_a_worker_killed_mid_dump_leaves_no_stale_row_no_lock_and_no_half_dump(f
     faults.start_worker()
     wait_for(lambda: Job.objects.filter(pk=first.pk, status="errored").exists(), 100, "the reconciler")
     assert "past its timeout of 20 s" in Job.objects.get(pk=first.pk).error
-    done = wait_for(lambda: Job.objects.filter(name=DUMP, status="completed").first(), 90, "the next dump")
+    done = wait_for(
+        lambda: Job.objects.filter(name=DUMP, status="completed").first(), 120, f"the next dump\n{faults.worker_logs()}"
+    )
     assert not [p for p in dumps.iterdir() if p.name.startswith(TEMP_PREFIX)]  # the half dump was removed
     assert (dumps / done.data["path"].rsplit("/", 1)[1] / MANIFEST).exists()
     assert len(live_rows(DUMP)) == 1 and Job.objects.filter(name=DUMP, status="running").count() == 0
