@@ -279,7 +279,8 @@ class RecurringJob(JobRunner):
 
     @classmethod
     def enqueue(cls, *args, **kwargs):
-        kwargs.setdefault("job_timeout", cls.run_timeout())
+        if not kwargs.get("immediate"):  # RQ's timeout; a run in the calling process has none
+            kwargs.setdefault("job_timeout", cls.run_timeout())
         return super().enqueue(*args, **kwargs)
 
     @classmethod
