@@ -128,7 +128,7 @@ class Faults:
                 proc.wait(timeout=10)
 
     def worker_logs(self) -> str:
-        return "\n".join(p.read_text()[-3000:] for p in sorted(self.tmp_path.glob("worker-*.log")))
+        return "\n".join(p.read_text()[-20000:] for p in sorted(self.tmp_path.glob("worker-*.log")))
 
     # ----------------------------------------------------------------------------------------------------- faults
 
