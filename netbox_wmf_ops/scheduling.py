@@ -314,7 +314,9 @@ class RecurringJob(JobRunner):
 
     @classmethod
     def schedule_successor(cls, job: Job, kwargs: dict[str, Any]) -> None:
-        now = timezone.now()
+        # Strictly after this run's own slot: RQ stores schedule times in whole seconds and may start a run up to a
+        # second early, when "the next slot after now" would still be this one (the soak test caught a double run).
+        now = max(timezone.now(), job.scheduled) if job.scheduled else timezone.now()
         run_kwargs = {key: value for key, value in kwargs.items() if key not in ("job_id", "job_timeout")}
         enqueue_kwargs = {"instance": job.object, "user": job.user, "notifications": job.notifications, **run_kwargs}
         with advisory_lock(SCHEDULES_LOCK), transaction.atomic():
