@@ -74,6 +74,16 @@ def test_a_running_row_is_never_deleted_and_is_errored_only_past_its_timeout(fau
     assert "past its timeout of 20 s" in dead.error
 
 
+def test_a_run_started_early_schedules_its_successor_on_the_next_slot(faults):
+    # RQ keeps schedule times in whole seconds: a run may start up to a second before its slot
+    slot = timezone.now() + timedelta(seconds=1)
+    run = DnsSnippetsJob.enqueue(name=DNS_CHECK, schedule_at=slot, interval=1, publish=False)
+    Job.objects.filter(pk=run.pk).update(status="completed", completed=timezone.now())
+    run.refresh_from_db()
+    DnsSnippetsJob.schedule_successor(run, {"publish": False})
+    assert Job.objects.get(name=DNS_CHECK, status="scheduled").scheduled == slot + timedelta(minutes=1)
+
+
 def test_duplicate_schedules_are_reduced_to_one(faults):
     ensure_recurring(DnsSnippetsJob, DNS_CHECK, 30, publish=False)
     DnsSnippetsJob.enqueue(name=DNS_CHECK, schedule_at=timezone.now() + timedelta(hours=1), interval=30)
