@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("netbox_wmf_ops.exports.api_urls")),
     path("", include("netbox_wmf_ops.proxy.api_urls")),
     path("", include("netbox_wmf_ops.quality.api.urls")),
+    path("jobs/status/", views.RecurringStatusView.as_view(), name="recurring_status"),
 ]

@@ -1,5 +1,6 @@
 """Report status (the alerting verdict as JSON) and report metrics (Prometheus text)."""
 
+from core.models import Job
 from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -10,7 +11,9 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ..alerting import judge, parse_duration
+from ..alerting import EXIT_CODES, judge, parse_duration
+from ..health import render_metrics, summary_line, worst
+from ..loaders.job_health import recurring_verdicts
 from ..loaders.report_status import find_script, latest_result, latest_results
 from ..metrics import render_report_metrics
 from ..quality.catalog import owner_of
@@ -62,4 +65,26 @@ class ReportMetricsView(APIView):
         scripts = Script.objects.restrict(request.user, "view").filter(module__file_path__startswith=SHIM_PREFIX)
         names = [f"{script.module.python_name}.{script.name}" for script in scripts.select_related("module")]
         body = render_report_metrics(latest_results(names, request.user), {name: owner_of(name) for name in names})
+        if request.user.has_perm("core.view_job"):  # the recurring work's health (netbox_wmf_ops.health)
+            body += render_metrics(recurring_verdicts(Job.objects.restrict(request.user, "view")))
         return HttpResponse(body, content_type="text/plain; version=0.0.4; charset=utf-8")
+
+
+class RecurringStatusView(APIView):
+    """GET /api/plugins/wmf-ops/jobs/status/ — the recurring-work check (`netbox wmf_ops_check_jobs`) as JSON."""
+
+    permission_classes = [IsAuthenticated]
+
+    def get(self, request):
+        if not request.user.has_perm("core.view_job"):
+            return Response({"detail": "viewing jobs (core.view_job) is needed for their health"}, status=403)
+        verdicts = recurring_verdicts(Job.objects.restrict(request.user, "view"))
+        state = worst(verdicts)
+        return Response(
+            {
+                "state": state,
+                "exit_code": EXIT_CODES[state],
+                "summary": summary_line(verdicts),
+                "jobs": [verdict.as_dict() for verdict in verdicts],
+            }
+        )

@@ -1,9 +1,9 @@
 """The plugin's settings: names, defaults and validation rules, each declared once.
 
 Every feature declares its keys as plain data in a module of this package (``core``, ``site_policy``, ``reports``,
-``custom_links``,
-``external_sources``, ``ganeti``, ``dns``, ``exports``, ``proxy``, ``puppetdb``), built from the checks in
-``validators`` (which imports nothing of the project); this module only gathers them, so imports run one way. Pure
+``custom_links``, ``external_sources``, ``ganeti``, ``dns``, ``exports``, ``proxy``, ``puppetdb``, ``recurring``),
+built from the checks in ``validators`` (which imports nothing of the project); this module only gathers them, so
+imports run one way. Pure
 Python (no Django import): the PluginConfig builds ``default_settings`` from it at import time, and the validation is
 unit-testable. Every key must be documented in ``docs/configuration.md`` (a test checks it).
 """
@@ -15,10 +15,34 @@ import difflib
 from collections.abc import Mapping
 from typing import Any
 
-from . import core, custom_links, dns, exports, external_sources, ganeti, proxy, puppetdb, reports, site_policy
+from . import (
+    core,
+    custom_links,
+    dns,
+    exports,
+    external_sources,
+    ganeti,
+    proxy,
+    puppetdb,
+    recurring,
+    reports,
+    site_policy,
+)
 from .validators import Setting
 
-FEATURES = (core, site_policy, reports, custom_links, external_sources, ganeti, dns, exports, proxy, puppetdb)
+FEATURES = (
+    core,
+    site_policy,
+    reports,
+    custom_links,
+    external_sources,
+    ganeti,
+    dns,
+    exports,
+    proxy,
+    puppetdb,
+    recurring,
+)
 
 
 def _gather() -> dict[str, Setting]:

@@ -10,4 +10,7 @@ SETTINGS: dict[str, Setting] = {
     "dump_keep_daily": Setting(60, positive_int, "Daily dumps kept by the rotation."),
     "dump_keep_monthly": Setting(12, positive_int, "Monthly dumps kept by the rotation."),
     "dump_keep_yearly": Setting(10, positive_int, "Yearly dumps kept by the rotation."),
+    "dump_interval": Setting(
+        60, positive_int, "Minutes between CSV dumps, on slots anchored at minute dump_minute of the hour."
+    ),
 }

@@ -8,20 +8,48 @@ keeps the state in ``Job.data``. With ``publish=True`` it commits and pushes ins
 
 from __future__ import annotations
 
-from netbox.jobs import JobRunner
+import shutil
+import tempfile
+from dataclasses import replace
+from pathlib import Path
 
+from ..scheduling import RecurringJob
 from . import service
 from .exitcodes import ExitCode
 from .lock import dns_lock
+from .publish import WORKDIR_PREFIX
+
+JOB_WORK_SUBDIR = "wmf-ops-dns-jobs"
 
 
-class DnsSnippetsJob(JobRunner):
+def job_work_dir(settings: service.DnsSettings) -> Path:
+    """Where the jobs clone: a sub-directory of ``dns_work_dir`` (or of the system temp dir)."""
+    return Path(settings.publish.work_dir or tempfile.gettempdir()) / JOB_WORK_SUBDIR
+
+
+def remove_leftover_clones(work_dir: Path) -> list[str]:
+    """Remove the temp clones in the jobs' directory (call with the DNS lock held); their paths."""
+    if not work_dir.is_dir():
+        return []
+    leftovers = [p for p in work_dir.iterdir() if p.is_dir() and p.name.startswith(WORKDIR_PREFIX)]
+    for path in leftovers:
+        shutil.rmtree(path, ignore_errors=True)
+    return [str(p) for p in leftovers]
+
+
+class DnsSnippetsJob(RecurringJob):
     class Meta:
         name = "WMF Ops: DNS snippets"
 
     def run(self, *args, publish: bool = False, force: bool = False, **kwargs):
         settings = service.load_settings()
+        # The jobs' temp clones live apart from the command's (which an operator may keep for a later `push`): only
+        # one job runs at a time (the lock), so a clone found there was left by a run killed mid-way; it goes.
+        work_dir = job_work_dir(settings)
+        settings = replace(settings, publish=replace(settings.publish, work_dir=str(work_dir)))
         with dns_lock(settings.lock_timeout):
+            for leftover in remove_leftover_clones(work_dir):
+                self.logger.warning(f"removed {leftover}, left behind by an interrupted run")
             if publish:
                 snippets = service.generate_snippets(settings)
                 for message in snippets.generation.messages:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from core.exceptions import JobFailed
-from netbox.jobs import JobRunner
 
+from ..scheduling import RecurringJob
 from .service import change_logging, configured_profiles, default_user, run_profile
 
 
-class GanetiSyncJob(JobRunner):
+class GanetiSyncJob(RecurringJob):
     """``GanetiSyncJob.enqueue(profile="eqiad", commit=True)``; jobs are named ``Ganeti sync <profile>``, so each
     profile keeps its own schedule (see :func:`schedule_profiles`)."""
 

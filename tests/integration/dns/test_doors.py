@@ -215,6 +215,23 @@ def test_job_publishes_and_checks(dns_repo):
 
 
 @pytest.mark.django_db
+def test_a_job_removes_the_clone_a_killed_job_left_and_leaves_the_commands_alone(dns_repo, tmp_path):
+    from netbox_wmf_ops.dns.jobs import JOB_WORK_SUBDIR
+
+    killed = tmp_path / "work" / JOB_WORK_SUBDIR / f"{WORKDIR_PREFIX}killed"
+    killed.mkdir(parents=True)
+    (killed / "half-written").write_text("1")
+    kept_for_review = tmp_path / "work" / f"{WORKDIR_PREFIX}review"  # a command's `commit --keep-files`
+    kept_for_review.mkdir()
+    job = DnsSnippetsJob.enqueue(immediate=True, publish=True)
+    job.refresh_from_db()
+    assert job.status == "completed", job.error
+    assert not killed.exists() and kept_for_review.exists()
+    assert any("left behind by an interrupted run" in entry["message"] for entry in job.log_entries)
+    assert not list((tmp_path / "work" / JOB_WORK_SUBDIR).iterdir())  # its own clone is gone too
+
+
+@pytest.mark.django_db
 def test_script_refuses_to_publish_over_a_threshold_unless_forced(dns_repo, settings):
     build_fleet()
     settings.PLUGINS_CONFIG["netbox_wmf_ops"]["dns_min_records"] = 10**6
