@@ -75,6 +75,22 @@ class RecurringStatusView(APIView):
 
     permission_classes = [IsAuthenticated]
 
+    @extend_schema(
+        operation_id="plugins_wmf_ops_recurring_status",
+        description="Health of the plugin's recurring work (dump, DNS, Ganeti, report schedules); needs core.view_job.",
+        responses={
+            200: inline_serializer(
+                "WmfOpsRecurringStatus",
+                {
+                    "state": serializers.CharField(),
+                    "exit_code": serializers.IntegerField(),
+                    "summary": serializers.CharField(),
+                    "jobs": serializers.ListField(child=serializers.DictField()),
+                },
+            ),
+            403: _DETAIL,
+        },
+    )
     def get(self, request):
         if not request.user.has_perm("core.view_job"):
             return Response({"detail": "viewing jobs (core.view_job) is needed for their health"}, status=403)
