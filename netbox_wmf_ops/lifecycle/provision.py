@@ -311,14 +311,7 @@ def check_provision(req: ProvisionRequest) -> ProvisionPlan:
         raise AbortScript(f"{name}: invalid mgmt MAC address {req.mgmt_mac}, skipping.")
 
     warnings: list[str] = []
-    assign_mgmt = True
-    interfaces = list(Interface.objects.filter(device=device).prefetch_related("ip_addresses").order_by("name"))
-    if interfaces:
-        if _mgmt_already_allocated(interfaces):
-            warnings.append(f"{name}: Skipping assignment of MGMT interface because already allocated")
-            assign_mgmt = False
-        else:
-            raise AbortScript(f"{name}: interfaces already defined: {[i.name for i in interfaces]}, skipping.")
+    assign_mgmt = mgmt_to_assign(device, name, warnings)
 
     if req.vlan_type:
         vlan = _get_vlan(device, req.vlan_type)
@@ -348,6 +341,20 @@ def check_provision(req: ProvisionRequest) -> ProvisionPlan:
         mgmt_prefix=mgmt_prefix,
         warnings=warnings,
     )
+
+
+def mgmt_to_assign(device: Device, name: str, warnings: list[str]) -> bool:
+    """Whether provisioning creates the mgmt interface: a device without interfaces gets one; a device whose only
+    interface is an allocated mgmt (with its named IP) keeps it, with a warning; any other interface refuses."""
+    from dcim.models import Interface
+
+    interfaces = list(Interface.objects.filter(device=device).prefetch_related("ip_addresses").order_by("name"))
+    if not interfaces:
+        return True
+    if _mgmt_already_allocated(interfaces):
+        warnings.append(f"{name}: Skipping assignment of MGMT interface because already allocated")
+        return False
+    raise AbortScript(f"{name}: interfaces already defined: {[i.name for i in interfaces]}, skipping.")
 
 
 def _mgmt_already_allocated(interfaces: list[Interface]) -> bool:

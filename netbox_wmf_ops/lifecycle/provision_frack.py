@@ -33,9 +33,9 @@ from .provision import (
     MGMT_IFACE,
     MGMT_PREFIX_ROLE,
     PROVISIONABLE_STATUSES,
-    _mgmt_already_allocated,
     dns_suffix,
     mgmt_dns_name,
+    mgmt_to_assign,
 )
 
 if TYPE_CHECKING:
@@ -157,7 +157,6 @@ def check_frack_provision(req: FrackRequest) -> FrackPlan:
     """Every check of docs/behaviour-reference.md §2.5 in the original's order, plus the ones the original left to a
     crash or a half-done run
     (the switches, the ports of the second switch, a full prefix). Raises AbortScript; reads only."""
-    from dcim.models import Interface
 
     device = req.device
     if device is None:
@@ -181,14 +180,7 @@ def check_frack_provision(req: FrackRequest) -> FrackPlan:
         raise AbortScript(f"{name}: missing rack information, aborting.")
 
     warnings: list[str] = []
-    assign_mgmt = True
-    interfaces = list(Interface.objects.filter(device=device).prefetch_related("ip_addresses").order_by("name"))
-    if interfaces:
-        if _mgmt_already_allocated(interfaces):
-            warnings.append(f"{name}: Skipping assignment of MGMT interface because already allocated")
-            assign_mgmt = False
-        else:
-            raise AbortScript(f"{name}: interfaces already defined: {[i.name for i in interfaces]}, skipping.")
+    assign_mgmt = mgmt_to_assign(device, name, warnings)
 
     vlan = _frack_vlan(device, req.vlan_type)
     prefix = _single_prefix(device, vlan)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import django_filters
 from dcim.models import DeviceRole, Site
 from django.db.models import Q
 from netbox.filtersets import NetBoxModelFilterSet
 from tenancy.models import Tenant
+from utilities.filters import MultiValueNumberFilter
 
 from ..models import CheckRun, Finding
 from ..models.checkrun import CheckRunStatusChoices
@@ -23,7 +26,34 @@ def newest_run_pks():
     )
 
 
-class FindingFilterSet(NetBoxModelFilterSet):
+class HostileValuesMixin:
+    """Two filter values that reach the database as errors in NetBox 4.7.3's own filtersets too (500 in its API):
+
+    * char filters turn the value "null" into None (to filter on empty values), and a regex lookup on None raises
+      inside Django (``?report__regex=null``): here a regex "null" is matched as the text it is;
+    * a date-time with a UTC offset beyond PostgreSQL's ±15:59 (``?created__gte=2026-01-01T00:00-22:00``, which
+      Python accepts): here every date-time is compared in UTC."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for item in self.filters.values():
+            if getattr(item, "lookup_expr", "") in ("regex", "iregex") and hasattr(item, "null_value"):
+                item.null_value = NOT_A_VALUE
+
+    def filter_queryset(self, queryset):
+        cleaned = self.form.cleaned_data
+        for name, value in cleaned.items():
+            if isinstance(value, datetime) and value.tzinfo is not None:
+                cleaned[name] = value.astimezone(UTC)
+            elif isinstance(value, list):
+                cleaned[name] = [v.astimezone(UTC) if isinstance(v, datetime) and v.tzinfo else v for v in value]
+        return super().filter_queryset(queryset)
+
+
+NOT_A_VALUE = object()  # a null marker no query value equals
+
+
+class FindingFilterSet(HostileValuesMixin, NetBoxModelFilterSet):
     report = django_filters.MultipleChoiceFilter(choices=lambda: [(r, r) for r in _report_names()])
     rule = django_filters.CharFilter(lookup_expr="exact")
     test = django_filters.CharFilter(lookup_expr="exact")
@@ -45,17 +75,15 @@ class FindingFilterSet(NetBoxModelFilterSet):
     tenant_id = django_filters.ModelMultipleChoiceFilter(
         queryset=Tenant.objects.all(), field_name="tenant", label="Tenant"
     )
-    object_type_id = django_filters.NumberFilter(field_name="object_type")
-    object_id = django_filters.NumberFilter()
-    run_id = django_filters.NumberFilter(field_name="last_run", label="Seen by run")
-    opened_by_id = django_filters.NumberFilter(field_name="first_run", label="Opened by run")
-    resolved_by_id = django_filters.NumberFilter(field_name="resolved_by", label="Resolved by run")
+    run_id = MultiValueNumberFilter(field_name="last_run", label="Seen by run")
+    opened_by_id = MultiValueNumberFilter(field_name="first_run", label="Opened by run")
+    resolved_by_id = MultiValueNumberFilter(field_name="resolved_by", label="Resolved by run")
     acknowledged = django_filters.BooleanFilter(method="filter_acknowledged", label="Acknowledged (in force)")
     device_id = django_filters.NumberFilter(method="filter_device", label="Device, its components and cables")
 
     class Meta:
         model = Finding
-        fields = ("id", "report", "test", "rule", "level", "display", "message")
+        fields = ("id", "report", "test", "rule", "level", "display", "message", "object_type_id", "object_id")
 
     def search(self, queryset, name, value):
         if not value.strip():
@@ -83,7 +111,7 @@ class FindingFilterSet(NetBoxModelFilterSet):
         return queryset.filter(device_scope_q([value]))
 
 
-class CheckRunFilterSet(NetBoxModelFilterSet):
+class CheckRunFilterSet(HostileValuesMixin, NetBoxModelFilterSet):
     report = django_filters.MultipleChoiceFilter(choices=lambda: [(r, r) for r in _report_names()])
     status = django_filters.MultipleChoiceFilter(choices=CheckRunStatusChoices)
 

@@ -144,5 +144,5 @@ def test_permission_matrix(row: Row, world, dns_repository):
 def test_matrix_rows_are_well_formed():
     assert len({(row.url_name, row.method, tuple(row.kwargs.items())) for row in ROWS}) == len(ROWS)
     for row in ROWS:
-        assert re.fullmatch(r"plugins(-api)?:[\w-]+:\w+", row.url_name), row.url_name
+        assert re.fullmatch(r"plugins(-api)?:[\w-]+:[\w-]+", row.url_name), row.url_name
         assert all(100 <= status < 600 for status in row.expected.values()), row

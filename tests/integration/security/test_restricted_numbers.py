@@ -3,14 +3,10 @@ are covered in test_proxy_security.py; here the exports' row counts and the repo
 
 import csv
 import io
-import uuid
 
 import pytest
-from core.models import Job, ObjectType
 from dcim.models import Device
 from django.test import Client
-from django.utils import timezone
-from extras.models import Script
 
 pytestmark = pytest.mark.django_db
 REPORT = "wmf_ops_management.ManagementConsole"
@@ -38,20 +34,18 @@ def test_export_row_counts_are_those_of_the_caller(client, world):
 
 
 def test_report_metrics_and_status_only_for_reports_the_caller_may_view(client, world):
-    module, name = REPORT.split(".")
-    script = Script.objects.get(module__file_path=f"{module}.py", name=name)
-    Job.objects.create(
-        object_type=ObjectType.objects.get_for_model(Script),
-        object_id=script.pk,
-        name=name,
-        job_id=uuid.uuid4(),
-        status="completed",
-        started=timezone.now(),
-        completed=timezone.now(),
-        data={"tests": {"test_console": {"success": 3, "info": 0, "warning": 0, "failure": 2, "log": []}}},
+    from netbox_wmf_ops.checks import failure
+    from netbox_wmf_ops.quality.service import record_run, start_run
+
+    run = start_run(REPORT, door="command")
+    record_run(
+        run,
+        tests_run=["test_console"],
+        findings=[("test_console", failure(None, f"console {n} not cabled", rule="security.console")) for n in (1, 2)],
     )
     full = client.get("/api/plugins/wmf-ops/metrics/", HTTP_AUTHORIZATION=world.readonly_token).content.decode()
-    assert f'wmf_ops_report_findings{{report="{REPORT}",test="test_console",level="failure"}} 2' in full
+    labels = f'report="{REPORT}",owner="DC-ops",alerts="true"'
+    assert f'wmf_ops_report_findings{{{labels},test="test_console",level="failure"}} 2' in full
     constrained = client.get("/api/plugins/wmf-ops/metrics/", HTTP_AUTHORIZATION=world.constrained_token)
     assert constrained.status_code == 200 and REPORT not in constrained.content.decode()
     status = f"/api/plugins/wmf-ops/reports/{REPORT}/status/"
