@@ -8,6 +8,7 @@ keeps the state in ``Job.data``. With ``publish=True`` it commits and pushes ins
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import tempfile
 from dataclasses import replace
@@ -50,24 +51,31 @@ class DnsSnippetsJob(RecurringJob):
         with dns_lock(settings.lock_timeout):
             for leftover in remove_leftover_clones(work_dir):
                 self.logger.warning(f"removed {leftover}, left behind by an interrupted run")
-            if publish:
-                snippets = service.generate_snippets(settings)
-                for message in snippets.generation.messages:
-                    self._log(message.level, message.text)
-                outcome = service.publish(snippets, settings, force=force, log=self._log)
-                self.job.data = {
-                    "exit_code": int(outcome.code),
-                    "sha1": outcome.commit.sha1 if outcome.commit else None,
-                    "records": snippets.record_count,
-                    **(outcome.commit.diff.stats() if outcome.commit and outcome.commit.diff else {}),
-                }
-                if outcome.code not in (ExitCode.OK, ExitCode.NO_CHANGES):
-                    raise RuntimeError(
-                        f"DNS snippets not published: exit code {int(outcome.code)} ({outcome.code.name})"
-                    )
-            else:
-                state = service.icinga_check(settings, log=self._log)
-                self.job.data = {"exit_code": state.exit_code, "message": state.message, "timestamp": state.timestamp}
+            try:
+                self._run(settings, publish, force)
+            finally:
+                # Nothing of the run stays on the worker host: the clone is gone, and so is its parent once empty
+                # (the lock is held, so no other DNS job of this host is using it).
+                with contextlib.suppress(OSError):
+                    work_dir.rmdir()
+
+    def _run(self, settings: service.DnsSettings, publish: bool, force: bool) -> None:
+        if publish:
+            snippets = service.generate_snippets(settings)
+            for message in snippets.generation.messages:
+                self._log(message.level, message.text)
+            outcome = service.publish(snippets, settings, force=force, log=self._log)
+            self.job.data = {
+                "exit_code": int(outcome.code),
+                "sha1": outcome.commit.sha1 if outcome.commit else None,
+                "records": snippets.record_count,
+                **(outcome.commit.diff.stats() if outcome.commit and outcome.commit.diff else {}),
+            }
+            if outcome.code not in (ExitCode.OK, ExitCode.NO_CHANGES):
+                raise RuntimeError(f"DNS snippets not published: exit code {int(outcome.code)} ({outcome.code.name})")
+        else:
+            state = service.icinga_check(settings, log=self._log)
+            self.job.data = {"exit_code": state.exit_code, "message": state.message, "timestamp": state.timestamp}
 
     def _log(self, level: str, text: str) -> None:
         if level != "debug":

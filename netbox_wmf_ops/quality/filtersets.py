@@ -27,18 +27,30 @@ def newest_run_pks():
 
 
 class HostileValuesMixin:
-    """Two filter values that reach the database as errors in NetBox 4.7.3's own filtersets too (500 in its API):
+    """Filter values that reach the database as errors in NetBox 4.7.3's own filtersets too (500 in its API):
 
-    * char filters turn the value "null" into None (to filter on empty values), and a regex lookup on None raises
-      inside Django (``?report__regex=null``): here a regex "null" is matched as the text it is;
+    * char filters turn the value "null" into None (to filter on empty values), and a lookup other than exact on None
+      raises inside Django (``?report__regex=null``, ``?level__ic=null``): here "null" is then the text it is;
+    * a NUL character, which PostgreSQL refuses in text (a 400 here, naming the parameter);
     * a date-time with a UTC offset beyond PostgreSQL's ±15:59 (``?created__gte=2026-01-01T00:00-22:00``, which
       Python accepts): here every date-time is compared in UTC."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for item in self.filters.values():
-            if getattr(item, "lookup_expr", "") in ("regex", "iregex") and hasattr(item, "null_value"):
+            # Only exact lookups mean "is empty" with None; any other (contains, starts with, regex...) raises.
+            if getattr(item, "lookup_expr", "exact") not in ("exact", "iexact") and hasattr(item, "null_value"):
                 item.null_value = NOT_A_VALUE
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        lists = self.data.lists() if hasattr(self.data, "lists") else ((k, [v]) for k, v in self.data.items())
+        for key, values in lists:
+            if "\x00" in key or any("\x00" in str(value) for value in values):
+                # PostgreSQL refuses NUL in text: answer the request (400) instead of failing in the database.
+                self.form.add_error(None, f"{key!r}: NUL characters are not allowed in a filter")
+                valid = False
+        return valid
 
     def filter_queryset(self, queryset):
         cleaned = self.form.cleaned_data

@@ -36,10 +36,12 @@ def browser():
         driver.quit()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def netbox_server(django_db_setup, tmp_path_factory):
     """The test instance served as in production and in `make demo`: gunicorn with the static files that
-    `dev/wmfops.py test-prepare` collected (tests/servers.py). Stopped before the test database is dropped."""
+    `dev/wmfops.py test-prepare` collected (tests/servers.py). One per test: a transactional test empties the database
+    after it, and the content types NetBox recreates then get new ids, which a server that lived on would still hold
+    in its cache (a panel listing findings by content type then shows none)."""
     from django.db import connection
 
     root = Path(os.environ["NETBOX_ROOT"])
@@ -85,3 +87,21 @@ def wait_for_job_result(browser, wait) -> None:
 
     wait.until(condition.url_contains("/extras/scripts/results/"))
     WebDriverWait(browser, 180, poll_frequency=5).until(completed)
+
+
+@pytest.fixture
+def demo_fleet(transactional_db):
+    """The test database starts as the demo fleet; a transactional test run before this one empties it: load the fleet
+    again (and register the shipped scripts, emptied too). Returns the fleet's plan."""
+    from dcim.models import Device
+
+    from dev.fleet.load import load_fleet
+    from dev.fleet.plan import plan_fleet
+    from netbox_wmf_ops.registration import register_shipped_scripts
+
+    plan = plan_fleet(0.05, 1)  # the test template's fleet
+    ready = plan.defects["lifecycle.ready_to_provision"]
+    if not Device.objects.filter(name__in=ready).exists():
+        register_shipped_scripts()
+        load_fleet(plan, log=lambda line: None)
+    return plan

@@ -16,10 +16,10 @@ NETWORK = "wmf_ops_network.Network"
 ROW = f'tr[data-report="{NETWORK}"]'
 
 
-def run_network(browser, live_server) -> CheckRun:
+def run_network(browser, netbox_server) -> CheckRun:
     """Press Run on the Checks page and wait, without reloading, until the row shows a finished run."""
     before = CheckRun.objects.filter(report=NETWORK).count()
-    browser.get(f"{live_server.url}/plugins/wmf-ops/checks/")
+    browser.get(f"{netbox_server.url}/plugins/wmf-ops/checks/")
     WebDriverWait(browser, 30).until(
         condition.element_to_be_clickable((By.CSS_SELECTOR, f'{ROW} button[name="run"]'))
     ).click()
@@ -35,7 +35,7 @@ def run_network(browser, live_server) -> CheckRun:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_data_quality_run_filter_export_fix_and_rerun(live_server, rq_worker, browser, dcops_session):
+def test_data_quality_run_filter_export_fix_and_rerun(netbox_server, rq_worker, browser, dcops_session):
     wait = dcops_session
     site = factories.site()
     device = factories.device("e2edq-wrong", role_slug="asw", site_obj=site)
@@ -45,9 +45,9 @@ def test_data_quality_run_filter_export_fix_and_rerun(live_server, rq_worker, br
     )
 
     # Data quality → Checks
-    browser.get(f"{live_server.url}/")
+    browser.get(f"{netbox_server.url}/")
     assert "/plugins/wmf-ops/checks/" in browser.page_source and "Data quality" in browser.page_source
-    first = run_network(browser, live_server)
+    first = run_network(browser, netbox_server)
     assert first.status == "completed" and first.failures > 0
     row = browser.find_element(By.CSS_SELECTOR, ROW)
     assert row.find_element(By.CSS_SELECTOR, ".wmf-failures").text == str(
@@ -73,15 +73,15 @@ def test_data_quality_run_filter_export_fix_and_rerun(live_server, rq_worker, br
     assert "e2edq-wrong" in csv and finding.message in csv
 
     # Fix the defect on the device's edit page: its name is what the mgmt DNS name says.
-    browser.get(f"{live_server.url}/dcim/devices/{device.pk}/edit/")
+    browser.get(f"{netbox_server.url}/dcim/devices/{device.pk}/edit/")
     name = wait.until(condition.presence_of_element_located((By.NAME, "name")))
     name.clear()
     name.send_keys("e2edq-right")
     browser.find_element(By.CSS_SELECTOR, 'button[name="_update"], form button[type="submit"].btn-primary').click()
-    wait.until(condition.url_to_be(f"{live_server.url}/dcim/devices/{device.pk}/"))
+    wait.until(condition.url_to_be(f"{netbox_server.url}/dcim/devices/{device.pk}/"))
 
     # Run again: the finding is resolved and the run detail counts it.
-    second = run_network(browser, live_server)
+    second = run_network(browser, netbox_server)
     finding.refresh_from_db()
     assert finding.resolved is not None and finding.resolved_by_id == second.pk
     assert second.resolved_findings >= 1

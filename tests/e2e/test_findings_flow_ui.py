@@ -20,9 +20,9 @@ MANAGEMENT = "wmf_ops_management.ManagementConsole"
 ROW = f'tr[data-report="{MANAGEMENT}"]'
 
 
-def run_from_checks_page(browser, live_server) -> CheckRun:
+def run_from_checks_page(browser, netbox_server) -> CheckRun:
     before = CheckRun.objects.filter(report=MANAGEMENT).count()
-    browser.get(f"{live_server.url}/plugins/wmf-ops/checks/")
+    browser.get(f"{netbox_server.url}/plugins/wmf-ops/checks/")
     WebDriverWait(browser, 30).until(
         condition.element_to_be_clickable((By.CSS_SELECTOR, f'{ROW} button[name="run"]'))
     ).click()
@@ -40,7 +40,7 @@ def open_failures() -> int:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_panel_acknowledge_rerun_and_notification(live_server, rq_worker, browser, dcops_session):
+def test_panel_acknowledge_rerun_and_notification(demo_fleet, netbox_server, rq_worker, browser, dcops_session):
     wait = dcops_session
     run_report(MANAGEMENT, door="command")  # the seeded fleet's defects, recorded
     device_type = ContentType.objects.get(app_label="dcim", model="device")
@@ -53,7 +53,7 @@ def test_panel_acknowledge_rerun_and_notification(live_server, rq_worker, browse
     counted = open_failures()
 
     # The seeded device's page: its findings in the Data quality panel.
-    browser.get(f"{live_server.url}/dcim/devices/{finding.object_id}/")
+    browser.get(f"{netbox_server.url}/dcim/devices/{finding.object_id}/")
     panel = wait.until(condition.presence_of_element_located((By.ID, "wmf-ops-data-quality")))
     row = panel.find_element(By.CSS_SELECTOR, f'tr[data-finding="{finding.pk}"]')
     assert finding.message in row.text and "Failure" in row.text
@@ -63,19 +63,19 @@ def test_panel_acknowledge_rerun_and_notification(live_server, rq_worker, browse
     browser.get(row.find_element(By.CSS_SELECTOR, ".wmf-ops-ack-button").get_attribute("href"))
     wait.until(condition.presence_of_element_located((By.NAME, "reason"))).send_keys("console server RMA open")
     browser.find_element(By.CSS_SELECTOR, 'button[name="_confirm"]').click()
-    wait.until(condition.url_to_be(f"{live_server.url}/dcim/devices/{finding.object_id}/"))
+    wait.until(condition.url_to_be(f"{netbox_server.url}/dcim/devices/{finding.object_id}/"))
     panel = wait.until(condition.presence_of_element_located((By.ID, "wmf-ops-data-quality")))
     assert "console server RMA open" in panel.find_element(By.CSS_SELECTOR, f'tr[data-finding="{finding.pk}"]').text
     assert int(panel.find_element(By.ID, "wmf-ops-dq-count").text) == badge - 1
 
     # Subscribe to the report on the Checks page.
-    browser.get(f"{live_server.url}/plugins/wmf-ops/checks/")
+    browser.get(f"{netbox_server.url}/plugins/wmf-ops/checks/")
     wait.until(condition.element_to_be_clickable((By.CSS_SELECTOR, f'{ROW} button[name="subscribe"]'))).click()
     wait.until(condition.presence_of_element_located((By.CSS_SELECTOR, f'{ROW} button[name="unsubscribe"]')))
 
     # A new defect, and the report run again from the Checks page.
     factories.device("e2eflow-noconsole", role_slug="asw", site_obj=factories.site())
-    run = run_from_checks_page(browser, live_server)
+    run = run_from_checks_page(browser, netbox_server)
     assert run.status == "completed" and run.new_findings == 1
     finding.refresh_from_db()
     assert finding.is_acknowledged() and finding.resolved is None and finding.last_run_id == run.pk
@@ -85,13 +85,13 @@ def test_panel_acknowledge_rerun_and_notification(live_server, rq_worker, browse
     assert int(row.find_element(By.CSS_SELECTOR, ".wmf-acknowledged").text) >= 1
 
     # Still acknowledged on the device's page.
-    browser.get(f"{live_server.url}/dcim/devices/{finding.object_id}/")
+    browser.get(f"{netbox_server.url}/dcim/devices/{finding.object_id}/")
     panel = wait.until(condition.presence_of_element_located((By.ID, "wmf-ops-data-quality")))
     assert "acknowledged" in panel.find_element(By.CSS_SELECTOR, f'tr[data-finding="{finding.pk}"]').text
 
     # One notification, in the bell menu's list, leading to the run.
     notes = Notification.objects.filter(user__username="dcops", event_type=NEW_FAILURES)
     assert notes.count() == 1 and notes.get().object_id == run.pk
-    browser.get(f"{live_server.url}/user/notifications/")
+    browser.get(f"{netbox_server.url}/user/notifications/")
     listing = wait.until(condition.presence_of_element_located((By.ID, "object_list"))).text
     assert "1 new failure" in listing

@@ -10,9 +10,7 @@ from selenium.common.exceptions import NoSuchElementException, StaleElementRefer
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as condition
 
-from dev.fleet.load import load_fleet
 from dev.fleet.plan import plan_fleet
-from netbox_wmf_ops.registration import register_shipped_scripts
 from tests.e2e.conftest import wait_for_job_result
 from tests.e2e.test_scripts_ui import run_from_form
 
@@ -20,14 +18,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 PLAN = plan_fleet(0.05, 1)  # the test template's fleet
 READY_FRACK = PLAN.defects["lifecycle.ready_to_provision_frack"]
-
-
-def demo_fleet() -> None:
-    """The test database starts as the demo fleet; a transactional test run before this one empties it: load the
-    fleet again (and register the shipped scripts, emptied too)."""
-    if not Device.objects.filter(name__in=READY_FRACK).exists():
-        register_shipped_scripts()
-        load_fleet(PLAN, log=lambda line: None)
 
 
 def log_text(driver, expect: str) -> str | None:
@@ -41,10 +31,9 @@ def log_text(driver, expect: str) -> str | None:
 
 @pytest.mark.django_db(transaction=True)
 def test_provision_a_demo_fr_tech_server_then_the_network_report_is_clean(
-    live_server, rq_worker, browser, dcops_session
+    demo_fleet, netbox_server, rq_worker, browser, dcops_session
 ):
     wait = dcops_session
-    demo_fleet()
     server = Device.objects.select_related("rack", "site").get(name=sorted(READY_FRACK)[0])
     site = server.site.slug
     switches = [f"fasw2-{server.rack.name.lower()}{letter}-{site}" for letter in "ab"]
@@ -54,7 +43,7 @@ def test_provision_a_demo_fr_tech_server_then_the_network_report_is_clean(
         module__file_path="wmf_ops_frtech_provision_server.py", name="ProvisionFundraisingServerNetwork"
     )
     form = (
-        f"{live_server.url}/extras/scripts/{script.pk}/?device={server.pk}&z_port=4"
+        f"{netbox_server.url}/extras/scripts/{script.pk}/?device={server.pk}&z_port=4"
         "&interface_type=10gbase-x-sfpp&vlan_type=fundraising&cable_id_a=E2E-FR-A&cable_id_b=E2E-FR-B"
     )
 
@@ -83,7 +72,7 @@ def test_provision_a_demo_fr_tech_server_then_the_network_report_is_clean(
 
     # Other → Scripts → Network: run it; its log names neither the server nor its switches.
     network = Script.objects.get(module__file_path="wmf_ops_network.py", name="Network")
-    browser.get(f"{live_server.url}/extras/scripts/{network.pk}/")
+    browser.get(f"{netbox_server.url}/extras/scripts/{network.pk}/")
     wait.until(condition.element_to_be_clickable((By.NAME, "_run"))).click()
     wait_for_job_result(browser, wait)
     report = wait.until(lambda driver: log_text(driver, "correct mgmt DNS names"))

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from django.db import DataError, transaction
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from netbox.api.authentication import TokenPermissions
 from netbox.api.viewsets import NetBoxReadOnlyModelViewSet
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
@@ -26,7 +28,20 @@ class TokenAcknowledgePermission(TokenPermissions):
     perms_map = {**TokenPermissions.perms_map, "POST": ["%(app_label)s.acknowledge_%(model_name)s"]}
 
 
-class FindingViewSet(NetBoxReadOnlyModelViewSet):
+class RefusedFilterValuesMixin:
+    """A filter value the database refuses (a regular expression PostgreSQL cannot compile, say) answers 400 with the
+    database's reason instead of a 500; the query runs in a savepoint, so the request's transaction stays usable."""
+
+    def list(self, request, *args, **kwargs):
+        try:
+            with transaction.atomic():
+                return super().list(request, *args, **kwargs)
+        except DataError as exc:
+            reason = str(exc.__cause__ or exc).strip().splitlines()[0]
+            raise ValidationError({"detail": f"the database refuses a filter value: {reason}"}) from None
+
+
+class FindingViewSet(RefusedFilterValuesMixin, NetBoxReadOnlyModelViewSet):
     """GET /api/plugins/wmf-ops/findings/ — filterable like the Findings page; only findings about objects the token's
     user may view."""
 
@@ -47,6 +62,8 @@ class FindingViewSet(NetBoxReadOnlyModelViewSet):
     def _acknowledgeable(self, pk) -> Finding:
         """The finding, if the user may see it (404 otherwise) and acknowledge it (403 otherwise)."""
         user = self.request.user
+        if not str(pk).isdigit():
+            raise NotFound("no such finding visible to you")
         finding = Finding.objects.restrict(user, "view").visible_to(user).filter(pk=pk).first()
         if finding is None:
             raise NotFound("no such finding visible to you")
@@ -78,7 +95,7 @@ class FindingViewSet(NetBoxReadOnlyModelViewSet):
         return self._answer(pk)
 
 
-class CheckRunViewSet(NetBoxReadOnlyModelViewSet):
+class CheckRunViewSet(RefusedFilterValuesMixin, NetBoxReadOnlyModelViewSet):
     queryset = CheckRun.objects.select_related("user", "job")
     serializer_class = CheckRunSerializer
     filterset_class = CheckRunFilterSet
@@ -90,6 +107,25 @@ class RunCheckAPIView(APIView):
 
     permission_classes = [IsAuthenticated]
 
+    @extend_schema(
+        operation_id="plugins_wmf_ops_checks_run",
+        description="Enqueue a run of a shipped report; poll the job, then read the run under runs/.",
+        parameters=[OpenApiParameter("report", str, OpenApiParameter.PATH, description="module.ClassName")],
+        request=None,
+        responses={
+            202: inline_serializer(
+                "WmfOpsRunEnqueued",
+                {
+                    "report": serializers.CharField(),
+                    "job_id": serializers.IntegerField(),
+                    "job": serializers.URLField(),
+                    "runs": serializers.URLField(),
+                },
+            ),
+            403: OpenApiTypes.OBJECT,
+            404: OpenApiTypes.OBJECT,
+        },
+    )
     def post(self, request, report: str):
         if not request.user.has_perm("netbox_wmf_ops.add_checkrun"):
             raise PermissionDenied("you need the permission netbox_wmf_ops.add_checkrun to run a report")
