@@ -274,14 +274,7 @@ def apply_move_server(plan: MovePlan, log: Log) -> None:
     _delete_cable(plan.primary)
     log("success", f"{name}: deleted old cable.", device)
     create_cable(plan.primary, new_port, log, label=plan.cable_id)
-    device.refresh_from_db()
-    device.snapshot()
-    device.rack = plan.switch.rack
-    device.location = plan.switch.rack.location
-    device.position = plan.position
-    device.face = device.face or "front"
-    device.save()
-    log("success", f"{name}: moved to rack {device.rack}, U{plan.position}.", device)
+    _rack_device(plan, log)
 
 
 def _apply_bonded_move(plan: MovePlan, log: Log) -> None:
