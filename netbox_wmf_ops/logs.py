@@ -6,6 +6,7 @@ their messages instead of sending them return ``LogLine`` records."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
@@ -30,3 +31,8 @@ class LogLine:
 
 def no_log(level: str, message: str, obj: Any = None) -> None:
     """A ``Log`` that drops everything (the default of services run without a door)."""
+
+
+def format_logs(messages: Iterable[dict]) -> str:
+    """The job output of the WMF scripts: one ``[{status}] {message}`` line per message a script logged."""
+    return "\n".join(f"[{m['status']}] {m['message']}" for m in messages)

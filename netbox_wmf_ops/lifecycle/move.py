@@ -1,100 +1,43 @@
 """Move servers and their uplinks between top-of-rack switches (docs/behaviour-reference.md §2.6): MoveServer,
-MoveServersUplinks,
-MoveSpecificUplinks.
+MoveServersUplinks, MoveSpecificUplinks.
 
 ``MoveServer`` checks everything first (``check_move_server``, reads only) and then moves (``apply_move_server``);
-any refusal raises ``AbortScript`` and NetBox rolls the run back. The uplink moves handle several servers: each
+any refusal raises ``Refused`` and the script door rolls the run back. The uplink moves handle several servers: each
 server is moved inside its own savepoint, so a server that cannot be moved is logged and left exactly as it was,
-and the others still move (the spec's "skipping" semantics).
-
-The first part of this module is pure (naming rules, unit-tested without Django); the NetBox part imports its models
-inside the functions for that reason.
+and the others still move (the spec's "skipping" semantics). The naming rules are pure, in
+``lifecycle.planning.move``.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
-from utilities.exceptions import AbortScript
+from dcim.models import Device, Interface
+from django.db import transaction
 
 from .. import policy
+from ..logs import Log
 from .common import (
-    JUNIPER_TYPE_PREFIX,
-    SPINE_NAME_PREFIX,
-    SWITCH_INTERFACES_PREFIX_ALLOWLIST,
-    TOR_ROLES,
-    Log,
     clean_interface,
     configure_switch_port,
     create_cable,
     device_name,
     find_primary_interface,
     find_remote_interface,
-    is_allowed_switch_port,
     tagged_vlans_of,
 )
-
-if TYPE_CHECKING:
-    from dcim.models import Device, Interface
-
-NEW_SWITCH_STATUSES = ("active", "staged")
-UPLINK_SWITCH_STATUSES = ("active", "staged", "planned")
-POSITION_CHOICES = tuple((str(u), str(u)) for u in range(48))  # "0".."47", as the original offered them
-VENDORS = ("juniper", "nokia")
-
-
-# --------------------------------------------------------------------------------------------------------------------
-# Pure rules
-# --------------------------------------------------------------------------------------------------------------------
-
-
-def vc_port_problem(device: str, z_iface: str, switch: str, vc_position: int | None) -> str | None:
-    """On a virtual-chassis member, the FPC number of the port (``xe-2/0/5`` → 2) must be the member's position."""
-    if vc_position is None:
-        return None
-    match = re.match(r"^[^-]+-(\d+)/", z_iface)
-    if match is None or int(match.group(1)) != vc_position:
-        return (
-            f"{device}: Interface name {z_iface} invalid, first digit of port number should be {vc_position}, "
-            f"matching {switch} virtual-chassis postition."
-        )
-    return None
-
-
-def allowed_prefixes_text() -> str:
-    return " or ".join(SWITCH_INTERFACES_PREFIX_ALLOWLIST)
-
-
-def uplink_port_name(old_name: str, old_type: str, old_vendor: str, new_vendor: str, new_fpc: int | None) -> str:
-    """The name on the new switch of the port that replaces ``old_name`` (docs/behaviour-reference.md §2.6
-    ``move_server_uplink`` step 4).
-
-    Juniper numbers ports from 0, Nokia from 1. Raises ValueError with the reason when there is no such name.
-    Decision: Juniper → Juniper keeps the port number and type prefix but takes the new switch's FPC (its
-    virtual-chassis position, 0 when standalone), where the original kept the old name verbatim (wrong when one of
-    the two switches is a virtual-chassis member)."""
-    if old_vendor not in VENDORS or new_vendor not in VENDORS:
-        raise ValueError("unsupported switch vendor (must be Nokia or Juniper)")
-    match = re.match(r"^(?P<prefix>[a-z]+-)(?P<fpc>\d+)/(?:\d+/)*(?P<port>\d+)$", old_name)
-    if match is None:
-        raise ValueError(f"cannot read the port number of {old_name}")
-    port = int(match.group("port"))
-    if old_vendor == new_vendor == "nokia":
-        return old_name
-    if new_vendor == "nokia":
-        return f"ethernet-1/{port + 1}"
-    fpc = new_fpc or 0
-    if old_vendor == "juniper":
-        return f"{match.group('prefix')}{fpc}/0/{port}"
-    if old_type not in JUNIPER_TYPE_PREFIX:
-        raise ValueError(f"no Juniper name for a {old_type} port")
-    if port < 1:
-        raise ValueError(f"Nokia port {old_name} has no Juniper equivalent")
-    return f"{JUNIPER_TYPE_PREFIX[old_type]}{fpc}/0/{port - 1}"
-
+from .planning.move import (
+    NEW_SWITCH_STATUSES,
+    allowed_prefixes_text,
+    uplink_port_name,
+    uplink_switch_problem,
+    vc_port_problem,
+)
+from .planning.provision import NO_SERVER
+from .planning.provision_frack import member_letter
+from .planning.refusal import Refused
+from .planning.switch_ports import SPINE_NAME_PREFIX, TOR_ROLES, is_allowed_switch_port
 
 # --------------------------------------------------------------------------------------------------------------------
 # MoveServer
@@ -132,32 +75,30 @@ def check_move_server(
     """The checks of docs/behaviour-reference.md §2.6 MoveServer in the spec's order, then the ones the moves need
     (reads only)."""
     if device is None:
-        raise AbortScript("No server given, skipping.")
+        raise Refused(NO_SERVER)
     name = device_name(device)
     if switch is None or not z_iface:
-        raise AbortScript(f"{name}: New switch or switch interface missing, skipping.")
+        raise Refused(f"{name}: New switch or switch interface missing, skipping.")
     switch_name = device_name(switch)
     if switch.status not in NEW_SWITCH_STATUSES:
-        raise AbortScript(
-            f"{name}: switch {switch_name} with status {switch.status}, expected Active or Staged, skipping."
-        )
+        raise Refused(f"{name}: switch {switch_name} with status {switch.status}, expected Active or Staged, skipping.")
     try:
         unit = int(position) if position not in (None, "") else 0
     except (TypeError, ValueError):
-        raise AbortScript(f"{name}: invalid rack unit {position}, skipping.") from None
+        raise Refused(f"{name}: invalid rack unit {position}, skipping.") from None
     if unit == 0:
-        raise AbortScript(f"{name}: Rack unit can't be 0, skipping.")
+        raise Refused(f"{name}: Rack unit can't be 0, skipping.")
     if device.role.slug != policy.SERVER_ROLE:
-        raise AbortScript(f"{name}: role {device.role.slug}, only servers are supported, skipping.")
+        raise Refused(f"{name}: role {device.role.slug}, only servers are supported, skipping.")
     if switch.role.slug not in TOR_ROLES:
-        raise AbortScript(
+        raise Refused(
             f"{name}: switch {switch_name} with role {switch.role.slug}, only switches are supported, skipping."
         )
     if not is_allowed_switch_port(z_iface):
-        raise AbortScript(f"{name}: Switch interface {z_iface} invalid, must start with {allowed_prefixes_text()}.")
+        raise Refused(f"{name}: Switch interface {z_iface} invalid, must start with {allowed_prefixes_text()}.")
     problem = vc_port_problem(name, z_iface, switch_name, switch.vc_position if switch.virtual_chassis_id else None)
     if problem:
-        raise AbortScript(problem)
+        raise Refused(problem)
 
     members = bonded_uplinks(device)
     if members:
@@ -166,9 +107,7 @@ def check_move_server(
         first = next(leg for leg in legs if leg.switch.pk == switch.pk)
         return MovePlan(device, switch, z_iface, unit, cable_id or "", first.primary, first.old_port, legs)
     primary = find_primary_interface(device)
-    old_port = find_remote_interface(primary)
-    if old_port is None:
-        raise AbortScript(f"{name}: could not find connected switch port for {primary.name}")
+    old_port = _switch_port_of(name, primary, Refused)
     _check_rack_unit(device, switch, unit)
     return MovePlan(device, switch, z_iface, unit, cable_id or "", primary, old_port)
 
@@ -176,7 +115,6 @@ def check_move_server(
 def bonded_uplinks(device: Device) -> list[Interface]:
     """The cabled members of the server's bond when every cabled non-mgmt interface belongs to the same LAG and
     there are at least two (a dual-switch host, docs/behaviour-reference.md §2.5); otherwise an empty list."""
-    from dcim.models import Interface
 
     connected = list(
         Interface.objects.filter(device=device, mgmt_only=False, cable__isnull=False)
@@ -192,17 +130,9 @@ def bonded_uplinks(device: Device) -> list[Interface]:
 def _bonded_legs(device: Device, members: list[Interface], switch: Device, z_iface: str) -> list[MoveLeg]:
     """Each bond member moves to the switch of the new rack whose member letter is that of its current switch
     (``fasw2-c1a-eqiad`` → ``a``), on the same port name: the chosen switch and its partner in the new rack."""
-    from dcim.models import Device
-
-    from .provision_frack import member_letter
 
     name = device_name(device)
-    olds = []
-    for member in members:
-        old_port = find_remote_interface(member)
-        if old_port is None:
-            raise AbortScript(f"{name}: could not find connected switch port for {member.name}")
-        olds.append((member, old_port))
+    olds = [(member, _switch_port_of(name, member, Refused)) for member in members]
     partners = list(
         Device.objects.filter(rack_id=switch.rack_id, role__slug__in=TOR_ROLES, status__in=NEW_SWITCH_STATUSES)
         .filter(tenant_id=switch.tenant_id)
@@ -217,7 +147,7 @@ def _bonded_legs(device: Device, members: list[Interface], switch: Device, z_ifa
         letter = member_letter(old_port.device.name)
         targets = by_letter.get(letter, [])
         if len(targets) != 1:
-            raise AbortScript(
+            raise Refused(
                 f"{name}: {member.name} is cabled to {device_name(old_port.device)} (member {letter}), but rack "
                 f"{switch.rack} has {len(targets)} switches of member {letter}, skipping."
             )
@@ -226,13 +156,22 @@ def _bonded_legs(device: Device, members: list[Interface], switch: Device, z_ifa
             name, z_iface, device_name(target), target.vc_position if target.virtual_chassis_id else None
         )
         if problem:
-            raise AbortScript(problem)
+            raise Refused(problem)
         legs.append(MoveLeg(member, old_port, target, z_iface))
     if switch.pk not in {leg.switch.pk for leg in legs}:
-        raise AbortScript(
+        raise Refused(
             f"{name}: switch {device_name(switch)} is not the member of any of the bond's current switches, skipping."
         )
     return legs
+
+
+def _switch_port_of(name: str, iface: Interface, refusal: type[Exception]) -> Interface:
+    """The switch port at the other end of the server interface ``iface``; raises ``refusal`` (``Refused`` for
+    MoveServer, ``Skip`` for the uplink moves) when there is none."""
+    old_port = find_remote_interface(iface)
+    if old_port is None:
+        raise refusal(f"{name}: could not find connected switch port for {iface.name}")
+    return old_port
 
 
 def _check_rack_unit(device: Device, switch: Device, unit: int) -> None:
@@ -241,7 +180,7 @@ def _check_rack_unit(device: Device, switch: Device, unit: int) -> None:
     name, switch_name = device_name(device), device_name(switch)
     rack = switch.rack
     if rack is None:
-        raise AbortScript(f"{name}: switch {switch_name} is not in a rack, skipping.")
+        raise Refused(f"{name}: switch {switch_name} is not in a rack, skipping.")
     u_height = device.device_type.u_height
     if not u_height:
         return
@@ -250,7 +189,7 @@ def _check_rack_unit(device: Device, switch: Device, unit: int) -> None:
         u_height=u_height, rack_face=None if device.device_type.is_full_depth else face, exclude=[device.pk]
     )
     if unit not in free:
-        raise AbortScript(f"{name}: U{unit} of rack {rack} is not free, skipping.")
+        raise Refused(f"{name}: U{unit} of rack {rack} is not free, skipping.")
 
 
 def apply_move_server(plan: MovePlan, log: Log) -> None:
@@ -335,9 +274,19 @@ class Skip(Exception):  # noqa: N818 - it is an outcome, not an error
         self.level = level
 
 
+def check_uplink_switch(switch: Device | None) -> Device:
+    """MoveServersUplinks' new switch, refused unless it is a racked top-of-rack switch in a usable status."""
+    if switch is None:
+        problem = uplink_switch_problem(None, "", "", racked=False)
+    else:
+        problem = uplink_switch_problem(device_name(switch), switch.role.slug, switch.status, bool(switch.rack_id))
+    if problem:
+        raise Refused(problem)
+    return switch
+
+
 def servers_in_rack_of(switch: Device) -> list[Device]:
     """MoveServersUplinks' servers: active, without a tenant, in the new switch's rack."""
-    from dcim.models import Device
 
     return list(
         Device.objects.filter(
@@ -351,7 +300,6 @@ def servers_in_rack_of(switch: Device) -> list[Device]:
 def other_switch_in_rack(server: Device, old_switch: Device) -> Device:
     """The single other active top-of-rack switch in the old switch's rack (spines excluded). Role by slug: the
     original hardcoded the role's primary key 4 (docs/behaviour-reference.md §6.4 item 10)."""
-    from dcim.models import Device
 
     others = list(
         Device.objects.filter(rack_id=old_switch.rack_id, role__slug__in=TOR_ROLES, status="active")
@@ -366,19 +314,17 @@ def other_switch_in_rack(server: Device, old_switch: Device) -> Device:
 
 def move_server_uplink(server: Device, log: Log, new_switch: Device | None = None) -> str:
     """Move one server's uplink from its current switch port to the matching port of ``new_switch`` (or of the other
-    switch in the old switch's rack). Raises :class:`Skip` or ``AbortScript``; the caller rolls the server back."""
+    switch in the old switch's rack). Raises :class:`Skip` or ``Refused``; the caller rolls the server back."""
     name = device_name(server)
     members = bonded_uplinks(server)
     if members:
         return _move_bonded_uplinks(server, members, log, new_switch)
     try:
         primary = find_primary_interface(server)
-    except AbortScript as exc:
+    except Refused as exc:
         log("info", str(exc), server)
         raise Skip(f"{name}: cannot find primary interface, skipping.") from None
-    old_port = find_remote_interface(primary)
-    if old_port is None:
-        raise Skip(f"{name}: could not find connected switch port for {primary.name}")
+    old_port = _switch_port_of(name, primary, Skip)
     old_switch = old_port.device
     if new_switch is None:
         new_switch = other_switch_in_rack(server, old_switch)
@@ -394,17 +340,9 @@ def _move_bonded_uplinks(server: Device, members: list[Interface], log: Log, new
     rack has another active top-of-rack switch with the same member letter (its replacement, none of the bond's
     current switches) moves to it, the others stay. Several candidates, or none for every member, refuse the server
     (nothing moved)."""
-    from dcim.models import Device
-
-    from .provision_frack import member_letter
 
     name = device_name(server)
-    legs = []
-    for member in members:
-        old_port = find_remote_interface(member)
-        if old_port is None:
-            raise Skip(f"{name}: could not find connected switch port for {member.name}")
-        legs.append((member, old_port))
+    legs = [(member, _switch_port_of(name, member, Skip)) for member in members]
     bond_switches = {old_port.device_id for _, old_port in legs}
     messages = []
     for member, old_port in legs:
@@ -478,7 +416,6 @@ def _move_leg(server: Device, primary: Interface, old_port: Interface, new_switc
 
 def move_uplinks(servers: Iterable[Device], log: Log, new_switch: Device | None = None) -> tuple[int, int]:
     """Move each server's uplink in its own savepoint: (moved, refused). A refused server keeps no change."""
-    from django.db import transaction
 
     moved = refused = 0
     for server in servers:
@@ -489,7 +426,7 @@ def move_uplinks(servers: Iterable[Device], log: Log, new_switch: Device | None 
         except Skip as exc:
             log(exc.level, str(exc), server)
             refused += exc.level == "failure"
-        except AbortScript as exc:  # a helper refused mid-way (cabled port, validator): this server is rolled back
+        except Refused as exc:  # a helper refused mid-way (cabled port, validator): this server is rolled back
             log("failure", f"{device_name(server)}: not moved: {exc}", server)
             refused += 1
     return moved, refused

@@ -1,231 +1,62 @@
 """Provision a server's network attributes (docs/behaviour-reference.md §2.4): primary interface and IPs, switch port,
-cable, mgmt.
+cable, mgmt. The rules are pure, in ``lifecycle.planning.provision``; this module loads and writes.
 
 Two phases, so that a refused input never leaves a partial write:
 
 * ``check_provision`` runs every check of the spec, in the spec's order, and resolves what the writes need (switch,
-  switch-port name, VLAN, prefixes). It only reads; every refusal raises ``AbortScript`` with the spec's message.
+  switch-port name, VLAN, prefixes). It only reads; every refusal raises ``Refused`` with the spec's message.
 * ``apply_provision`` makes the changes (interfaces, IPs, switch port, cable, mgmt IP). A problem only visible at
-  that point (a validator refusing a change, a management prefix with no free address) also raises ``AbortScript``,
-  and NetBox rolls the whole run back.
+  that point (a validator refusing a change, a management prefix with no free address) also raises ``Refused``,
+  and the script door rolls the whole run back.
 
 The CSV variant (``check_csv`` + ``apply_provision`` per row) checks every row before the first write: on any refused
 row nothing is written.
-
-The first part of this module is pure (naming and parsing rules, unit-tested without Django); the NetBox part imports
-its models inside the functions for that reason.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import ipaddress
-import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from utilities.exceptions import AbortScript
+from dcim.models import Device, Interface, Location, MACAddress, Site
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from ipam.models import VLAN, IPAddress, Prefix
 
 from .. import policy
+from ..logs import Log
 from .common import (
-    INTERFACE_TYPE_CHOICES,
-    PRIMARY_IFACE_NAME,
-    TOR_ROLES,
-    Log,
+    add_ip,
     configure_switch_port,
     create_cable,
     device_name,
     duplicate_cable_id,
     find_tor,
+    set_device_ip,
+    set_oob_ip,
     switch_port_name,
 )
-
-if TYPE_CHECKING:
-    from dcim.models import Device, Interface
-    from ipam.models import VLAN, IPAddress, Prefix
-
-PROVISIONABLE_STATUSES = ("inventory", "planned")
-VLAN_TYPES = ("public", "private", "analytics", "cloud-hosts")
-POP_VLAN_TYPES = ("public", "private")
-MGMT_MAC_REQUIRED_VENDORS = ("supermicro",)
-MAC_RE = re.compile(r"^[a-fA-F0-9]{2}(:[a-fA-F0-9]{2}){5}$")
-MIN_PORT, MAX_PORT = 0, 48
-MGMT_IFACE = "mgmt"
-MGMT_PREFIX_ROLE = "management"
-CSV_HEADERS = ("device", "z_nbdevice", "vlan", "vlan_type", "z_port", "interface_type", "cable_id")
-MGMT_MAC_COLUMN = "mgmt_mac"  # the management interface's MAC (required for Supermicro), optional in the CSV
-CSV_OPTIONAL_HEADERS = (MGMT_MAC_COLUMN,)
-# fix of docs/behaviour-reference.md §6.4 item 11: the original rows had no mgmt MAC at all
-INTERFACE_TYPES = tuple(value for value, _ in INTERFACE_TYPE_CHOICES)
-
-
-# --------------------------------------------------------------------------------------------------------------------
-# Pure rules
-# --------------------------------------------------------------------------------------------------------------------
-
-
-def vlan_choice_problem(device: str, vlan_type: str, has_vlan: bool) -> str | None:
-    """Exactly one of VLAN type and VLAN must be given (docs/behaviour-reference.md §2.4 step 1)."""
-    if not vlan_type and not has_vlan:
-        return f"{device}: one parameter between VLAN Type and VLAN must be specified, skipping."
-    if vlan_type and has_vlan:
-        return f"{device}: only one parameter between VLAN Type and VLAN can be specified, skipping."
-    return None
-
-
-def vlan_names(device: str, vlan_type: str, site: str, rack: str, location_slug: str | None) -> tuple[str, str]:
-    """(new-style per-rack name, old-style name) of the VLAN of ``vlan_type`` for a server
-    (docs/behaviour-reference.md §2.4 step 7)."""
-    new = f"{vlan_type}1-{rack.lower()}-{site}"
-    if site in policy.CORE_SITES:
-        if vlan_type == "cloud-hosts":
-            return new, f"cloud-hosts1-{site}"
-        row = location_slug.rsplit("-", 1)[-1] if location_slug else ""
-        return new, f"{vlan_type}1-{row}-{site}"
-    if vlan_type not in POP_VLAN_TYPES:
-        raise AbortScript(f"{device}: VLAN type {vlan_type} not available in site {site}, skipping.")
-    return new, f"{vlan_type}1-{site}"
-
-
-def skip_ipv6_dns(name: str) -> bool:
-    """Database-like hosts get no DNS name on their IPv6 address (``policy.NO_IPV6_DNS_PREFIXES``, the list the
-    Network report checks against)."""
-    return policy.without_ipv6_dns(name)
-
-
-def dns_suffix(prefix: str, site: str, frack: bool = False) -> str:
-    """The DNS domain of a primary address in ``prefix``: private (RFC 1918) ranges are in ``{site}.wmnet``."""
-    network = ipaddress.ip_network(prefix, strict=False)
-    if network.version == 4 and network.is_private:
-        return f"frack.{site}.wmnet" if frack else f"{site}.wmnet"
-    return "wikimedia.org"
-
-
-def mgmt_dns_name(device: str, site: str, frack: bool = False) -> str:
-    return f"{device}.mgmt.frack.{site}.wmnet" if frack else f"{device}.mgmt.{site}.wmnet"
-
-
-def mapped_ipv6(ipv4: str, ipv6_prefix: str) -> str | None:
-    """WMF's primary IPv6: the VLAN's IPv6 prefix plus the IPv4 address with dots read as hextets
-    (10.192.16.5 in 2620:0:860:103::/64 → 2620:0:860:103:10:192:16:5/64).
-
-    Computed on the address rather than on the prefix text, so it is right however the prefix is written
-    (``2001:db8::/64`` too); None when the prefix is longer than /64 (no room for four hextets)."""
-    v4 = ipaddress.ip_interface(ipv4).ip
-    network = ipaddress.ip_network(ipv6_prefix, strict=False)
-    if network.prefixlen > 64:
-        return None
-    host = 0
-    for octet in str(v4).split("."):
-        host = (host << 16) | int(octet, 16)
-    return f"{network.network_address + host}/{network.prefixlen}"
-
-
-@dataclass(frozen=True)
-class CsvRow:
-    line: int  # the row's line number in the file (header = 1)
-    device: str
-    switch: str
-    vlan: str
-    vlan_type: str
-    z_port: int
-    interface_type: str
-    cable_id: str
-    mgmt_mac: str = ""
-
-
-def parse_csv(text: str) -> tuple[list[CsvRow], list[tuple[str, str]]]:
-    """Parse the provisioning CSV: (rows, [(device, problem)]). A missing header refuses the whole file."""
-    if text.startswith("\ufeff"):  # a UTF-8 BOM, as spreadsheet exports write it
-        text = text[1:]
-    reader = csv.DictReader(io.StringIO(text))
-    try:
-        headers = reader.fieldnames or []
-    except csv.Error as exc:
-        raise AbortScript(f"Error parsing row 1: {exc}") from None
-    for header in CSV_HEADERS:
-        if header not in headers:
-            raise AbortScript(f"CSV header {header} missing, skipping.")
-    rows: list[CsvRow] = []
-    problems: list[tuple[str, str]] = []
-    while True:
-        try:
-            raw = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            problems.append(("", f"Error parsing row {reader.line_num}: {exc}"))
-            continue
-        device = (raw.get("device") or "").strip()
-        if any(raw.get(h) is None for h in CSV_HEADERS) or None in raw:
-            problems.append((device, f"{device}: missing CSV cells, skipping."))
-            continue
-        cells = {k: (v or "").strip() for k, v in raw.items() if k is not None}
-        problem = _row_problem(cells)
-        if problem:
-            problems.append((device, problem))
-            continue
-        rows.append(
-            CsvRow(
-                line=reader.line_num,
-                device=device,
-                switch=cells["z_nbdevice"],
-                vlan=cells["vlan"],
-                vlan_type=cells["vlan_type"],
-                z_port=int(cells["z_port"]),
-                interface_type=cells["interface_type"],
-                cable_id=cells["cable_id"],
-                mgmt_mac=cells.get(MGMT_MAC_COLUMN, ""),
-            )
-        )
-    return rows, problems
-
-
-def _row_problem(cells: Mapping[str, str]) -> str | None:
-    device = cells["device"]
-    if not device:
-        return "(no device name): missing CSV cells, skipping."
-    port = cells["z_port"]
-    if not re.fullmatch(r"\d+", port) or not MIN_PORT <= int(port) <= MAX_PORT:
-        return f"{device}: invalid switch port {port!r}, must be a number between {MIN_PORT} and {MAX_PORT}, skipping."
-    if cells["interface_type"] not in INTERFACE_TYPES:
-        return f"{device}: invalid interface type {cells['interface_type']!r}, must be one of {list(INTERFACE_TYPES)}."
-    if cells["vlan_type"] and cells["vlan_type"] not in VLAN_TYPES:
-        return f"{device}: invalid VLAN type {cells['vlan_type']!r}, must be one of {list(VLAN_TYPES)}."
-    mac = cells.get(MGMT_MAC_COLUMN, "")
-    if mac and not MAC_RE.match(mac):
-        return f"{device}: invalid mgmt MAC address {mac!r}, skipping."
-    return None
-
-
-def csv_conflicts(rows: Iterable[tuple[int, str, str, str, str]]) -> list[tuple[str, str]]:
-    """Rows of one CSV that would provision the same thing twice: (device, problem) for each later row.
-
-    ``rows`` are (line, device, switch port as ``switch:port``, site, cable id)."""
-    problems = []
-    seen_device: dict[str, int] = {}
-    seen_port: dict[str, int] = {}
-    seen_cable: dict[tuple[str, str], int] = {}
-    for line, device, port, site, cable_id in rows:
-        if device in seen_device:
-            problems.append((device, f"{device}: already provisioned by line {seen_device[device]} of the CSV."))
-            continue
-        if port in seen_port:
-            problems.append((device, f"{device}: switch port {port} already used by line {seen_port[port]} of the CSV"))
-            continue
-        if cable_id and (site, cable_id) in seen_cable:
-            problems.append(
-                (device, f"{device}: cable ID {cable_id} already used by line {seen_cable[site, cable_id]} of the CSV.")
-            )
-            continue
-        seen_device[device] = line
-        seen_port[port] = line
-        if cable_id:
-            seen_cable[site, cable_id] = line
-    return problems
-
+from .planning.provision import (
+    MAC_RE,
+    MGMT_IFACE,
+    MGMT_MAC_REQUIRED_VENDORS,
+    MGMT_PREFIX_ROLE,
+    PROVISIONABLE_STATUSES,
+    csv_conflicts,
+    dns_suffix,
+    mapped_ipv6,
+    mgmt_dns_name,
+    parse_csv,
+    required_server,
+    skip_ipv6_dns,
+    vlan_choice_problem,
+    vlan_names,
+)
+from .planning.refusal import Refused
+from .planning.switch_ports import PRIMARY_IFACE_NAME, TOR_ROLES
 
 # --------------------------------------------------------------------------------------------------------------------
 # NetBox: checks
@@ -244,6 +75,20 @@ class ProvisionRequest:
     vlan_type: str = ""
     vlan: VLAN | None = None
     mgmt_mac: str = ""
+
+    @classmethod
+    def from_form(cls, data: Mapping[str, Any]) -> ProvisionRequest:
+        """The request of the script's form (``ProvisionServerNetwork``); a form without a server is refused."""
+        return cls(
+            device=required_server(data),
+            z_port=int(data["z_port"]),
+            interface_type=data["interface_type"],
+            cable_id=data.get("cable_id") or "",
+            switch=data.get("z_nbdevice"),
+            vlan_type=data.get("vlan_type") or "",
+            vlan=data.get("vlan"),
+            mgmt_mac=data.get("mgmt_mac") or "",
+        )
 
 
 @dataclass
@@ -266,49 +111,48 @@ class ProvisionPlan:
 
 
 def check_provision(req: ProvisionRequest) -> ProvisionPlan:
-    """Every check of docs/behaviour-reference.md §2.4 in the spec's order; raises AbortScript with the first refusal.
+    """Every check of docs/behaviour-reference.md §2.4 in the spec's order; raises Refused with the first refusal.
     Reads only."""
-    from dcim.models import Interface
 
     device = req.device
     name = device_name(device)
     problem = vlan_choice_problem(name, req.vlan_type, req.vlan is not None)
     if problem:
-        raise AbortScript(problem)
+        raise Refused(problem)
     if device.status not in PROVISIONABLE_STATUSES:
-        raise AbortScript(f"{name}: status {device.status}, expected Inventory or Planned, skipping.")
+        raise Refused(f"{name}: status {device.status}, expected Inventory or Planned, skipping.")
     if not device.rack_id:
-        raise AbortScript(f"{name}: missing rack information, skipping.")
+        raise Refused(f"{name}: missing rack information, skipping.")
     if device.role.slug != policy.SERVER_ROLE:
-        raise AbortScript(f"{name}: role {device.role.slug}, only servers are supported, skipping.")
+        raise Refused(f"{name}: role {device.role.slug}, only servers are supported, skipping.")
     # Refused before the generic message below would hide it: the ObjectVar's filter already hides such servers.
     if device.primary_ip4_id or device.primary_ip6_id:
-        raise AbortScript(f"{name}: already has a primary IP, skipping.")
+        raise Refused(f"{name}: already has a primary IP, skipping.")
     if req.cable_id and duplicate_cable_id(req.cable_id, device.site):
-        raise AbortScript(f"Cable ID {req.cable_id} already assigned in {device.site}.")
+        raise Refused(f"Cable ID {req.cable_id} already assigned in {device.site}.")
 
     switch = req.switch
     if switch is None:
         switch = find_tor(device)
         if switch is None:
-            raise AbortScript(
+            raise Refused(
                 f"{name}: Can't find an adequate top-or-rack switch in rack {device.rack}. please double check or "
                 "select it manually."
             )
     else:
         if switch.rack_id != device.rack_id:
-            raise AbortScript(f"{name}: switch {device_name(switch)} not in same rack as server.")
+            raise Refused(f"{name}: switch {device_name(switch)} not in same rack as server.")
         if switch.role.slug not in TOR_ROLES:
-            raise AbortScript(
+            raise Refused(
                 f"{name}: switch {device_name(switch)} with role {switch.role.slug}, only switches are supported, "
                 "skipping."
             )
 
     vendor = device.device_type.manufacturer.slug
     if vendor in MGMT_MAC_REQUIRED_VENDORS and not req.mgmt_mac:
-        raise AbortScript(f"The device's vendor, {vendor}, requires to provide the MAC address of the mgmt interface.")
+        raise Refused(f"The device's vendor, {vendor}, requires to provide the MAC address of the mgmt interface.")
     if req.mgmt_mac and not MAC_RE.match(req.mgmt_mac):
-        raise AbortScript(f"{name}: invalid mgmt MAC address {req.mgmt_mac}, skipping.")
+        raise Refused(f"{name}: invalid mgmt MAC address {req.mgmt_mac}, skipping.")
 
     warnings: list[str] = []
     assign_mgmt = mgmt_to_assign(device, name, warnings)
@@ -322,7 +166,7 @@ def check_provision(req: ProvisionRequest) -> ProvisionPlan:
     switch_port = switch_port_name(switch, req.z_port, req.interface_type)
     cabled = Interface.objects.filter(device=switch, name=switch_port, cable__isnull=False).exists()
     if cabled:
-        raise AbortScript(
+        raise Refused(
             f"There is already a cable on {device_name(switch)}:{switch_port} (typo?), please fix it manually and "
             "re-run the script."
         )
@@ -346,7 +190,6 @@ def check_provision(req: ProvisionRequest) -> ProvisionPlan:
 def mgmt_to_assign(device: Device, name: str, warnings: list[str]) -> bool:
     """Whether provisioning creates the mgmt interface: a device without interfaces gets one; a device whose only
     interface is an allocated mgmt (with its named IP) keeps it, with a warning; any other interface refuses."""
-    from dcim.models import Interface
 
     interfaces = list(Interface.objects.filter(device=device).prefetch_related("ip_addresses").order_by("name"))
     if not interfaces:
@@ -354,7 +197,7 @@ def mgmt_to_assign(device: Device, name: str, warnings: list[str]) -> bool:
     if _mgmt_already_allocated(interfaces):
         warnings.append(f"{name}: Skipping assignment of MGMT interface because already allocated")
         return False
-    raise AbortScript(f"{name}: interfaces already defined: {[i.name for i in interfaces]}, skipping.")
+    raise Refused(f"{name}: interfaces already defined: {[i.name for i in interfaces]}, skipping.")
 
 
 def _mgmt_already_allocated(interfaces: list[Interface]) -> bool:
@@ -365,8 +208,6 @@ def _mgmt_already_allocated(interfaces: list[Interface]) -> bool:
 
 
 def _get_vlan(device: Device, vlan_type: str) -> VLAN:
-    from ipam.models import VLAN
-
     name = device_name(device)
     rack = device.rack
     location_slug = rack.location.slug if rack.location_id else None
@@ -378,21 +219,17 @@ def _get_vlan(device: Device, vlan_type: str) -> VLAN:
         )
         if vlan is not None:
             return vlan
-    raise AbortScript(f"{name}: unable to find VLAN with name {old} or {new}, skipping.")
+    raise Refused(f"{name}: unable to find VLAN with name {old} or {new}, skipping.")
 
 
 def _check_vlan(device: Device, vlan: VLAN) -> list[str]:
     """The explicit VLAN must be the device's site and tenant, and already present in the device's row."""
-    from dcim.models import Interface
-    from django.db.models import Q
 
     name = device_name(device)
     if vlan.site_id != device.site_id:
-        raise AbortScript(
-            f"{name}: mismatch site for VLAN {vlan}: {device.site} (device) != {vlan.site} (VLAN), skipping."
-        )
+        raise Refused(f"{name}: mismatch site for VLAN {vlan}: {device.site} (device) != {vlan.site} (VLAN), skipping.")
     if vlan.tenant_id != device.tenant_id:
-        raise AbortScript(
+        raise Refused(
             f"{name}: mismatch tenant for VLAN {vlan}: {device.tenant} (device) != {vlan.tenant} (VLAN), skipping."
         )
     members = list(
@@ -407,7 +244,7 @@ def _check_vlan(device: Device, vlan: VLAN) -> list[str]:
     rack = device.rack
     if rack.location_id not in locations:
         present = "{" + ", ".join(repr(n) for n in sorted(str(n) for n in locations.values())) + "}"
-        raise AbortScript(
+        raise Refused(
             f"{name} is in row {rack.location} but VLAN {vlan} is present only in {present}. Skipping device because "
             "of invalid VLAN."
         )
@@ -422,9 +259,6 @@ def _check_vlan(device: Device, vlan: VLAN) -> list[str]:
 def _mgmt_prefix(device: Device) -> Prefix:
     """The active management prefix of the device's tenant covering the device: scoped to its location (or an
     enclosing one) first, else to its site. NetBox ≥ 4.2 scopes prefixes; the original looked up ``site=``."""
-    from dcim.models import Location, Site
-    from django.contrib.contenttypes.models import ContentType
-    from ipam.models import Prefix
 
     name = device_name(device)
     candidates = list(
@@ -445,20 +279,16 @@ def _mgmt_prefix(device: Device) -> Prefix:
             return found[0]
         if len(found) > 1:
             names = sorted(str(p.prefix) for p in found)
-            raise AbortScript(f"{name}: several management prefixes for site {device.site}: {names}, skipping.")
-    raise AbortScript(f"{name}: can't find management prefix for site {device.site}.")
+            raise Refused(f"{name}: several management prefixes for site {device.site}: {names}, skipping.")
+    raise Refused(f"{name}: can't find management prefix for site {device.site}.")
 
 
 def _check_mac_unused(device: Device, mac: str) -> None:
-    from dcim.models import MACAddress
-
     other = MACAddress.objects.filter(mac_address=mac).first()
     if other is not None:
         owner = other.assigned_object
         where = f"{device_name(owner.parent_object)}:{owner}" if owner is not None else "no interface"
-        raise AbortScript(
-            f"{device_name(device)}: mgmt MAC address {mac} already exists in Netbox ({where}), skipping."
-        )
+        raise Refused(f"{device_name(device)}: mgmt MAC address {mac} already exists in Netbox ({where}), skipping.")
 
 
 def _tenant_slug(device: Device) -> str | None:
@@ -471,7 +301,7 @@ def _tenant_slug(device: Device) -> str | None:
 
 
 def apply_provision(plan: ProvisionPlan, log: Log) -> None:
-    """Make the checked plan's changes (docs/behaviour-reference.md §2.4 steps 8 to 10). Raises AbortScript; the
+    """Make the checked plan's changes (docs/behaviour-reference.md §2.4 steps 8 to 10). Raises Refused; the
     caller's transaction
     (the script's) rolls everything back then."""
     device = plan.device
@@ -493,9 +323,6 @@ def apply_provision(plan: ProvisionPlan, log: Log) -> None:
 
 
 def _assign_primary(plan: ProvisionPlan, log: Log) -> Interface:
-    from dcim.models import Interface
-    from ipam.models import Prefix
-
     device, vlan = plan.device, plan.vlan
     name = device_name(device)
     iface = Interface.objects.create(
@@ -521,9 +348,7 @@ def _assign_primary(plan: ProvisionPlan, log: Log) -> Interface:
         return iface
     dns4 = f"{device.name}.{dns_suffix(str(prefix4.prefix), device.site.slug, plan.frack)}"
     ip4 = _add_ip(device, iface, address4, dns4, prefix4, log)
-    device.snapshot()
-    device.primary_ip4 = ip4
-    device.save()
+    set_device_ip(device, "primary_ip4", ip4)
     log("success", f"{name}: marked IPv4 address {ip4} as primary IPv4 for device.", device)
 
     if not v6:
@@ -540,17 +365,12 @@ def _assign_primary(plan: ProvisionPlan, log: Log) -> Interface:
         log("info", f"{name}: Not assigning DNS name to the IPv6 address as requested.", device)
         dns6 = ""
     ip6 = _add_ip(device, iface, address6, dns6, prefix6, log)
-    device.snapshot()
-    device.primary_ip6 = ip6
-    device.save()
+    set_device_ip(device, "primary_ip6", ip6)
     log("success", f"{name}: marked IPv6 address {ip6} as primary IPv6.", device)
     return iface
 
 
 def _assign_mgmt(plan: ProvisionPlan, log: Log) -> None:
-    from dcim.models import Interface
-    from django.core.exceptions import ValidationError
-
     device, prefix = plan.device, plan.mgmt_prefix
     name = device_name(device)
     iface = Interface.objects.create(device=device, name=MGMT_IFACE, type="1000base-t", mgmt_only=True)
@@ -560,29 +380,17 @@ def _assign_mgmt(plan: ProvisionPlan, log: Log) -> None:
             iface.set_primary_mac_address_from_value(plan.request.mgmt_mac)
         except ValidationError as exc:
             mac = plan.request.mgmt_mac
-            raise AbortScript(f"{name}: mgmt MAC address {mac} refused: {exc.messages[0]}") from None
+            raise Refused(f"{name}: mgmt MAC address {mac} refused: {exc.messages[0]}") from None
     log("success", f"{name}: created interface {MGMT_IFACE} (mgmt=True)", iface)
     address = prefix.get_first_available_ip()
     if address is None:
-        raise AbortScript(f"{name}: unable to find an available IP in prefix {prefix}")
+        raise Refused(f"{name}: unable to find an available IP in prefix {prefix}")
     ip = _add_ip(device, iface, address, mgmt_dns_name(device.name, device.site.slug, plan.frack), prefix, log)
-    device.snapshot()
-    device.oob_ip = ip
-    device.save()
-    log("success", f"{name}: set {ip} as out-of-band IP for host.", device)
+    set_oob_ip(device, ip, log)
 
 
 def _add_ip(device: Device, iface: Interface, address: str, dns_name: str, prefix: Prefix, log: Log) -> IPAddress:
-    from ipam.models import IPAddress
-
-    ip = IPAddress.objects.create(
-        address=address,
-        status="active",
-        dns_name=dns_name,
-        vrf=prefix.vrf,
-        tenant=device.tenant,
-        assigned_object=iface,
-    )
+    ip = add_ip(device, iface, address, dns_name, prefix)
     family = ipaddress.ip_interface(address).version
     log(
         "success",
@@ -593,11 +401,9 @@ def _add_ip(device: Device, iface: Interface, address: str, dns_name: str, prefi
 
 
 def _refuse_existing_ip(device: Device, address: str, prefix: Prefix) -> None:
-    from ipam.models import IPAddress
-
     host = address.split("/", 1)[0]
     if IPAddress.objects.filter(address__net_host=host, vrf=prefix.vrf).exists():
-        raise AbortScript(f"{device_name(device)}: IPv6 address {address} already exists in Netbox, skipping.")
+        raise Refused(f"{device_name(device)}: IPv6 address {address} already exists in Netbox, skipping.")
 
 
 def provision_server(req: ProvisionRequest, log: Log) -> ProvisionPlan:
@@ -614,24 +420,11 @@ def provision_server(req: ProvisionRequest, log: Log) -> ProvisionPlan:
 # --------------------------------------------------------------------------------------------------------------------
 
 
-def read_upload(upload: Any) -> str:
-    """The text of an uploaded file (Django's UploadedFile, a file object, bytes or str), decoded as UTF-8."""
-    data = upload.read() if hasattr(upload, "read") else upload
-    if isinstance(data, bytes):
-        try:
-            return data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise AbortScript(f"The CSV file is not UTF-8 text: {exc}") from None
-    return data or ""
-
-
 def check_csv(text: str) -> tuple[list[ProvisionPlan], list[tuple[Any, str]]]:
     """Check every row of the CSV: (plans of the good rows, [(object or None, problem)] of the refused ones).
 
     Loads the named devices, switches and VLANs in bulk, then runs ``check_provision`` on each row and finally looks
     for rows that would provision the same device, switch port or cable ID twice."""
-    from dcim.models import Device
-    from ipam.models import VLAN
 
     rows, problems = parse_csv(text)
     failures: list[tuple[Any, str]] = [(None, message) for _, message in problems]
@@ -683,7 +476,7 @@ def check_csv(text: str) -> tuple[list[ProvisionPlan], list[tuple[Any, str]]]:
         try:
             plans.append(check_provision(request))
             lines.append(row.line)
-        except AbortScript as exc:
+        except Refused as exc:
             failures.append((device, str(exc)))
 
     keys = [

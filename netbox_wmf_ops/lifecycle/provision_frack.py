@@ -1,106 +1,59 @@
 """Provision a fundraising (fr-tech) server cabled to two top-of-rack switches (docs/behaviour-reference.md §2.5):
-``bond0`` with the primary
-IPv4, the ``mgmt`` interface with the out-of-band IP, and per switch (member ``a`` and ``b``) the access port, the
-server's ``PRIMARY_A``/``PRIMARY_B`` member of ``bond0`` and the cable between them.
+``bond0`` with the primary IPv4, the ``mgmt`` interface with the out-of-band IP, and per switch (member ``a`` and
+``b``) the access port, the server's ``PRIMARY_A``/``PRIMARY_B`` member of ``bond0`` and the cable between them.
 
 Same shape as ``provision.py``: ``check_frack_provision`` runs every check and resolves what the writes need (reads
-only, every refusal an ``AbortScript``), then ``apply_frack_provision`` writes. So a refused run writes nothing, even
-when the refusal is about the second switch.
-
-The first part of this module is pure (naming rules, unit-tested without Django); the NetBox part imports its models
-inside the functions for that reason.
+only, every refusal a ``Refused``), then ``apply_frack_provision`` writes. So a refused run writes nothing, even when
+the refusal is about the second switch. The naming rules are pure, in ``lifecycle.planning.provision_frack``.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Any
 
-from utilities.exceptions import AbortScript
+from dcim.models import Device, Interface
+from ipam.models import VLAN, IPAddress, Prefix
+
+from netbox_wmf_ops.puppetdb.plan import SWITCH_PORT_MTU
 
 from .. import policy
+from ..logs import Log
 from .common import (
-    SWITCH_PORT_MTU,
-    Log,
+    add_interface,
+    add_ip,
     create_cable,
     device_name,
     duplicate_cable_id,
+    set_device_ip,
+    set_oob_ip,
     switch_port_name,
 )
-from .provision import (
+from .planning.provision import (
     MGMT_IFACE,
     MGMT_PREFIX_ROLE,
+    NO_SERVER,
     PROVISIONABLE_STATUSES,
     dns_suffix,
     mgmt_dns_name,
-    mgmt_to_assign,
+    required_server,
 )
-
-if TYPE_CHECKING:
-    from dcim.models import Device, Interface
-    from ipam.models import VLAN, IPAddress, Prefix
-
-FRACK_VLAN_TYPES = ("fundraising", "administration", "payments", "listenerdmz", "bastion")
-FRACK_SWITCH_ROLE = "asw"
-FRACK_MEMBERS = ("a", "b")
-BOND_IFACE = "bond0"
-MEMBER_DESCRIPTION = "dummy interface name"
-MIN_PORT, MAX_PORT = 0, 47  # the same port number is used on both switches
-SWITCH_PORT_NAME_RE = re.compile(r"^(?:et|xe|ge|ethernet)-(?P<port>.+)$", re.IGNORECASE)
-
-
-# --------------------------------------------------------------------------------------------------------------------
-# Pure rules
-# --------------------------------------------------------------------------------------------------------------------
-
-
-def member_letter(switch_name: str) -> str | None:
-    """The member letter of a fr-tech switch: the last character of the second ``-`` component of its name
-    (``fasw2-c1a-eqiad`` → ``a``); None when the name has no second component."""
-    parts = switch_name.split("-")
-    if len(parts) < 2 or not parts[1]:
-        return None
-    return parts[1][-1].lower()
-
-
-def member_iface_name(letter: str) -> str:
-    """The server interface cabled to switch member ``letter``: ``PRIMARY_A`` / ``PRIMARY_B``."""
-    return f"PRIMARY_{letter.upper()}"
-
-
-def vlan_name_prefix(vlan_type: str) -> str:
-    return f"frack-{vlan_type}"
-
-
-def same_port_names(existing: Iterable[str], port_name: str) -> list[str]:
-    """The names among ``existing`` that are switch port ``port_name`` at any speed (``ge-0/0/5``, ``xe-0/0/5``,
-    ``et-0/0/5``, and ``port_name`` itself), matching the whole port number.
-
-    Fix of the original, which took every interface whose name *ends* with the port number (port 5 also removed
-    15, 25, ...)."""
-    match = SWITCH_PORT_NAME_RE.match(port_name)
-    suffix = match.group("port") if match else port_name
-    names = []
-    for name in existing:
-        other = SWITCH_PORT_NAME_RE.match(name)
-        if name == port_name or (other is not None and other.group("port").lower() == suffix.lower()):
-            names.append(name)
-    return names
-
-
-def switches_problem(device: str, rack: str, switches: list[tuple[str, str | None]]) -> str | None:
-    """Exactly two active fr-tech switches, one member ``a`` and one ``b``; ``switches`` are (name, letter)."""
-    letters = sorted(letter or "?" for _, letter in switches)
-    if len(switches) == 2 and letters == list(FRACK_MEMBERS):
-        return None
-    names = sorted(name for name, _ in switches)
-    return (
-        f"{device}: rack {rack} has {len(switches)} active fr-tech switches {names}, expected exactly two, members "
-        "a and b (the last letter of the second part of their names), aborting."
-    )
-
+from .planning.provision_frack import (
+    BOND_IFACE,
+    FRACK_SWITCH_ROLE,
+    FRACK_VLAN_TYPES,
+    MAX_PORT,
+    MEMBER_DESCRIPTION,
+    MIN_PORT,
+    member_iface_name,
+    member_letter,
+    same_port_names,
+    switches_problem,
+    vlan_name_prefix,
+)
+from .planning.refusal import Refused
+from .provision import mgmt_to_assign
 
 # --------------------------------------------------------------------------------------------------------------------
 # NetBox: checks
@@ -117,6 +70,19 @@ class FrackRequest:
     vlan_type: str
     cable_id_a: str = ""
     cable_id_b: str = ""
+
+    @classmethod
+    def from_form(cls, data: Mapping[str, Any]) -> FrackRequest:
+        """The request of the script's form (``ProvisionFundraisingServerNetwork``); a form without a server is
+        refused."""
+        return cls(
+            device=required_server(data),
+            z_port=int(data["z_port"]),
+            interface_type=data["interface_type"],
+            vlan_type=data["vlan_type"],
+            cable_id_a=(data.get("cable_id_a") or "").strip(),
+            cable_id_b=(data.get("cable_id_b") or "").strip(),
+        )
 
 
 @dataclass
@@ -156,28 +122,28 @@ class FrackPlan:
 def check_frack_provision(req: FrackRequest) -> FrackPlan:
     """Every check of docs/behaviour-reference.md §2.5 in the original's order, plus the ones the original left to a
     crash or a half-done run
-    (the switches, the ports of the second switch, a full prefix). Raises AbortScript; reads only."""
+    (the switches, the ports of the second switch, a full prefix). Raises Refused; reads only."""
 
     device = req.device
     if device is None:
-        raise AbortScript("No server given, skipping.")
+        raise Refused(NO_SERVER)
     name = device_name(device)
     # The form only offers such servers; the REST API and the script proxy do not filter.
     if device.role.slug != policy.SERVER_ROLE:
-        raise AbortScript(f"{name}: role {device.role.slug}, only servers are supported, skipping.")
+        raise Refused(f"{name}: role {device.role.slug}, only servers are supported, skipping.")
     if not device.tenant_id or device.tenant.slug != policy.FRTECH_TENANT:
-        raise AbortScript(f"{name}: tenant {device.tenant}, expected {policy.FRTECH_TENANT}, skipping.")
+        raise Refused(f"{name}: tenant {device.tenant}, expected {policy.FRTECH_TENANT}, skipping.")
     if device.status not in PROVISIONABLE_STATUSES:
-        raise AbortScript(f"{name}: status {device.status}, expected Inventory or Planned, skipping.")
+        raise Refused(f"{name}: status {device.status}, expected Inventory or Planned, skipping.")
     if device.primary_ip4_id or device.primary_ip6_id:
-        raise AbortScript(f"{name}: already has a primary IP, skipping.")
+        raise Refused(f"{name}: already has a primary IP, skipping.")
     if req.vlan_type not in FRACK_VLAN_TYPES:
-        raise AbortScript(f"{name}: invalid VLAN type {req.vlan_type!r}, must be one of {list(FRACK_VLAN_TYPES)}.")
+        raise Refused(f"{name}: invalid VLAN type {req.vlan_type!r}, must be one of {list(FRACK_VLAN_TYPES)}.")
     if not MIN_PORT <= req.z_port <= MAX_PORT:
-        raise AbortScript(f"{name}: invalid switch port {req.z_port}, must be between {MIN_PORT} and {MAX_PORT}.")
+        raise Refused(f"{name}: invalid switch port {req.z_port}, must be between {MIN_PORT} and {MAX_PORT}.")
 
     if not device.rack_id:
-        raise AbortScript(f"{name}: missing rack information, aborting.")
+        raise Refused(f"{name}: missing rack information, aborting.")
 
     warnings: list[str] = []
     assign_mgmt = mgmt_to_assign(device, name, warnings)
@@ -186,7 +152,7 @@ def check_frack_provision(req: FrackRequest) -> FrackPlan:
     prefix = _single_prefix(device, vlan)
     address = prefix.get_first_available_ip()
     if address is None:
-        raise AbortScript(f"{name}: unable to find an available IP in prefix {prefix}")
+        raise Refused(f"{name}: unable to find an available IP in prefix {prefix}")
     mgmt_prefix = _frack_mgmt_prefix(device) if assign_mgmt else None
 
     members = []
@@ -218,7 +184,6 @@ def check_frack_provision(req: FrackRequest) -> FrackPlan:
 
 def _frack_vlan(device: Device, vlan_type: str) -> VLAN:
     """The single VLAN of the fr-tech tenant at the device's site whose name starts ``frack-{vlan_type}``."""
-    from ipam.models import VLAN
 
     name = device_name(device)
     start = vlan_name_prefix(vlan_type)
@@ -228,9 +193,9 @@ def _frack_vlan(device: Device, vlan_type: str) -> VLAN:
         .order_by("name")
     )
     if not vlans:
-        raise AbortScript(f"{name}: no {policy.FRTECH_TENANT} VLAN named {start}… at site {device.site}, aborting.")
+        raise Refused(f"{name}: no {policy.FRTECH_TENANT} VLAN named {start}… at site {device.site}, aborting.")
     if len(vlans) > 1:
-        raise AbortScript(
+        raise Refused(
             f"{name}: several {policy.FRTECH_TENANT} VLANs named {start}… at site {device.site}: "
             f"{[v.name for v in vlans]}, aborting."
         )
@@ -238,23 +203,20 @@ def _frack_vlan(device: Device, vlan_type: str) -> VLAN:
 
 
 def _single_prefix(device: Device, vlan: VLAN) -> Prefix:
-    from ipam.models import Prefix
-
     name = device_name(device)
     prefixes = list(Prefix.objects.filter(vlan=vlan).select_related("vrf").order_by("prefix"))
     if len(prefixes) > 1:
-        raise AbortScript(f"{name}: Vlan {vlan} has more than one IP prefix attached.")
+        raise Refused(f"{name}: Vlan {vlan} has more than one IP prefix attached.")
     if not prefixes:
-        raise AbortScript(f"{name}: Vlan {vlan} has no IP prefix attached.")
+        raise Refused(f"{name}: Vlan {vlan} has no IP prefix attached.")
     if prefixes[0].family != 4:
-        raise AbortScript(f"{name}: Vlan {vlan} has no IPv4 prefix attached.")
+        raise Refused(f"{name}: Vlan {vlan} has no IPv4 prefix attached.")
     return prefixes[0]
 
 
 def _frack_mgmt_prefix(device: Device) -> Prefix:
     """The active prefix of the fr-tech management VLAN at the device's site (VLAN role ``management``); a free
     address is checked here, before anything is written."""
-    from ipam.models import Prefix
 
     name = device_name(device)
     prefixes = list(
@@ -268,19 +230,18 @@ def _frack_mgmt_prefix(device: Device) -> Prefix:
         .order_by("prefix")
     )
     if not prefixes:
-        raise AbortScript(f"{name}: can't find management prefix for site {device.site}.")
+        raise Refused(f"{name}: can't find management prefix for site {device.site}.")
     if len(prefixes) > 1:
         found = [str(p.prefix) for p in prefixes]
-        raise AbortScript(f"{name}: several management prefixes for site {device.site}: {found}, skipping.")
+        raise Refused(f"{name}: several management prefixes for site {device.site}: {found}, skipping.")
     prefix = prefixes[0]
     if prefix.get_first_available_ip() is None:
-        raise AbortScript(f"{name}: unable to find an available IP in prefix {prefix}")
+        raise Refused(f"{name}: unable to find an available IP in prefix {prefix}")
     return prefix
 
 
 def _frack_switches(device: Device) -> list[Device]:
     """The rack's two active fr-tech switches, member a first."""
-    from dcim.models import Device
 
     switches = list(
         Device.objects.filter(
@@ -296,21 +257,20 @@ def _frack_switches(device: Device) -> list[Device]:
     found = [(s.name, member_letter(s.name)) for s in switches]
     problem = switches_problem(device_name(device), str(device.rack), found)
     if problem:
-        raise AbortScript(problem)
+        raise Refused(problem)
     return sorted(switches, key=lambda s: member_letter(s.name))
 
 
 def _stale_ports(switch: Device, port_name: str) -> list[Interface]:
     """The switch's interfaces for that port number (any speed) that may be deleted: disabled, no cable, no IP.
     Any other one means the port is taken, and the run is refused."""
-    from dcim.models import Interface
 
     existing = {i.name: i for i in Interface.objects.filter(device=switch).prefetch_related("ip_addresses")}
     stale = []
     for port in sorted(same_port_names(existing, port_name)):
         iface = existing[port]
         if iface.enabled or iface.cable_id or iface.ip_addresses.all():
-            raise AbortScript(
+            raise Refused(
                 f"{device_name(switch)}: interface {iface.name} already exists and is enabled or has cable attached."
             )
         stale.append(iface)
@@ -320,10 +280,10 @@ def _stale_ports(switch: Device, port_name: str) -> list[Interface]:
 def _check_cable_ids(device: Device, members: list[FrackMember]) -> None:
     ids = [m.cable_id for m in members if m.cable_id]
     if len(ids) != len(set(ids)):
-        raise AbortScript(f"{device_name(device)}: the two cable IDs must differ ({ids[0]}).")
+        raise Refused(f"{device_name(device)}: the two cable IDs must differ ({ids[0]}).")
     for cable_id in ids:
         if duplicate_cable_id(cable_id, device.site):
-            raise AbortScript(f"Cable ID {cable_id} already assigned in {device.site}.")
+            raise Refused(f"Cable ID {cable_id} already assigned in {device.site}.")
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -332,26 +292,16 @@ def _check_cable_ids(device: Device, members: list[FrackMember]) -> None:
 
 
 def apply_frack_provision(plan: FrackPlan, log: Log) -> None:
-    """Make the checked plan's changes (docs/behaviour-reference.md §2.5 steps 4 to 7). Raises AbortScript on a
+    """Make the checked plan's changes (docs/behaviour-reference.md §2.5 steps 4 to 7). Raises Refused on a
     validator refusal; the
     script's transaction rolls everything back then."""
-    from ipam.models import IPAddress
 
     device, vlan = plan.device, plan.vlan
     name = device_name(device)
-    bond = _add_iface(device, BOND_IFACE, "lag", log)
-    ip = IPAddress.objects.create(
-        address=plan.address,
-        status="active",
-        dns_name=plan.dns_name,
-        vrf=plan.prefix.vrf,
-        tenant=device.tenant,
-        assigned_object=bond,
-    )
+    bond = add_interface(device, BOND_IFACE, "lag", log)
+    ip = add_ip(device, bond, plan.address, plan.dns_name, plan.prefix)
     log("success", f"{name}: assigned {ip} to interface {BOND_IFACE} with DNS name '{plan.dns_name}'.", ip)
-    device.snapshot()
-    device.primary_ip4 = ip
-    device.save()
+    set_device_ip(device, "primary_ip4", ip)
     log("success", f"{name}: set primary IP to {ip}", device)
 
     if plan.assign_mgmt:
@@ -364,7 +314,7 @@ def apply_frack_provision(plan: FrackPlan, log: Log) -> None:
             log("info", f"{switch_name}: deleting unused existing interface {stale.name}", switch)
             stale.snapshot()
             stale.delete()
-        port = _add_iface(
+        port = add_interface(
             switch,
             member.port_name,
             plan.request.interface_type,
@@ -376,44 +326,20 @@ def apply_frack_provision(plan: FrackPlan, log: Log) -> None:
         )
         message = f"{name}: Set access vlan on {switch_name} {port.name} to {vlan} and MTU to {SWITCH_PORT_MTU}."
         log("success", message, port)
-        server_iface = _add_iface(
+        server_iface = add_interface(
             device, member.server_iface, plan.request.interface_type, log, description=MEMBER_DESCRIPTION, lag=bond
         )
         create_cable(server_iface, port, log, label=member.cable_id)
 
 
-def _add_iface(device: Device, name: str, iface_type: str, log: Log, mgmt_only: bool = False, **extra) -> Interface:
-    """Create an interface through the validators (``full_clean``), docs/behaviour-reference.md §2.5 ``_add_iface``."""
-    from dcim.models import Interface
-    from django.core.exceptions import ValidationError
-
-    iface = Interface(device=device, name=name, type=iface_type, mgmt_only=mgmt_only, **extra)
-    try:
-        iface.full_clean()
-    except ValidationError as exc:
-        first = (getattr(exc, "messages", None) or [str(exc)])[0]
-        raise AbortScript(f"{device_name(device)}: new interface {name} fails validation checks - {first}.") from None
-    iface.save()
-    log("success", f"{device_name(device)}: created interface {name} (mgmt={mgmt_only})", iface)
-    return iface
-
-
 def _assign_mgmt(plan: FrackPlan, log: Log) -> IPAddress:
-    from ipam.models import IPAddress
-
     device, prefix = plan.device, plan.mgmt_prefix
     name = device_name(device)
-    iface = _add_iface(device, MGMT_IFACE, "1000base-t", log, mgmt_only=True)
-    address = prefix.get_first_available_ip()
+    iface = add_interface(device, MGMT_IFACE, "1000base-t", log, mgmt_only=True)
     dns_name = mgmt_dns_name(device.name, device.site.slug, frack=True)
-    ip = IPAddress.objects.create(
-        address=address, status="active", dns_name=dns_name, vrf=prefix.vrf, tenant=device.tenant, assigned_object=iface
-    )
+    ip = add_ip(device, iface, prefix.get_first_available_ip(), dns_name, prefix)
     log("success", f"{name}: assigned {ip} to interface {MGMT_IFACE} with DNS name '{dns_name}'.", ip)
-    device.snapshot()
-    device.oob_ip = ip
-    device.save()
-    log("success", f"{name}: set {ip} as out-of-band IP for host.", device)
+    set_oob_ip(device, ip, log)
     return ip
 
 

@@ -1,60 +1,22 @@
 """Revert (docs/behaviour-reference.md §2.10): undo the create and delete actions of one request, or of a list of
 changelog entries.
 
-``parse_change_filter`` is pure; ``revert_changes`` walks the matching changes newest first, each in its own
-savepoint, so one change that cannot be undone is reported without spoiling the others' transaction. The script
-then refuses to keep a partial revert."""
+The input is read by the pure ``lifecycle.planning.revert.parse_change_filter``; ``revert_changes`` walks the
+matching changes newest first, each in its own savepoint, so one change that cannot be undone is reported without
+spoiling the others' transaction. The script then refuses to keep a partial revert."""
 
 from __future__ import annotations
 
-import uuid
-from dataclasses import dataclass
+from core.models import ObjectChange
+from dcim.models import Cable
+from dcim.utils import rebuild_cable_paths
+from django.db import transaction
+from utilities.serialization import deserialize_object
 
 from netbox_wmf_ops.logs import Log
 
-
-class RevertInputError(ValueError):
-    """The input names no request or change IDs; the message says why."""
-
-
-def parse_change_filter(text: str) -> dict:
-    """``{"request_id": UUID}`` when the input holds a ``-`` (a request ID), else ``{"id__in": [change IDs]}``."""
-    text = (text or "").strip()
-    if not text:
-        raise RevertInputError("No request ID or change ID given")
-    if "-" in text:
-        try:
-            return {"request_id": str(uuid.UUID(text))}
-        except ValueError:
-            raise RevertInputError(f"{text} is not a valid request ID") from None
-    ids = []
-    for part in text.split(","):
-        part = part.strip()
-        if not part:
-            continue
-        if not part.isdigit():
-            raise RevertInputError(f"{part} is not a valid change ID")
-        ids.append(int(part))
-    if not ids:
-        raise RevertInputError("No request ID or change ID given")
-    return {"id__in": ids}
-
-
-@dataclass
-class RevertResult:
-    reverted: int = 0
-    failed: int = 0
-    skipped: int = 0
-
-
-class NothingToRevertError(LookupError):
-    pass
-
-
-ALREADY_DELETED = "already deleted"  # _revert_one's answer for a creation whose object is gone
-
-
-# --- NetBox side -----------------------------------------------------------------------------------------------------
+from .planning.refusal import Refused
+from .planning.revert import ALREADY_DELETED, RevertResult
 
 
 def revert_changes(change_filter: dict, log: Log) -> RevertResult:
@@ -66,13 +28,12 @@ def revert_changes(change_filter: dict, log: Log) -> RevertResult:
     interface first fails (and with it the cable termination on it). A change whose revert fails is therefore tried
     again after the others, pass after pass while a pass reverts something; only what still fails then is a
     failure."""
-    from core.models import ObjectChange
 
     changes = list(
         ObjectChange.objects.filter(**change_filter).select_related("changed_object_type").order_by("-time", "-pk")
     )
     if not changes:
-        raise NothingToRevertError(f"No changes found while filtering with {change_filter}")
+        raise Refused(f"No changes found while filtering with {change_filter}")
     result = RevertResult()
     warnings: list[tuple[str, object]] = []
 
@@ -115,8 +76,6 @@ def _retrace_recreated_cables(changes) -> None:
     """Trace the cable paths of the re-created cables again. A cable re-created from the changelog is saved before
     its terminations, so its save traced nothing, and re-creating a termination traces nothing either: without this
     the cable's ends show their cable but no connected endpoint."""
-    from dcim.models import Cable
-    from dcim.utils import rebuild_cable_paths
 
     cable_ids = set()
     for change in changes:
@@ -142,8 +101,6 @@ def _revert_one(change, log: Log) -> str | None:
 def _recreate(change, log: Log) -> str | None:
     """Re-create a deleted object from its pre-change data, with its former primary key so that references to it
     (from the other objects of the same request, from cable terminations) hold again."""
-    from django.db import transaction
-    from utilities.serialization import deserialize_object
 
     model = change.changed_object_type.model_class()
     try:
@@ -173,7 +130,6 @@ def _recreate(change, log: Log) -> str | None:
 def _delete_created(change, log: Log) -> str | None:
     """Delete the object a change created; the failure message, ``ALREADY_DELETED`` when it no longer exists, or
     None when deleted."""
-    from django.db import transaction
 
     model = change.changed_object_type.model_class()
     obj = model.objects.filter(pk=change.changed_object_id).first() if model else None

@@ -1,29 +1,21 @@
 """AddSecondaryIPs (docs/behaviour-reference.md §2.8): extra IPv4 addresses on a server's primary interface. Commits by
-default, as the
-original. The logic lives in ``netbox_wmf_ops.lifecycle.add_secondary_ips``."""
+default, as the original. The logic lives in ``netbox_wmf_ops.lifecycle.add_secondary_ips``."""
 
 from dcim.models import Device
-from extras.scripts import ChoiceVar, ObjectVar, Script
-from utilities.exceptions import AbortScript
+from extras.scripts import ChoiceVar, ObjectVar
 
-from netbox_wmf_ops.lifecycle.add_secondary_ips import (
-    MAX_ADDITIONAL,
-    RefusedError,
-    create_addresses,
-    load_context,
-    parse_count,
-)
-from netbox_wmf_ops.lifecycle.common import format_logs, script_log
+from netbox_wmf_ops.lifecycle.add_secondary_ips import create_addresses, load_context
+from netbox_wmf_ops.lifecycle.planning.add_secondary_ips import MAX_ADDITIONAL, parse_count
+from netbox_wmf_ops.scripting import LifecycleScript
 
 
-class AddSecondaryIPs(Script):
+class AddSecondaryIPs(LifecycleScript):
     """Assign additional IPv4 addresses, named after the host, to a server's primary interface."""
 
-    class Meta:
+    class Meta(LifecycleScript.Meta):
         name = "Assign additional IPv4 addresses to host"
         description = "Assign's additional IPv4 addresses to a host's primary int (principally for Cassandra instances)"
         commit_default = True
-        scheduling_enabled = False
 
     device = ObjectVar(
         description="Server. (Required)",
@@ -39,12 +31,9 @@ class AddSecondaryIPs(Script):
         ),
     )
 
-    def run(self, data, commit):
+    def perform(self, data):
         self.log_info(f"Called with parameters: {data}")
-        try:
-            context = load_context(data["device"], parse_count(data.get("additional_ips")))
-            create_addresses(context, script_log(self))
-        except RefusedError as e:
-            raise AbortScript(str(e)) from e
+        context = load_context(data["device"], parse_count(data.get("additional_ips")))
+        create_addresses(context, self.service_log())
         self.log_success("Additional IPs added, please run sre.dns.netbox cookbook to update DNS records")
-        return format_logs(self.messages)
+        return self.job_output()

@@ -1,37 +1,32 @@
 """ProvisionServerNetwork and ProvisionServerNetworkCSV (docs/behaviour-reference.md §2.4): a new server's primary
-interface and IPs,
-switch port, cable and mgmt interface. The logic lives in ``netbox_wmf_ops.lifecycle.provision``."""
+interface and IPs, switch port, cable and mgmt interface. The logic lives in ``netbox_wmf_ops.lifecycle.provision``."""
 
 from dcim.models import Device
-from extras.scripts import ChoiceVar, FileVar, IntegerVar, ObjectVar, Script, StringVar
+from extras.scripts import ChoiceVar, FileVar, IntegerVar, ObjectVar, StringVar
 from ipam.models import VLAN
-from utilities.exceptions import AbortScript
 
-from netbox_wmf_ops.lifecycle.common import INTERFACE_TYPE_CHOICES, TOR_ROLES, format_logs, script_log
-from netbox_wmf_ops.lifecycle.provision import (
+from netbox_wmf_ops.lifecycle.planning.provision import (
     MAC_RE,
     MAX_PORT,
     MIN_PORT,
     PROVISIONABLE_STATUSES,
     VLAN_TYPES,
-    ProvisionRequest,
-    apply_provision,
-    check_csv,
-    provision_server,
     read_upload,
 )
+from netbox_wmf_ops.lifecycle.planning.refusal import Refused
+from netbox_wmf_ops.lifecycle.planning.switch_ports import INTERFACE_TYPE_CHOICES, TOR_ROLES
+from netbox_wmf_ops.lifecycle.provision import ProvisionRequest, apply_provision, check_csv, provision_server
+from netbox_wmf_ops.scripting import LifecycleScript
 
 DESCRIPTION = "More exactly: IPs, interfaces (including mgmt and switch), primary cable, vlan."
 
 
-class ProvisionServerNetwork(Script):
+class ProvisionServerNetwork(LifecycleScript):
     """Provision one inventory/planned server: IPs, interfaces (including mgmt and switch), primary cable, VLAN."""
 
-    class Meta:
+    class Meta(LifecycleScript.Meta):
         name = "Provision a server's network attributes"
         description = DESCRIPTION
-        commit_default = False
-        scheduling_enabled = False
 
     device = ObjectVar(
         model=Device,
@@ -52,34 +47,19 @@ class ProvisionServerNetwork(Script):
     vlan = ObjectVar(model=VLAN, label="VLAN", required=False, query_params={"group": "production", "status": "active"})
     mgmt_mac = StringVar(label="mgmt MAC address", required=False, regex=MAC_RE.pattern)
 
-    def run(self, data, commit):
+    def perform(self, data):
         self.log_info(f"Called with parameters: {data}")
-        device = data.get("device")
-        if device is None:
-            raise AbortScript("No server given, skipping.")
-        request = ProvisionRequest(
-            device=device,
-            z_port=int(data["z_port"]),
-            interface_type=data["interface_type"],
-            cable_id=data.get("cable_id") or "",
-            switch=data.get("z_nbdevice"),
-            vlan_type=data.get("vlan_type") or "",
-            vlan=data.get("vlan"),
-            mgmt_mac=data.get("mgmt_mac") or "",
-        )
-        provision_server(request, script_log(self))
+        provision_server(ProvisionRequest.from_form(data), self.service_log())
         self.log_success("1 server provisioned")
-        return format_logs(self.messages)
+        return self.job_output()
 
 
-class ProvisionServerNetworkCSV(Script):
+class ProvisionServerNetworkCSV(LifecycleScript):
     """Provision several servers from a CSV: every row is checked first; if any row is refused nothing is written."""
 
-    class Meta:
+    class Meta(LifecycleScript.Meta):
         name = "Provision multiple servers network attributes from a CSV"
         description = DESCRIPTION
-        commit_default = False
-        scheduling_enabled = False
 
     csv_file = FileVar(
         label="CSV import",
@@ -89,20 +69,20 @@ class ProvisionServerNetworkCSV(Script):
         ),
     )
 
-    def run(self, data, commit):
+    def perform(self, data):
         text = read_upload(data.get("csv_file") or b"")
         plans, failures = check_csv(text)
         for obj, message in failures:
             self.log_failure(message, obj)
         if failures:
-            raise AbortScript(f"{len(failures)} CSV rows refused, nothing provisioned")
+            raise Refused(f"{len(failures)} CSV rows refused, nothing provisioned")
         if not plans:
-            raise AbortScript("The CSV file has no rows, nothing provisioned")
-        log = script_log(self)
+            raise Refused("The CSV file has no rows, nothing provisioned")
+        log = self.service_log()
         for plan in plans:
             for warning in plan.warnings:
                 log("warning", warning, plan.device)
         for plan in plans:
             apply_provision(plan, log)
         self.log_success(f"{len(plans)} servers provisioned")
-        return format_logs(self.messages)
+        return self.job_output()

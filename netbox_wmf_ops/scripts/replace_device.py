@@ -1,26 +1,24 @@
 """ReplaceDevice (docs/behaviour-reference.md §2.7): move a device's attributes, cables and addresses to its replacement
-(RMA).
-The logic lives in ``netbox_wmf_ops.lifecycle.replace_device``."""
+(RMA). The logic lives in ``netbox_wmf_ops.lifecycle.replace_device``."""
 
 from dcim.models import Device
-from extras.scripts import BooleanVar, ObjectVar, Script
-from utilities.exceptions import AbortScript
+from extras.scripts import BooleanVar, ObjectVar
 
-from netbox_wmf_ops.lifecycle.common import format_logs, script_log
-from netbox_wmf_ops.lifecycle.replace_device import RefusedError, apply_replacement, load_sides, plan_replacement
+from netbox_wmf_ops.lifecycle.planning.refusal import Refused
+from netbox_wmf_ops.lifecycle.planning.replace_device import plan_replacement
+from netbox_wmf_ops.lifecycle.replace_device import apply_replacement, load_sides
+from netbox_wmf_ops.scripting import LifecycleScript
 
 
-class ReplaceDevice(Script):
+class ReplaceDevice(LifecycleScript):
     """Give the replacement device the old one's name, placement, addresses and components."""
 
-    class Meta:
+    class Meta(LifecycleScript.Meta):
         name = "Move devices attributes"
         description = (
             "Move all attributes (cables, etc) from one device to the other. To be used for RMAs and other in place "
             "replacement. Note that existing attributes on the new device will be deleted."
         )
-        commit_default = False
-        scheduling_enabled = False
 
     source_device = ObjectVar(label="Old device name", description="Old device (Required)", model=Device)
     destination_device = ObjectVar(label="New device name", description="Replacement device (Required)", model=Device)
@@ -36,22 +34,19 @@ class ReplaceDevice(Script):
         label="Move inventory items", required=False, description="By default does NOT touch the inventory items."
     )
 
-    def run(self, data, commit):
+    def perform(self, data):
         source, destination = data.get("source_device"), data.get("destination_device")
         if source is None or destination is None:
-            raise AbortScript("Both the old and the new device are required")
-        try:
-            src_side, dst_side, src, dst, old_name_taken = load_sides(source, destination)
-            plan = plan_replacement(
-                src_side,
-                dst_side,
-                already_racked=bool(data.get("already_racked")),
-                move_inventory=bool(data.get("move_inventory")),
-                old_name_taken=old_name_taken,
-            )
-        except RefusedError as e:
-            raise AbortScript(str(e)) from e
+            raise Refused("Both the old and the new device are required")
+        src_side, dst_side, src, dst, old_name_taken = load_sides(source, destination)
+        plan = plan_replacement(
+            src_side,
+            dst_side,
+            already_racked=bool(data.get("already_racked")),
+            move_inventory=bool(data.get("move_inventory")),
+            old_name_taken=old_name_taken,
+        )
         # Errors past this point propagate: NetBox logs them and rolls every change back (the original caught them
         # and kept a half-done replacement).
-        apply_replacement(plan, src, dst, script_log(self))
-        return format_logs(self.messages)
+        apply_replacement(plan, src, dst, self.service_log())
+        return self.job_output()

@@ -8,7 +8,7 @@ import pytest
 from netbox_wmf_ops import policy
 from netbox_wmf_ops.checks.network import MgmtAddress, check_mgmt_dns_names
 from netbox_wmf_ops.config_schema import SETTINGS
-from netbox_wmf_ops.lifecycle.provision import skip_ipv6_dns
+from netbox_wmf_ops.lifecycle.planning.provision import skip_ipv6_dns
 
 PACKAGE = Path(__file__).resolve().parents[2] / "netbox_wmf_ops"
 

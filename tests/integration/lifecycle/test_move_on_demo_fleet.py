@@ -9,7 +9,8 @@ from collections import Counter
 import pytest
 from dcim.models import Cable, Device, Interface, Rack
 
-from netbox_wmf_ops.lifecycle.common import TOR_ROLES, find_primary_interface
+from netbox_wmf_ops.lifecycle.common import find_primary_interface
+from netbox_wmf_ops.lifecycle.planning.switch_ports import TOR_ROLES
 from tests.integration.lifecycle.demo_fleet import FLAGGED, clean, free_switch_port, next_cable_id, port_number
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_fleet_loaded")]

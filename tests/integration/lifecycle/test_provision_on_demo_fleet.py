@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from ipam.models import VLAN, IPAddress, Prefix
 
 from dev.fleet.plan import LEGACY_ROWS, v6_from_v4
-from netbox_wmf_ops.lifecycle.common import TOR_ROLES
+from netbox_wmf_ops.lifecycle.planning.switch_ports import TOR_ROLES
 from tests.integration.lifecycle.demo_fleet import (
     READY,
     READY_MGMT,

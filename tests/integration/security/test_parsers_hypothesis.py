@@ -9,11 +9,11 @@ import json
 import requests
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from utilities.exceptions import AbortScript
 
 from netbox_wmf_ops.ganeti.plan import GanetiDataError, parse_ganeti
 from netbox_wmf_ops.ganeti.rapi import RapiClient, RapiEndpoint, RapiError
-from netbox_wmf_ops.lifecycle.provision import CSV_HEADERS, CSV_OPTIONAL_HEADERS, parse_csv
+from netbox_wmf_ops.lifecycle.planning.provision import CSV_HEADERS, CSV_OPTIONAL_HEADERS, parse_csv
+from netbox_wmf_ops.lifecycle.planning.refusal import Refused
 from netbox_wmf_ops.puppetdb.facts import FactsError, parse_host_facts
 
 SETTINGS = settings(max_examples=300, deadline=None, database=None, suppress_health_check=list(HealthCheck))
@@ -49,7 +49,7 @@ def test_csv_parser_returns_rows_and_problems_or_aborts(header, rows, noise):
     text = "\n".join(",".join(row) for row in [list(header), *rows]) + noise
     try:
         parsed, problems = parse_csv(text)
-    except AbortScript:
+    except Refused:
         return
     assert all(row.device for row in parsed)
     assert all(isinstance(device, str) and isinstance(problem, str) for device, problem in problems)

@@ -3,7 +3,7 @@ exact layout."""
 
 import netaddr
 
-from netbox_wmf_ops.lifecycle.capirca import (
+from netbox_wmf_ops.lifecycle.planning.capirca import (
     AddressRecord,
     collect_hosts,
     group_hosts,

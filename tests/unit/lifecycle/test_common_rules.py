@@ -1,16 +1,16 @@
 """The pure rules of the shared lifecycle helpers (docs/behaviour-reference.md §2.0)."""
 
 import pytest
-from utilities.exceptions import AbortScript
 
-from netbox_wmf_ops.lifecycle.common import (
+from netbox_wmf_ops.lifecycle.planning.refusal import Refused
+from netbox_wmf_ops.lifecycle.planning.switch_ports import (
     cable_defaults,
-    format_logs,
     is_allowed_switch_port,
     nokia_port_reset_type,
     orphan_port_names,
     port_to_iface,
 )
+from netbox_wmf_ops.logs import format_logs
 
 
 @pytest.mark.parametrize(
@@ -32,13 +32,13 @@ def test_nokia_port_names_ignore_type():
 
 
 def test_one_g_only_switch_refuses_faster_types():
-    with pytest.raises(AbortScript, match=r"^Switch is 1G only, interface type must be 1G$"):
+    with pytest.raises(Refused, match=r"^Switch is 1G only, interface type must be 1G$"):
         port_to_iface(1, "10gbase-x-sfpp", vendor="juniper", device_type="ex4300-48t")
     assert port_to_iface(1, "1000base-t", vendor="juniper", device_type="ex4300-48t") == "ge-0/0/1"
 
 
 def test_other_vendor_is_refused():
-    with pytest.raises(AbortScript, match=r"^Unsupported switch vendor \(must be Nokia or Juniper\)$"):
+    with pytest.raises(Refused, match=r"^Unsupported switch vendor \(must be Nokia or Juniper\)$"):
         port_to_iface(1, "1000base-t", vendor="arista", device_type="7050")
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from netbox_wmf_ops.lifecycle.move import uplink_port_name, vc_port_problem
+from netbox_wmf_ops.lifecycle.planning.move import uplink_port_name, vc_port_problem
 
 
 def test_vc_port_must_match_the_member_position():

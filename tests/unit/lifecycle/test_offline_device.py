@@ -1,7 +1,7 @@
 """OfflineDevice planning (docs/behaviour-reference.md §2.3): refusals, missing names, deletion order and shared
 cables."""
 
-from netbox_wmf_ops.lifecycle.offline_device import (
+from netbox_wmf_ops.lifecycle.planning.offline_device import (
     AddressRecord,
     DeviceRecord,
     InterfaceRecord,

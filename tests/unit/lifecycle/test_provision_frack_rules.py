@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from netbox_wmf_ops.lifecycle.offline_device import InterfaceRecord, removal_order
-from netbox_wmf_ops.lifecycle.provision_frack import (
+from netbox_wmf_ops.lifecycle.planning.offline_device import InterfaceRecord, removal_order
+from netbox_wmf_ops.lifecycle.planning.provision_frack import (
     member_iface_name,
     member_letter,
     same_port_names,

@@ -1,9 +1,8 @@
 """The pure rules of ProvisionServerNetwork(CSV) (docs/behaviour-reference.md §2.4)."""
 
 import pytest
-from utilities.exceptions import AbortScript
 
-from netbox_wmf_ops.lifecycle.provision import (
+from netbox_wmf_ops.lifecycle.planning.provision import (
     csv_conflicts,
     dns_suffix,
     mapped_ipv6,
@@ -13,6 +12,7 @@ from netbox_wmf_ops.lifecycle.provision import (
     vlan_choice_problem,
     vlan_names,
 )
+from netbox_wmf_ops.lifecycle.planning.refusal import Refused
 
 HEADER = "device,z_nbdevice,vlan,vlan_type,z_port,interface_type,cable_id"
 
@@ -38,7 +38,7 @@ def test_vlan_names_core_site():
 
 def test_vlan_names_pop_site():
     assert vlan_names("cp5001", "public", "eqsin", "1A", "eqsin-row-1") == ("public1-1a-eqsin", "public1-eqsin")
-    with pytest.raises(AbortScript, match=r"^cp5001: VLAN type analytics not available in site eqsin, skipping.$"):
+    with pytest.raises(Refused, match=r"^cp5001: VLAN type analytics not available in site eqsin, skipping.$"):
         vlan_names("cp5001", "analytics", "eqsin", "1A", None)
 
 
@@ -79,7 +79,7 @@ def test_parse_csv_rows_and_optional_mgmt_mac():
 
 
 def test_parse_csv_missing_header_refuses_the_file():
-    with pytest.raises(AbortScript, match=r"^CSV header cable_id missing, skipping.$"):
+    with pytest.raises(Refused, match=r"^CSV header cable_id missing, skipping.$"):
         parse_csv("device,z_nbdevice,vlan,vlan_type,z_port,interface_type\n")
 
 

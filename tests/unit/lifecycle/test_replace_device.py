@@ -3,10 +3,10 @@ kinds and order."""
 
 import pytest
 
-from netbox_wmf_ops.lifecycle.replace_device import (
+from netbox_wmf_ops.lifecycle.planning.refusal import Refused
+from netbox_wmf_ops.lifecycle.planning.replace_device import (
     Component,
     DeviceSide,
-    RefusedError,
     plan_messages,
     plan_replacement,
 )
@@ -106,7 +106,7 @@ def test_already_racked_leaves_racking_console_and_power():
     ],
 )
 def test_refusals(source, destination, kwargs, message):
-    with pytest.raises(RefusedError) as refused:
+    with pytest.raises(Refused) as refused:
         plan_replacement(source, destination, already_racked=False, move_inventory=False, **kwargs)
     assert str(refused.value) == message
 

@@ -2,7 +2,8 @@
 
 import pytest
 
-from netbox_wmf_ops.lifecycle.revert import RevertInputError, parse_change_filter
+from netbox_wmf_ops.lifecycle.planning.refusal import Refused
+from netbox_wmf_ops.lifecycle.planning.revert import parse_change_filter
 
 REQUEST = "8ff8c035-ce55-4048-b098-049c391ee3d7"
 
@@ -26,5 +27,5 @@ def test_change_ids():
     ],
 )
 def test_refused_inputs(text, message):
-    with pytest.raises(RevertInputError, match=f"^{message}$"):
+    with pytest.raises(Refused, match=f"^{message}$"):
         parse_change_filter(text)
