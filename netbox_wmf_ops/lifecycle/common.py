@@ -9,6 +9,7 @@ run back.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from dcim.models import Cable, Device, Interface, Site
 from django.contrib.contenttypes.models import ContentType
@@ -95,10 +96,7 @@ def create_cable(
         type=cable_type,
         status="connected",
     )
-    try:
-        cable.full_clean()
-    except ValidationError as exc:
-        raise Refused(f"{name}: cable {label or ''} fails validation checks - {_first(exc)}.") from None
+    validate(cable, f"{name}: cable {label or ''}")
     cable.save()
     for iface in (a_iface, b_iface):  # the caller's objects now carry a stale cable
         iface.refresh_from_db()
@@ -134,10 +132,7 @@ def create_switch_port(
         mgmt_only=False,
         mtu=mtu,
     )
-    try:
-        iface.full_clean()
-    except ValidationError as exc:
-        raise Refused(f"{switch_name}: interface {name} fails validation checks - {_first(exc)}.") from None
+    validate(iface, f"{switch_name}: interface {name}")
     iface.save()
     log("success", f"{switch_name}: created interface {name}", iface)
     return iface
@@ -165,10 +160,7 @@ def configure_switch_port(
     iface.snapshot()
     if iface_type and iface.type != iface_type:
         iface.type = iface_type
-        try:
-            iface.full_clean()
-        except ValidationError as exc:
-            raise Refused(f"{switch_name}: iface {name} fails validation checks - {_first(exc)}.") from None
+        validate(iface, f"{switch_name}: iface {name}")
         log("success", f"{switch_name}:{name} changed type to {iface_type}", iface)
     iface.mode = "access"
     iface.mtu = SWITCH_PORT_MTU
@@ -228,10 +220,7 @@ def find_remote_interface(iface: Interface) -> Interface | None:
 def add_interface(device: Device, name: str, iface_type: str, log: Log, mgmt_only: bool = False, **extra) -> Interface:
     """Create an interface through the validators (``full_clean``), docs/behaviour-reference.md §2.5 ``_add_iface``."""
     iface = Interface(device=device, name=name, type=iface_type, mgmt_only=mgmt_only, **extra)
-    try:
-        iface.full_clean()
-    except ValidationError as exc:
-        raise Refused(f"{device_name(device)}: new interface {name} fails validation checks - {_first(exc)}.") from None
+    validate(iface, f"{device_name(device)}: new interface {name}")
     iface.save()
     log("success", f"{device_name(device)}: created interface {name} (mgmt={mgmt_only})", iface)
     return iface
@@ -259,6 +248,21 @@ def set_device_ip(device: Device, attribute: str, ip: IPAddress) -> None:
 def set_oob_ip(device: Device, ip: IPAddress, log: Log) -> None:
     set_device_ip(device, "oob_ip", ip)
     log("success", f"{device_name(device)}: set {ip} as out-of-band IP for host.", device)
+
+
+def log_warnings(plan: Any, log: Log) -> None:
+    """Log a checked plan's warnings (``plan.warnings``, about ``plan.device``) before it is applied."""
+    for warning in plan.warnings:
+        log("warning", warning, plan.device)
+
+
+def validate(obj: Any, what: str) -> None:
+    """Run NetBox's validation of ``obj`` (model rules and custom validators, ``full_clean``); a refusal names
+    ``what`` (``"db1001: cable C6"``) and the validator's first message."""
+    try:
+        obj.full_clean()
+    except ValidationError as exc:
+        raise Refused(f"{what} fails validation checks - {_first(exc)}.") from None
 
 
 def _first(exc: Exception) -> str:

@@ -35,6 +35,7 @@ from .common import (
     device_name,
     duplicate_cable_id,
     find_tor,
+    log_warnings,
     set_device_ip,
     set_oob_ip,
     switch_port_name,
@@ -409,8 +410,7 @@ def _refuse_existing_ip(device: Device, address: str, prefix: Prefix) -> None:
 def provision_server(req: ProvisionRequest, log: Log) -> ProvisionPlan:
     """Check, then apply: the single-server service."""
     plan = check_provision(req)
-    for warning in plan.warnings:
-        log("warning", warning, plan.device)
+    log_warnings(plan, log)
     apply_provision(plan, log)
     return plan
 

@@ -26,6 +26,7 @@ from .common import (
     create_cable,
     device_name,
     duplicate_cable_id,
+    log_warnings,
     set_device_ip,
     set_oob_ip,
     switch_port_name,
@@ -346,7 +347,6 @@ def _assign_mgmt(plan: FrackPlan, log: Log) -> IPAddress:
 def provision_frack_server(req: FrackRequest, log: Log) -> FrackPlan:
     """Check, then apply."""
     plan = check_frack_provision(req)
-    for warning in plan.warnings:
-        log("warning", warning, plan.device)
+    log_warnings(plan, log)
     apply_frack_provision(plan, log)
     return plan

@@ -5,6 +5,7 @@ from dcim.models import Device
 from extras.scripts import ChoiceVar, FileVar, IntegerVar, ObjectVar, StringVar
 from ipam.models import VLAN
 
+from netbox_wmf_ops.lifecycle.common import log_warnings
 from netbox_wmf_ops.lifecycle.planning.provision import (
     MAC_RE,
     MAX_PORT,
@@ -80,8 +81,7 @@ class ProvisionServerNetworkCSV(LifecycleScript):
             raise Refused("The CSV file has no rows, nothing provisioned")
         log = self.service_log()
         for plan in plans:
-            for warning in plan.warnings:
-                log("warning", warning, plan.device)
+            log_warnings(plan, log)
         for plan in plans:
             apply_provision(plan, log)
         self.log_success(f"{len(plans)} servers provisioned")

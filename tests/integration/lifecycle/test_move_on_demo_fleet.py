@@ -154,6 +154,22 @@ def test_move_servers_uplinks_to_the_other_switch_of_the_rack(run_script):
     assert run.log[-1] == ("success", f"{len(moving)} uplinks moved")
 
 
+def move_specific_uplink(run_script, server: Device, old_port: Interface, new_switch: Device, new_port: str) -> None:
+    """Run MoveSpecificUplinks on ``server`` alone, which must move its uplink from ``old_port`` to ``new_port`` of
+    ``new_switch``."""
+    run = run_script(MODULE, "MoveSpecificUplinks", {"site": server.site, "servers": [server]}, commit=True)
+
+    assert run.job.status == "completed", run.log
+    assert run.log[-2:] == [
+        (
+            "success",
+            f"{server.name}: moved connection from {old_port.device.name} {old_port.name} to {new_switch.name} "
+            f"{new_port}.",
+        ),
+        ("success", "1 uplinks moved"),
+    ]
+
+
 def test_move_specific_uplinks_there_and_back(run_script):
     rack, servers = two_switch_rack()
     server = servers[0]
@@ -164,32 +180,14 @@ def test_move_specific_uplinks_there_and_back(run_script):
     cable = primary.cable
     away_type = Interface.objects.filter(device=away_switch, name=away).values_list("type", flat=True).first()
 
-    there = run_script(MODULE, "MoveSpecificUplinks", {"site": server.site, "servers": [server]}, commit=True)
-
-    assert there.job.status == "completed", there.log
-    assert there.log[-2:] == [
-        (
-            "success",
-            f"{server.name}: moved connection from {home.device.name} {home.name} to {away_switch.name} {away}.",
-        ),
-        ("success", "1 uplinks moved"),
-    ]
+    move_specific_uplink(run_script, server, home, away_switch, away)
     away_port = Interface.objects.get(device=away_switch, name=away)
     assert_server_port(away_port, vlan, home.type)
     assert_reset(home, home.type)
 
     # The switch is picked again, the other way round: the server is back on its port, with its cable's label,
     # colour and type; the away port is reset (a Nokia 7220 IXR-D2L port 1-48 goes back to 25G).
-    back = run_script(MODULE, "MoveSpecificUplinks", {"site": server.site, "servers": [server]}, commit=True)
-
-    assert back.job.status == "completed", back.log
-    assert back.log[-2:] == [
-        (
-            "success",
-            f"{server.name}: moved connection from {away_switch.name} {away} to {home.device.name} {home.name}.",
-        ),
-        ("success", "1 uplinks moved"),
-    ]
+    move_specific_uplink(run_script, server, away_port, home.device, home.name)
     assert_server_port(home, vlan, home.type)
     assert_reset(away_port, away_type or home.type)
     primary.refresh_from_db()

@@ -23,19 +23,12 @@ SINGLE = "ProvisionServerNetwork"
 CSV = "ProvisionServerNetworkCSV"
 
 
+FORM = {"z_port": 3, "interface_type": "10gbase-x-sfpp", "cable_id": "", "z_nbdevice": None, "vlan_type": "private"}
+
+
 def data(device, **fields) -> dict:
-    values = {
-        "device": device,
-        "z_port": 3,
-        "interface_type": "10gbase-x-sfpp",
-        "cable_id": "",
-        "z_nbdevice": None,
-        "vlan_type": "private",
-        "vlan": None,
-        "mgmt_mac": "",
-    }
-    values.update(fields)
-    return values
+    """The form of ProvisionServerNetwork for ``device``: port 3, 10G, VLAN type private, unless ``fields`` say."""
+    return {"device": device, **FORM, "vlan": None, "mgmt_mac": "", **fields}
 
 
 def test_provision_happy_path(run_script):

@@ -18,17 +18,13 @@ MODULE = "frtech_provision_server"
 SCRIPT = "ProvisionFundraisingServerNetwork"
 
 
+FORM = {"z_port": 5, "interface_type": "10gbase-x-sfpp", "vlan_type": "fundraising", "cable_id_a": "", "cable_id_b": ""}
+
+
 def data(device, **fields) -> dict:
-    values = {
-        "device": device,
-        "z_port": 5,
-        "interface_type": "10gbase-x-sfpp",
-        "vlan_type": "fundraising",
-        "cable_id_a": "",
-        "cable_id_b": "",
-    }
-    values.update(fields)
-    return values
+    """The form of ProvisionFundraisingServerNetwork for ``device``: port 5, 10G, VLAN type fundraising, unless
+    ``fields`` say."""
+    return {"device": device, **FORM, **fields}
 
 
 TOUCHED = (Interface, IPAddress, Cable, CableTermination, MACAddress, Device, Prefix, VLAN)
@@ -42,29 +38,18 @@ def every_field() -> dict:
     return state
 
 
+# The interface fields an operator sees (no cached path or timestamps).
+INTERFACE_FIELDS = (
+    *("pk", "device_id", "name", "type", "enabled", "mgmt_only", "mtu", "mode", "untagged_vlan_id", "lag_id"),
+    *("parent_id", "description", "cable_id", "cable_end", "mark_connected"),
+)
+
+
 def full_state() -> dict:
     """The fields of the touched tables that matter to an operator (no timestamps or cached paths): what a revert
     must restore."""
     return {
-        "interfaces": sorted(
-            Interface.objects.values_list(
-                "pk",
-                "device_id",
-                "name",
-                "type",
-                "enabled",
-                "mgmt_only",
-                "mtu",
-                "mode",
-                "untagged_vlan_id",
-                "lag_id",
-                "parent_id",
-                "description",
-                "cable_id",
-                "cable_end",
-                "mark_connected",
-            )
-        ),
+        "interfaces": sorted(Interface.objects.values_list(*INTERFACE_FIELDS)),
         "tagged": sorted(Interface.tagged_vlans.through.objects.values_list("interface_id", "vlan_id")),
         "ips": sorted(
             (pk, str(address), *rest)

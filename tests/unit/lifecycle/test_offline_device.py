@@ -1,6 +1,8 @@
 """OfflineDevice planning (docs/behaviour-reference.md §2.3): refusals, missing names, deletion order and shared
 cables."""
 
+import pytest
+
 from netbox_wmf_ops.lifecycle.planning.offline_device import (
     AddressRecord,
     DeviceRecord,
@@ -26,14 +28,27 @@ def test_only_decommissioning_devices_are_offlined():
     assert plan.found == 2
 
 
-def test_children_are_removed_before_their_parents():
-    ifaces = (
-        InterfaceRecord(1, "eno1"),
-        InterfaceRecord(2, "eno1.1001", parent_pk=1),
-        InterfaceRecord(3, "eno1.1001.5", parent_pk=2),
-        InterfaceRecord(4, "eno2"),
-    )
-    assert [i.name for i in removal_order(ifaces)] == ["eno1.1001.5", "eno1.1001", "eno1", "eno2"]
+@pytest.mark.parametrize(
+    ("interfaces", "order"),
+    [
+        pytest.param(
+            [("eno1", None, None), ("eno1.1001", 1, None), ("eno1.1001.5", 2, None), ("eno2", None, None)],
+            ["eno1.1001.5", "eno1.1001", "eno1", "eno2"],
+            id="children before their parents",
+        ),
+        pytest.param(
+            [("bond0", None, None), ("PRIMARY_A", None, 1), ("PRIMARY_B", None, 1), ("mgmt", None, None)],
+            ["PRIMARY_A", "PRIMARY_B", "bond0", "mgmt"],
+            id="bond members before their bond",
+        ),
+    ],
+)
+def test_removal_order(interfaces, order):
+    """``interfaces`` are (name, parent's pk, bond's pk), numbered from 1 in that order."""
+    records = [
+        InterfaceRecord(pk, name, parent_pk=parent, lag_pk=lag) for pk, (name, parent, lag) in enumerate(interfaces, 1)
+    ]
+    assert [i.name for i in removal_order(records)] == order
 
 
 def test_a_cable_between_two_interfaces_of_the_device_is_deleted_once():

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from netbox_wmf_ops.lifecycle.planning.offline_device import InterfaceRecord, removal_order
 from netbox_wmf_ops.lifecycle.planning.provision_frack import (
     member_iface_name,
     member_letter,
@@ -44,16 +43,6 @@ def test_switches_problem_wants_members_a_and_b():
     assert switches_problem("fr1", "C3", [("s1-a", "a"), ("s2-b", "b"), ("s3-b", "b")]).startswith(
         "fr1: rack C3 has 3 active fr-tech switches"
     )
-
-
-def test_offline_removes_bond_members_before_their_bond():
-    interfaces = [
-        InterfaceRecord(1, "bond0"),
-        InterfaceRecord(2, "PRIMARY_A", lag_pk=1),
-        InterfaceRecord(3, "PRIMARY_B", lag_pk=1),
-        InterfaceRecord(4, "mgmt"),
-    ]
-    assert [i.name for i in removal_order(interfaces)] == ["PRIMARY_A", "PRIMARY_B", "bond0", "mgmt"]
 
 
 def test_import_refuses_tenants_unless_configured():
