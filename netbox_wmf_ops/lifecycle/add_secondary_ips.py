@@ -29,7 +29,6 @@ class Context:
 
 def load_context(device, count: int) -> Context:
     """Check the device, find its primary interface and prefix, and plan the addresses (no write)."""
-
     device = Device.objects.select_related("role", "primary_ip4__vrf").get(pk=device.pk)  # fresh, whoever passed it
     name = device.name
     if device.role.slug != policy.SERVER_ROLE:
@@ -69,7 +68,6 @@ def load_context(device, count: int) -> Context:
 
 def create_addresses(context: Context, log) -> int:
     """Create the planned addresses, validated (model rules and custom validators); a failure refuses them all."""
-
     for planned in context.plan:
         address = IPAddress(
             address=planned.address,

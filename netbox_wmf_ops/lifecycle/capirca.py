@@ -16,7 +16,6 @@ from .planning.capirca import AddressRecord, collect_hosts, group_hosts, render_
 
 def load_host_addresses() -> list[AddressRecord]:
     """Every active IP address with its assignment, in three queries (addresses, device interfaces, VM interfaces)."""
-
     interface_type = ContentType.objects.get_for_model(Interface)
     vminterface_type = ContentType.objects.get_for_model(VMInterface)
     rows = list(

@@ -54,7 +54,6 @@ def find_tor(server: Device) -> Device | None:
     """The single active top-of-rack switch (role asw or cloudsw) in the server's rack, or None when there is none
     or more than one (fix of docs/behaviour-reference.md §6.4 item 10: the original crashed with IndexError on an empty
     rack)."""
-
     if not server.rack_id:
         return None
     switches = list(
@@ -67,7 +66,6 @@ def find_tor(server: Device) -> Device | None:
 
 def duplicate_cable_id(label: str, site: Site) -> bool:
     """Whether a cable labelled ``label`` already ends on an interface of a device at ``site``."""
-
     iface_type = ContentType.objects.get_for_model(Interface)
     return Cable.objects.filter(
         label=label, terminations__termination_type=iface_type, terminations___site=site
@@ -82,7 +80,6 @@ def create_cable(
     a_iface: Interface, b_iface: Interface, log: Log, label: str = "", color: str = "", cable_type: str = ""
 ) -> Cable:
     """Cable a server interface (A) to a switch port (B), status connected; colour and type default from the A side."""
-
     device = a_iface.device
     name = device_name(device)
     color, cable_type, assumed = cable_defaults(a_iface.type, color, cable_type)
@@ -108,9 +105,7 @@ def create_switch_port(
     switch: Device, name: str, log: Log, mtu: int | None = None, iface_type: str | None = None
 ) -> Interface:
     """Create switch port ``name`` (docs/behaviour-reference.md §2.0 ``_create_z_nbiface``): on a Juniper switch, first
-    delete the unused
-    other-speed names of the same port; the new port goes through the validators (``full_clean``)."""
-
+    delete the unused other-speed names of the same port; the new port goes through the validators (``full_clean``)."""
     switch_name = device_name(switch)
     if is_allowed_switch_port(name) and switch.device_type.manufacturer.slug == "juniper":
         existing = dict(Interface.objects.filter(device=switch).values_list("name", "pk"))
@@ -148,7 +143,6 @@ def configure_switch_port(
 ) -> Interface:
     """Make switch port ``name`` an access port (or a trunk, with ``tagged_vlans``) for a server uplink, creating it
     when missing (docs/behaviour-reference.md §2.0 ``_update_z_nbiface``). Refuses a port that already has a cable."""
-
     switch_name = device_name(switch)
     iface = Interface.objects.filter(device=switch, name=name).first()
     if iface is not None and iface.cable_id:
@@ -193,7 +187,6 @@ def clean_interface(iface: Interface) -> None:
 
 def find_primary_interface(device: Device) -> Interface:
     """The server's single cabled non-mgmt interface; anything else is refused with the spec's message."""
-
     connected = list(
         Interface.objects.filter(device=device, mgmt_only=False, cable__isnull=False)
         .select_related("cable", "device")
@@ -210,7 +203,6 @@ def find_primary_interface(device: Device) -> Interface:
 
 def find_remote_interface(iface: Interface) -> Interface | None:
     """The interface at the other end of ``iface``'s cable (None when uncabled or cabled to something else)."""
-
     for peer in iface.link_peers:
         if isinstance(peer, Interface):
             return Interface.objects.select_related("device__device_type__manufacturer", "device__rack").get(pk=peer.pk)

@@ -64,8 +64,7 @@ class MovePlan:
     primary: Interface
     old_port: Interface
     # A bonded host cabled to two switches (the dual-switch provisioning, docs/behaviour-reference.md §2.5) has one leg
-    # per bond member;
-    # empty for the usual single uplink (primary → old_port).
+    # per bond member; empty for the usual single uplink (primary → old_port).
     legs: list[MoveLeg] = field(default_factory=list)
 
 
@@ -115,7 +114,6 @@ def check_move_server(
 def bonded_uplinks(device: Device) -> list[Interface]:
     """The cabled members of the server's bond when every cabled non-mgmt interface belongs to the same LAG and
     there are at least two (a dual-switch host, docs/behaviour-reference.md §2.5); otherwise an empty list."""
-
     connected = list(
         Interface.objects.filter(device=device, mgmt_only=False, cable__isnull=False)
         .select_related("cable", "device", "lag")
@@ -130,7 +128,6 @@ def bonded_uplinks(device: Device) -> list[Interface]:
 def _bonded_legs(device: Device, members: list[Interface], switch: Device, z_iface: str) -> list[MoveLeg]:
     """Each bond member moves to the switch of the new rack whose member letter is that of its current switch
     (``fasw2-c1a-eqiad`` → ``a``), on the same port name: the chosen switch and its partner in the new rack."""
-
     name = device_name(device)
     olds = [(member, _switch_port_of(name, member, Refused)) for member in members]
     partners = list(
@@ -287,7 +284,6 @@ def check_uplink_switch(switch: Device | None) -> Device:
 
 def servers_in_rack_of(switch: Device) -> list[Device]:
     """MoveServersUplinks' servers: active, without a tenant, in the new switch's rack."""
-
     return list(
         Device.objects.filter(
             rack_id=switch.rack_id, role__slug=policy.SERVER_ROLE, status="active", tenant__isnull=True
@@ -300,7 +296,6 @@ def servers_in_rack_of(switch: Device) -> list[Device]:
 def other_switch_in_rack(server: Device, old_switch: Device) -> Device:
     """The single other active top-of-rack switch in the old switch's rack (spines excluded). Role by slug: the
     original hardcoded the role's primary key 4 (docs/behaviour-reference.md §6.4 item 10)."""
-
     others = list(
         Device.objects.filter(rack_id=old_switch.rack_id, role__slug__in=TOR_ROLES, status="active")
         .exclude(pk=old_switch.pk)
@@ -334,13 +329,11 @@ def move_server_uplink(server: Device, log: Log, new_switch: Device | None = Non
 
 
 def _move_bonded_uplinks(server: Device, members: list[Interface], log: Log, new_switch: Device | None) -> str:
-    """A bonded dual-switch server (docs/behaviour-reference.md §2.5): each member's uplink is a uplink of its own.
-    With ``new_switch``, only
-    the member cabled to a switch of the same rack and member letter moves to it; without, each member whose switch's
-    rack has another active top-of-rack switch with the same member letter (its replacement, none of the bond's
-    current switches) moves to it, the others stay. Several candidates, or none for every member, refuse the server
-    (nothing moved)."""
-
+    """A bonded dual-switch server (docs/behaviour-reference.md §2.5): each member's uplink is a uplink of its own. With
+    ``new_switch``, only the member cabled to a switch of the same rack and member letter moves to it; without, each
+    member whose switch's rack has another active top-of-rack switch with the same member letter (its replacement, none
+    of the bond's current switches) moves to it, the others stay. Several candidates, or none for every member, refuse
+    the server (nothing moved)."""
     name = device_name(server)
     legs = [(member, _switch_port_of(name, member, Skip)) for member in members]
     bond_switches = {old_port.device_id for _, old_port in legs}
@@ -416,7 +409,6 @@ def _move_leg(server: Device, primary: Interface, old_port: Interface, new_switc
 
 def move_uplinks(servers: Iterable[Device], log: Log, new_switch: Device | None = None) -> tuple[int, int]:
     """Move each server's uplink in its own savepoint: (moved, refused). A refused server keeps no change."""
-
     moved = refused = 0
     for server in servers:
         try:

@@ -19,7 +19,6 @@ from .planning.offline_device import AddressRecord, DeviceRecord, InterfaceRecor
 
 def load_devices(names: Sequence[str]) -> tuple[list[DeviceRecord], dict]:
     """Device records for ``names`` (input order kept for the messages) and the Device objects by pk."""
-
     order = {name: i for i, name in enumerate(names)}
     objects = {d.pk: d for d in Device.objects.filter(name__in=names)}
     interfaces = list(
@@ -55,7 +54,6 @@ def load_devices(names: Sequence[str]) -> tuple[list[DeviceRecord], dict]:
 
 def apply_offline(plan: OfflinePlan, devices: dict, log: Log) -> int:
     """Offline the planned devices (the objects in ``devices`` by pk); returns how many were offlined."""
-
     iface_pks = [r.interface.pk for _, removals in plan.devices for r in removals]
     interfaces = Interface.objects.in_bulk(iface_pks)
     addresses = IPAddress.objects.in_bulk([a.pk for _, rs in plan.devices for r in rs for a in r.interface.addresses])

@@ -114,7 +114,6 @@ class ProvisionPlan:
 def check_provision(req: ProvisionRequest) -> ProvisionPlan:
     """Every check of docs/behaviour-reference.md §2.4 in the spec's order; raises Refused with the first refusal.
     Reads only."""
-
     device = req.device
     name = device_name(device)
     problem = vlan_choice_problem(name, req.vlan_type, req.vlan is not None)
@@ -191,7 +190,6 @@ def check_provision(req: ProvisionRequest) -> ProvisionPlan:
 def mgmt_to_assign(device: Device, name: str, warnings: list[str]) -> bool:
     """Whether provisioning creates the mgmt interface: a device without interfaces gets one; a device whose only
     interface is an allocated mgmt (with its named IP) keeps it, with a warning; any other interface refuses."""
-
     interfaces = list(Interface.objects.filter(device=device).prefetch_related("ip_addresses").order_by("name"))
     if not interfaces:
         return True
@@ -225,7 +223,6 @@ def _get_vlan(device: Device, vlan_type: str) -> VLAN:
 
 def _check_vlan(device: Device, vlan: VLAN) -> list[str]:
     """The explicit VLAN must be the device's site and tenant, and already present in the device's row."""
-
     name = device_name(device)
     if vlan.site_id != device.site_id:
         raise Refused(f"{name}: mismatch site for VLAN {vlan}: {device.site} (device) != {vlan.site} (VLAN), skipping.")
@@ -260,7 +257,6 @@ def _check_vlan(device: Device, vlan: VLAN) -> list[str]:
 def _mgmt_prefix(device: Device) -> Prefix:
     """The active management prefix of the device's tenant covering the device: scoped to its location (or an
     enclosing one) first, else to its site. NetBox ≥ 4.2 scopes prefixes; the original looked up ``site=``."""
-
     name = device_name(device)
     candidates = list(
         Prefix.objects.filter(
@@ -302,9 +298,8 @@ def _tenant_slug(device: Device) -> str | None:
 
 
 def apply_provision(plan: ProvisionPlan, log: Log) -> None:
-    """Make the checked plan's changes (docs/behaviour-reference.md §2.4 steps 8 to 10). Raises Refused; the
-    caller's transaction
-    (the script's) rolls everything back then."""
+    """Make the checked plan's changes (docs/behaviour-reference.md §2.4 steps 8 to 10). Raises Refused; the caller's
+    transaction (the script's) rolls everything back then."""
     device = plan.device
     if plan.assign_primary:
         primary = _assign_primary(plan, log)
@@ -425,7 +420,6 @@ def check_csv(text: str) -> tuple[list[ProvisionPlan], list[tuple[Any, str]]]:
 
     Loads the named devices, switches and VLANs in bulk, then runs ``check_provision`` on each row and finally looks
     for rows that would provision the same device, switch port or cable ID twice."""
-
     rows, problems = parse_csv(text)
     failures: list[tuple[Any, str]] = [(None, message) for _, message in problems]
     related = ("site", "rack__location", "role", "tenant", "device_type__manufacturer", "location")

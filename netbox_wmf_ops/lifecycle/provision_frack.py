@@ -122,9 +122,8 @@ class FrackPlan:
 
 def check_frack_provision(req: FrackRequest) -> FrackPlan:
     """Every check of docs/behaviour-reference.md §2.5 in the original's order, plus the ones the original left to a
-    crash or a half-done run
-    (the switches, the ports of the second switch, a full prefix). Raises Refused; reads only."""
-
+    crash or a half-done run (the switches, the ports of the second switch, a full prefix). Raises Refused; reads
+    only."""
     device = req.device
     if device is None:
         raise Refused(NO_SERVER)
@@ -185,7 +184,6 @@ def check_frack_provision(req: FrackRequest) -> FrackPlan:
 
 def _frack_vlan(device: Device, vlan_type: str) -> VLAN:
     """The single VLAN of the fr-tech tenant at the device's site whose name starts ``frack-{vlan_type}``."""
-
     name = device_name(device)
     start = vlan_name_prefix(vlan_type)
     vlans = list(
@@ -218,7 +216,6 @@ def _single_prefix(device: Device, vlan: VLAN) -> Prefix:
 def _frack_mgmt_prefix(device: Device) -> Prefix:
     """The active prefix of the fr-tech management VLAN at the device's site (VLAN role ``management``); a free
     address is checked here, before anything is written."""
-
     name = device_name(device)
     prefixes = list(
         Prefix.objects.filter(
@@ -243,7 +240,6 @@ def _frack_mgmt_prefix(device: Device) -> Prefix:
 
 def _frack_switches(device: Device) -> list[Device]:
     """The rack's two active fr-tech switches, member a first."""
-
     switches = list(
         Device.objects.filter(
             rack_id=device.rack_id,
@@ -265,7 +261,6 @@ def _frack_switches(device: Device) -> list[Device]:
 def _stale_ports(switch: Device, port_name: str) -> list[Interface]:
     """The switch's interfaces for that port number (any speed) that may be deleted: disabled, no cable, no IP.
     Any other one means the port is taken, and the run is refused."""
-
     existing = {i.name: i for i in Interface.objects.filter(device=switch).prefetch_related("ip_addresses")}
     stale = []
     for port in sorted(same_port_names(existing, port_name)):
@@ -293,10 +288,8 @@ def _check_cable_ids(device: Device, members: list[FrackMember]) -> None:
 
 
 def apply_frack_provision(plan: FrackPlan, log: Log) -> None:
-    """Make the checked plan's changes (docs/behaviour-reference.md §2.5 steps 4 to 7). Raises Refused on a
-    validator refusal; the
-    script's transaction rolls everything back then."""
-
+    """Make the checked plan's changes (docs/behaviour-reference.md §2.5 steps 4 to 7). Raises Refused on a validator
+    refusal; the script's transaction rolls everything back then."""
     device, vlan = plan.device, plan.vlan
     name = device_name(device)
     bond = add_interface(device, BOND_IFACE, "lag", log)

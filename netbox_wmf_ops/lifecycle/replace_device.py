@@ -45,7 +45,6 @@ def _shown(value) -> str:
 
 def load_sides(source, destination) -> tuple[DeviceSide, DeviceSide, object, object, bool]:
     """Both devices (fresh from the database), their records, and whether ``{source}-old`` is taken."""
-
     related = ("site", "tenant", "rack", "cluster", "virtual_chassis", "primary_ip4", "primary_ip6", "oob_ip")
     devices = Device.objects.select_related(*related).in_bulk([source.pk, destination.pk])
     src, dst = devices[source.pk], devices[destination.pk]
@@ -88,7 +87,6 @@ def load_sides(source, destination) -> tuple[DeviceSide, DeviceSide, object, obj
 def apply_replacement(plan: ReplacementPlan, src, dst, log: Log) -> None:
     """Make the planned changes. Saves the old device before the new one (its name, position, VC slot and primary
     IPs must be free first) and re-points the cached device of the moved cable ends."""
-
     src.snapshot()
     dst.snapshot()
     dst.name, src.name = src.name, plan.old_name

@@ -28,7 +28,6 @@ def revert_changes(change_filter: dict, log: Log) -> RevertResult:
     interface first fails (and with it the cable termination on it). A change whose revert fails is therefore tried
     again after the others, pass after pass while a pass reverts something; only what still fails then is a
     failure."""
-
     changes = list(
         ObjectChange.objects.filter(**change_filter).select_related("changed_object_type").order_by("-time", "-pk")
     )
@@ -76,7 +75,6 @@ def _retrace_recreated_cables(changes) -> None:
     """Trace the cable paths of the re-created cables again. A cable re-created from the changelog is saved before
     its terminations, so its save traced nothing, and re-creating a termination traces nothing either: without this
     the cable's ends show their cable but no connected endpoint."""
-
     cable_ids = set()
     for change in changes:
         if change.action != "delete":
@@ -101,7 +99,6 @@ def _revert_one(change, log: Log) -> str | None:
 def _recreate(change, log: Log) -> str | None:
     """Re-create a deleted object from its pre-change data, with its former primary key so that references to it
     (from the other objects of the same request, from cable terminations) hold again."""
-
     model = change.changed_object_type.model_class()
     try:
         if model is None:
@@ -130,7 +127,6 @@ def _recreate(change, log: Log) -> str | None:
 def _delete_created(change, log: Log) -> str | None:
     """Delete the object a change created; the failure message, ``ALREADY_DELETED`` when it no longer exists, or
     None when deleted."""
-
     model = change.changed_object_type.model_class()
     obj = model.objects.filter(pk=change.changed_object_id).first() if model else None
     if obj is None:

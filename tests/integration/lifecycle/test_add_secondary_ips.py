@@ -1,6 +1,5 @@
 """AddSecondaryIPs (docs/behaviour-reference.md §2.8): addresses from the primary prefix on the primary interface, named
-after the host;
-every input the original crashed on is refused with nothing written."""
+after the host; every input the original crashed on is refused with nothing written."""
 
 import pytest
 from ipam.models import IPAddress, Prefix

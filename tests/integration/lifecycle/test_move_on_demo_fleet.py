@@ -1,6 +1,5 @@
 """MoveServer, MoveServersUplinks and MoveSpecificUplinks (docs/behaviour-reference.md §2.6) on the demo fleet: a server
-moved to the other
-rack of its row, and the uplinks of a rack with two top-of-rack switches moved between them."""
+moved to the other rack of its row, and the uplinks of a rack with two top-of-rack switches moved between them."""
 
 from __future__ import annotations
 
@@ -110,8 +109,7 @@ def two_switch_rack() -> tuple[Rack, list[Device]]:
 
 def expected_port(old_port: Interface, new_switch: Device) -> str:
     """docs/behaviour-reference.md §2.6 step 4: Juniper numbers ports from 0, Nokia from 1; a Juniper name carries the
-    switch's FPC (its
-    virtual-chassis position, 0 when standalone) and a speed prefix."""
+    switch's FPC (its virtual-chassis position, 0 when standalone) and a speed prefix."""
     old_vendor = old_port.device.device_type.manufacturer.slug
     new_vendor = new_switch.device_type.manufacturer.slug
     number = port_number(old_port.name)

@@ -1,7 +1,6 @@
 """ProvisionFundraisingServerNetwork (docs/behaviour-reference.md §2.5) on the demo fleet: the planned fr-tech servers
-of the dual-switch
-racks (``lifecycle.ready_to_provision_frack``) are provisioned, and the Network report has nothing to say about them,
-their switches or anything else it did not already report."""
+of the dual-switch racks (``lifecycle.ready_to_provision_frack``) are provisioned, and the Network report has nothing to
+say about them, their switches or anything else it did not already report."""
 
 from __future__ import annotations
 

@@ -1,7 +1,6 @@
 """ProvisionServerNetwork and ProvisionServerNetworkCSV (docs/behaviour-reference.md §2.4) on the demo fleet's planned
-servers that wait for
-provisioning (``lifecycle.ready_to_provision``: racked, no interfaces; ``lifecycle.ready_to_provision_mgmt``: only a
-cabled mgmt interface whose IP and DNS name were allocated beforehand)."""
+servers that wait for provisioning (``lifecycle.ready_to_provision``: racked, no interfaces;
+``lifecycle.ready_to_provision_mgmt``: only a cabled mgmt interface whose IP and DNS name were allocated beforehand)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,5 @@
 """ReplaceDevice (docs/behaviour-reference.md §2.7) on the demo fleet: a failed server's RMA, replaced in place by a
-planned server of the
-same site."""
+planned server of the same site."""
 
 from __future__ import annotations
 

@@ -1,6 +1,5 @@
 """Revert (docs/behaviour-reference.md §2.10): undo a request's deletions (with the original primary keys, so references
-hold again), undo
-a creation by change ID, skip updates, and refuse bad input or a partial revert."""
+hold again), undo a creation by change ID, skip updates, and refuse bad input or a partial revert."""
 
 import uuid
 
