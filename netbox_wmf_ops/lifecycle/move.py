@@ -29,15 +29,15 @@ from .common import (
 )
 from .planning.move import (
     NEW_SWITCH_STATUSES,
-    allowed_prefixes_text,
+    move_server_unit,
     uplink_port_name,
     uplink_switch_problem,
     vc_port_problem,
 )
 from .planning.provision import NO_SERVER
 from .planning.provision_frack import member_letter
-from .planning.refusal import Refused
-from .planning.switch_ports import SPINE_NAME_PREFIX, TOR_ROLES, is_allowed_switch_port
+from .planning.refusal import Refused, refuse_if
+from .planning.switch_ports import SPINE_NAME_PREFIX, TOR_ROLES
 
 # --------------------------------------------------------------------------------------------------------------------
 # MoveServer
@@ -76,28 +76,16 @@ def check_move_server(
     if device is None:
         raise Refused(NO_SERVER)
     name = device_name(device)
-    if switch is None or not z_iface:
-        raise Refused(f"{name}: New switch or switch interface missing, skipping.")
-    switch_name = device_name(switch)
-    if switch.status not in NEW_SWITCH_STATUSES:
-        raise Refused(f"{name}: switch {switch_name} with status {switch.status}, expected Active or Staged, skipping.")
-    try:
-        unit = int(position) if position not in (None, "") else 0
-    except (TypeError, ValueError):
-        raise Refused(f"{name}: invalid rack unit {position}, skipping.") from None
-    if unit == 0:
-        raise Refused(f"{name}: Rack unit can't be 0, skipping.")
-    if device.role.slug != policy.SERVER_ROLE:
-        raise Refused(f"{name}: role {device.role.slug}, only servers are supported, skipping.")
-    if switch.role.slug not in TOR_ROLES:
-        raise Refused(
-            f"{name}: switch {switch_name} with role {switch.role.slug}, only switches are supported, skipping."
-        )
-    if not is_allowed_switch_port(z_iface):
-        raise Refused(f"{name}: Switch interface {z_iface} invalid, must start with {allowed_prefixes_text()}.")
-    problem = vc_port_problem(name, z_iface, switch_name, switch.vc_position if switch.virtual_chassis_id else None)
-    if problem:
-        raise Refused(problem)
+    unit = move_server_unit(
+        name,
+        switch=device_name(switch) if switch is not None else None,
+        z_iface=z_iface,
+        switch_status=switch.status if switch is not None else "",
+        position=position,
+        role=device.role.slug,
+        switch_role=switch.role.slug if switch is not None else "",
+        vc_position=switch.vc_position if switch is not None and switch.virtual_chassis_id else None,
+    )
 
     members = bonded_uplinks(device)
     if members:
@@ -149,11 +137,8 @@ def _bonded_legs(device: Device, members: list[Interface], switch: Device, z_ifa
                 f"{switch.rack} has {len(targets)} switches of member {letter}, skipping."
             )
         target = targets[0]
-        problem = vc_port_problem(
-            name, z_iface, device_name(target), target.vc_position if target.virtual_chassis_id else None
-        )
-        if problem:
-            raise Refused(problem)
+        vc_position = target.vc_position if target.virtual_chassis_id else None
+        refuse_if(vc_port_problem(name, z_iface, device_name(target), vc_position))
         legs.append(MoveLeg(member, old_port, target, z_iface))
     if switch.pk not in {leg.switch.pk for leg in legs}:
         raise Refused(
@@ -274,11 +259,8 @@ class Skip(Exception):  # noqa: N818 - it is an outcome, not an error
 def check_uplink_switch(switch: Device | None) -> Device:
     """MoveServersUplinks' new switch, refused unless it is a racked top-of-rack switch in a usable status."""
     if switch is None:
-        problem = uplink_switch_problem(None, "", "", racked=False)
-    else:
-        problem = uplink_switch_problem(device_name(switch), switch.role.slug, switch.status, bool(switch.rack_id))
-    if problem:
-        raise Refused(problem)
+        refuse_if(uplink_switch_problem(None, "", "", racked=False))
+    refuse_if(uplink_switch_problem(device_name(switch), switch.role.slug, switch.status, bool(switch.rack_id)))
     return switch
 
 

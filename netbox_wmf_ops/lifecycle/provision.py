@@ -41,23 +41,27 @@ from .common import (
     switch_port_name,
 )
 from .planning.provision import (
-    MAC_RE,
     MGMT_IFACE,
-    MGMT_MAC_REQUIRED_VENDORS,
     MGMT_PREFIX_ROLE,
-    PROVISIONABLE_STATUSES,
+    chosen_switch_problem,
     csv_conflicts,
     dns_suffix,
     mapped_ipv6,
+    mgmt_assignment,
     mgmt_dns_name,
+    mgmt_mac_problem,
+    mgmt_prefix_level,
+    no_tor_message,
     parse_csv,
     required_server,
+    server_problem,
     skip_ipv6_dns,
     vlan_choice_problem,
     vlan_names,
+    vlan_row_warnings,
 )
-from .planning.refusal import Refused
-from .planning.switch_ports import PRIMARY_IFACE_NAME, TOR_ROLES
+from .planning.refusal import Refused, refuse_if
+from .planning.switch_ports import PRIMARY_IFACE_NAME
 
 # --------------------------------------------------------------------------------------------------------------------
 # NetBox: checks
@@ -116,18 +120,9 @@ def check_provision(req: ProvisionRequest) -> ProvisionPlan:
     Reads only."""
     device = req.device
     name = device_name(device)
-    problem = vlan_choice_problem(name, req.vlan_type, req.vlan is not None)
-    if problem:
-        raise Refused(problem)
-    if device.status not in PROVISIONABLE_STATUSES:
-        raise Refused(f"{name}: status {device.status}, expected Inventory or Planned, skipping.")
-    if not device.rack_id:
-        raise Refused(f"{name}: missing rack information, skipping.")
-    if device.role.slug != policy.SERVER_ROLE:
-        raise Refused(f"{name}: role {device.role.slug}, only servers are supported, skipping.")
-    # Refused before the generic message below would hide it: the ObjectVar's filter already hides such servers.
-    if device.primary_ip4_id or device.primary_ip6_id:
-        raise Refused(f"{name}: already has a primary IP, skipping.")
+    refuse_if(vlan_choice_problem(name, req.vlan_type, req.vlan is not None))
+    has_primary_ip = bool(device.primary_ip4_id or device.primary_ip6_id)
+    refuse_if(server_problem(name, device.status, bool(device.rack_id), device.role.slug, has_primary_ip))
     if req.cable_id and duplicate_cable_id(req.cable_id, device.site):
         raise Refused(f"Cable ID {req.cable_id} already assigned in {device.site}.")
 
@@ -135,24 +130,11 @@ def check_provision(req: ProvisionRequest) -> ProvisionPlan:
     if switch is None:
         switch = find_tor(device)
         if switch is None:
-            raise Refused(
-                f"{name}: Can't find an adequate top-or-rack switch in rack {device.rack}. please double check or "
-                "select it manually."
-            )
+            raise Refused(no_tor_message(name, str(device.rack)))
     else:
-        if switch.rack_id != device.rack_id:
-            raise Refused(f"{name}: switch {device_name(switch)} not in same rack as server.")
-        if switch.role.slug not in TOR_ROLES:
-            raise Refused(
-                f"{name}: switch {device_name(switch)} with role {switch.role.slug}, only switches are supported, "
-                "skipping."
-            )
-
-    vendor = device.device_type.manufacturer.slug
-    if vendor in MGMT_MAC_REQUIRED_VENDORS and not req.mgmt_mac:
-        raise Refused(f"The device's vendor, {vendor}, requires to provide the MAC address of the mgmt interface.")
-    if req.mgmt_mac and not MAC_RE.match(req.mgmt_mac):
-        raise Refused(f"{name}: invalid mgmt MAC address {req.mgmt_mac}, skipping.")
+        same_rack = switch.rack_id == device.rack_id
+        refuse_if(chosen_switch_problem(name, device_name(switch), same_rack, switch.role.slug))
+    refuse_if(mgmt_mac_problem(name, device.device_type.manufacturer.slug, req.mgmt_mac))
 
     warnings: list[str] = []
     assign_mgmt = mgmt_to_assign(device, name, warnings)
@@ -190,20 +172,12 @@ def check_provision(req: ProvisionRequest) -> ProvisionPlan:
 def mgmt_to_assign(device: Device, name: str, warnings: list[str]) -> bool:
     """Whether provisioning creates the mgmt interface: a device without interfaces gets one; a device whose only
     interface is an allocated mgmt (with its named IP) keeps it, with a warning; any other interface refuses."""
-    interfaces = list(Interface.objects.filter(device=device).prefetch_related("ip_addresses").order_by("name"))
-    if not interfaces:
-        return True
-    if _mgmt_already_allocated(interfaces):
-        warnings.append(f"{name}: Skipping assignment of MGMT interface because already allocated")
-        return False
-    raise Refused(f"{name}: interfaces already defined: {[i.name for i in interfaces]}, skipping.")
-
-
-def _mgmt_already_allocated(interfaces: list[Interface]) -> bool:
-    if len(interfaces) != 1 or interfaces[0].name != MGMT_IFACE:
-        return False
-    ips = list(interfaces[0].ip_addresses.all())
-    return len(ips) == 1 and bool(ips[0].dns_name)
+    interfaces = Interface.objects.filter(device=device).prefetch_related("ip_addresses").order_by("name")
+    assign, warning = mgmt_assignment(
+        name, [(i.name, [ip.dns_name for ip in i.ip_addresses.all()]) for i in interfaces]
+    )
+    warnings += [warning] if warning else []
+    return assign
 
 
 def _get_vlan(device: Device, vlan_type: str) -> VLAN:
@@ -235,23 +209,10 @@ def _check_vlan(device: Device, vlan: VLAN) -> list[str]:
         .values_list("device__rack_id", "device__rack__location_id", "device__rack__location__name")
         .distinct()
     )
-    racks = {rack_id for rack_id, _, _ in members}
-    locations = {location_id: name for _, location_id, name in members}
     if not members:
         return []
     rack = device.rack
-    if rack.location_id not in locations:
-        present = "{" + ", ".join(repr(n) for n in sorted(str(n) for n in locations.values())) + "}"
-        raise Refused(
-            f"{name} is in row {rack.location} but VLAN {vlan} is present only in {present}. Skipping device because "
-            "of invalid VLAN."
-        )
-    if rack.pk not in racks:
-        return [
-            f"{name} is the first device in rack {rack} to be added to VLAN {vlan}, unable to automatically verify "
-            "if that's correct, please double check."
-        ]
-    return []
+    return vlan_row_warnings(name, str(vlan), str(rack), rack.pk, str(rack.location), rack.location_id, members)
 
 
 def _mgmt_prefix(device: Device) -> Prefix:
@@ -271,13 +232,8 @@ def _mgmt_prefix(device: Device) -> Prefix:
         for ancestor in location.get_ancestors(ascending=True, include_self=True):
             levels.append([p for p in candidates if p.scope_type_id == location_ct.pk and p.scope_id == ancestor.pk])
     levels.append([p for p in candidates if p.scope_type_id == site_ct.pk])
-    for found in levels:
-        if len(found) == 1:
-            return found[0]
-        if len(found) > 1:
-            names = sorted(str(p.prefix) for p in found)
-            raise Refused(f"{name}: several management prefixes for site {device.site}: {names}, skipping.")
-    raise Refused(f"{name}: can't find management prefix for site {device.site}.")
+    level = mgmt_prefix_level(name, str(device.site), [[str(p.prefix) for p in found] for found in levels])
+    return levels[level][0]
 
 
 def _check_mac_unused(device: Device, mac: str) -> None:

@@ -35,7 +35,6 @@ from .planning.provision import (
     MGMT_IFACE,
     MGMT_PREFIX_ROLE,
     NO_SERVER,
-    PROVISIONABLE_STATUSES,
     dns_suffix,
     mgmt_dns_name,
     required_server,
@@ -43,17 +42,19 @@ from .planning.provision import (
 from .planning.provision_frack import (
     BOND_IFACE,
     FRACK_SWITCH_ROLE,
-    FRACK_VLAN_TYPES,
-    MAX_PORT,
     MEMBER_DESCRIPTION,
-    MIN_PORT,
+    cable_ids_problem,
     member_iface_name,
     member_letter,
-    same_port_names,
+    mgmt_prefix_problem,
+    prefix_problem,
+    server_problem,
+    stale_ports,
     switches_problem,
     vlan_name_prefix,
+    vlan_problem,
 )
-from .planning.refusal import Refused
+from .planning.refusal import Refused, refuse_if
 from .provision import mgmt_to_assign
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -128,22 +129,19 @@ def check_frack_provision(req: FrackRequest) -> FrackPlan:
     if device is None:
         raise Refused(NO_SERVER)
     name = device_name(device)
-    # The form only offers such servers; the REST API and the script proxy do not filter.
-    if device.role.slug != policy.SERVER_ROLE:
-        raise Refused(f"{name}: role {device.role.slug}, only servers are supported, skipping.")
-    if not device.tenant_id or device.tenant.slug != policy.FRTECH_TENANT:
-        raise Refused(f"{name}: tenant {device.tenant}, expected {policy.FRTECH_TENANT}, skipping.")
-    if device.status not in PROVISIONABLE_STATUSES:
-        raise Refused(f"{name}: status {device.status}, expected Inventory or Planned, skipping.")
-    if device.primary_ip4_id or device.primary_ip6_id:
-        raise Refused(f"{name}: already has a primary IP, skipping.")
-    if req.vlan_type not in FRACK_VLAN_TYPES:
-        raise Refused(f"{name}: invalid VLAN type {req.vlan_type!r}, must be one of {list(FRACK_VLAN_TYPES)}.")
-    if not MIN_PORT <= req.z_port <= MAX_PORT:
-        raise Refused(f"{name}: invalid switch port {req.z_port}, must be between {MIN_PORT} and {MAX_PORT}.")
-
-    if not device.rack_id:
-        raise Refused(f"{name}: missing rack information, aborting.")
+    refuse_if(
+        server_problem(
+            name,
+            role=device.role.slug,
+            tenant_slug=device.tenant.slug if device.tenant_id else None,
+            tenant=str(device.tenant),
+            status=device.status,
+            has_primary_ip=bool(device.primary_ip4_id or device.primary_ip6_id),
+            vlan_type=req.vlan_type,
+            z_port=req.z_port,
+            racked=bool(device.rack_id),
+        )
+    )
 
     warnings: list[str] = []
     assign_mgmt = mgmt_to_assign(device, name, warnings)
@@ -191,25 +189,14 @@ def _frack_vlan(device: Device, vlan_type: str) -> VLAN:
         .select_related("site", "tenant")
         .order_by("name")
     )
-    if not vlans:
-        raise Refused(f"{name}: no {policy.FRTECH_TENANT} VLAN named {start}… at site {device.site}, aborting.")
-    if len(vlans) > 1:
-        raise Refused(
-            f"{name}: several {policy.FRTECH_TENANT} VLANs named {start}… at site {device.site}: "
-            f"{[v.name for v in vlans]}, aborting."
-        )
+    refuse_if(vlan_problem(name, start, str(device.site), [v.name for v in vlans]))
     return vlans[0]
 
 
 def _single_prefix(device: Device, vlan: VLAN) -> Prefix:
     name = device_name(device)
     prefixes = list(Prefix.objects.filter(vlan=vlan).select_related("vrf").order_by("prefix"))
-    if len(prefixes) > 1:
-        raise Refused(f"{name}: Vlan {vlan} has more than one IP prefix attached.")
-    if not prefixes:
-        raise Refused(f"{name}: Vlan {vlan} has no IP prefix attached.")
-    if prefixes[0].family != 4:
-        raise Refused(f"{name}: Vlan {vlan} has no IPv4 prefix attached.")
+    refuse_if(prefix_problem(name, str(vlan), [p.family for p in prefixes]))
     return prefixes[0]
 
 
@@ -227,11 +214,7 @@ def _frack_mgmt_prefix(device: Device) -> Prefix:
         .select_related("vrf")
         .order_by("prefix")
     )
-    if not prefixes:
-        raise Refused(f"{name}: can't find management prefix for site {device.site}.")
-    if len(prefixes) > 1:
-        found = [str(p.prefix) for p in prefixes]
-        raise Refused(f"{name}: several management prefixes for site {device.site}: {found}, skipping.")
+    refuse_if(mgmt_prefix_problem(name, str(device.site), [str(p.prefix) for p in prefixes]))
     prefix = prefixes[0]
     if prefix.get_first_available_ip() is None:
         raise Refused(f"{name}: unable to find an available IP in prefix {prefix}")
@@ -252,9 +235,7 @@ def _frack_switches(device: Device) -> list[Device]:
         .order_by("name")
     )
     found = [(s.name, member_letter(s.name)) for s in switches]
-    problem = switches_problem(device_name(device), str(device.rack), found)
-    if problem:
-        raise Refused(problem)
+    refuse_if(switches_problem(device_name(device), str(device.rack), found))
     return sorted(switches, key=lambda s: member_letter(s.name))
 
 
@@ -262,21 +243,13 @@ def _stale_ports(switch: Device, port_name: str) -> list[Interface]:
     """The switch's interfaces for that port number (any speed) that may be deleted: disabled, no cable, no IP.
     Any other one means the port is taken, and the run is refused."""
     existing = {i.name: i for i in Interface.objects.filter(device=switch).prefetch_related("ip_addresses")}
-    stale = []
-    for port in sorted(same_port_names(existing, port_name)):
-        iface = existing[port]
-        if iface.enabled or iface.cable_id or iface.ip_addresses.all():
-            raise Refused(
-                f"{device_name(switch)}: interface {iface.name} already exists and is enabled or has cable attached."
-            )
-        stale.append(iface)
-    return stale
+    in_use = {name: bool(i.enabled or i.cable_id or i.ip_addresses.all()) for name, i in existing.items()}
+    return [existing[name] for name in stale_ports(device_name(switch), port_name, in_use)]
 
 
 def _check_cable_ids(device: Device, members: list[FrackMember]) -> None:
     ids = [m.cable_id for m in members if m.cable_id]
-    if len(ids) != len(set(ids)):
-        raise Refused(f"{device_name(device)}: the two cable IDs must differ ({ids[0]}).")
+    refuse_if(cable_ids_problem(device_name(device), ids))
     for cable_id in ids:
         if duplicate_cable_id(cable_id, device.site):
             raise Refused(f"Cable ID {cable_id} already assigned in {device.site}.")

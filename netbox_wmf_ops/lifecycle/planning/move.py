@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import re
 
-from .switch_ports import JUNIPER_TYPE_PREFIX, SWITCH_INTERFACES_PREFIX_ALLOWLIST, TOR_ROLES
+from netbox_wmf_ops import policy
+
+from .refusal import Refused, refuse_if
+from .switch_ports import JUNIPER_TYPE_PREFIX, SWITCH_INTERFACES_PREFIX_ALLOWLIST, TOR_ROLES, is_allowed_switch_port
 
 NEW_SWITCH_STATUSES = ("active", "staged")
 UPLINK_SWITCH_STATUSES = ("active", "staged", "planned")
@@ -41,6 +44,40 @@ def uplink_switch_problem(switch: str | None, role: str, status: str, racked: bo
     if not racked:
         return f"{switch}: not in a rack, skipping."
     return None
+
+
+def move_server_unit(
+    name: str,
+    *,
+    switch: str | None,
+    z_iface: str,
+    switch_status: str,
+    position: str | int | None,
+    role: str,
+    switch_role: str,
+    vc_position: int | None,
+) -> int:
+    """MoveServer's inputs, in the spec's order (docs/behaviour-reference.md §2.6): a new switch and port, a switch
+    active or staged, a rack unit other than 0, a server, a top-of-rack switch, a switch-port name of the allowed
+    kinds and, on a virtual-chassis member, of its FPC. Returns the rack unit; refuses the first wrong input."""
+    if switch is None or not z_iface:
+        raise Refused(f"{name}: New switch or switch interface missing, skipping.")
+    if switch_status not in NEW_SWITCH_STATUSES:
+        raise Refused(f"{name}: switch {switch} with status {switch_status}, expected Active or Staged, skipping.")
+    try:
+        unit = int(position) if position not in (None, "") else 0
+    except (TypeError, ValueError):
+        raise Refused(f"{name}: invalid rack unit {position}, skipping.") from None
+    if unit == 0:
+        raise Refused(f"{name}: Rack unit can't be 0, skipping.")
+    if role != policy.SERVER_ROLE:
+        raise Refused(f"{name}: role {role}, only servers are supported, skipping.")
+    if switch_role not in TOR_ROLES:
+        raise Refused(f"{name}: switch {switch} with role {switch_role}, only switches are supported, skipping.")
+    if not is_allowed_switch_port(z_iface):
+        raise Refused(f"{name}: Switch interface {z_iface} invalid, must start with {allowed_prefixes_text()}.")
+    refuse_if(vc_port_problem(name, z_iface, switch, vc_position))
+    return unit
 
 
 def allowed_prefixes_text() -> str:

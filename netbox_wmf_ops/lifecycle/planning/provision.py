@@ -9,14 +9,14 @@ import csv
 import io
 import ipaddress
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from netbox_wmf_ops import policy
 
 from .refusal import Refused
-from .switch_ports import INTERFACE_TYPE_CHOICES
+from .switch_ports import INTERFACE_TYPE_CHOICES, TOR_ROLES
 
 PROVISIONABLE_STATUSES = ("inventory", "planned")
 VLAN_TYPES = ("public", "private", "analytics", "cloud-hosts")
@@ -51,6 +51,94 @@ def vlan_choice_problem(device: str, vlan_type: str, has_vlan: bool) -> str | No
     if vlan_type and has_vlan:
         return f"{device}: only one parameter between VLAN Type and VLAN can be specified, skipping."
     return None
+
+
+def server_problem(name: str, status: str, racked: bool, role: str, has_primary_ip: bool) -> str | None:
+    """The server must be inventory or planned, racked, a server, and without a primary IP yet
+    (docs/behaviour-reference.md §2.4 step 2)."""
+    if status not in PROVISIONABLE_STATUSES:
+        return f"{name}: status {status}, expected Inventory or Planned, skipping."
+    if not racked:
+        return f"{name}: missing rack information, skipping."
+    if role != policy.SERVER_ROLE:
+        return f"{name}: role {role}, only servers are supported, skipping."
+    # Refused before the generic message of the interfaces would hide it: the form's filter already hides such servers.
+    if has_primary_ip:
+        return f"{name}: already has a primary IP, skipping."
+    return None
+
+
+def no_tor_message(name: str, rack: str) -> str:
+    return (
+        f"{name}: Can't find an adequate top-or-rack switch in rack {rack}. please double check or select it manually."
+    )
+
+
+def chosen_switch_problem(name: str, switch: str, same_rack: bool, role: str) -> str | None:
+    """A switch chosen in the form must be a top-of-rack switch of the server's rack."""
+    if not same_rack:
+        return f"{name}: switch {switch} not in same rack as server."
+    if role not in TOR_ROLES:
+        return f"{name}: switch {switch} with role {role}, only switches are supported, skipping."
+    return None
+
+
+def mgmt_mac_problem(name: str, vendor: str, mac: str) -> str | None:
+    """Some vendors' servers need their mgmt MAC given (``MGMT_MAC_REQUIRED_VENDORS``); a given MAC must be well
+    formed."""
+    if vendor in MGMT_MAC_REQUIRED_VENDORS and not mac:
+        return f"The device's vendor, {vendor}, requires to provide the MAC address of the mgmt interface."
+    if mac and not MAC_RE.match(mac):
+        return f"{name}: invalid mgmt MAC address {mac}, skipping."
+    return None
+
+
+def mgmt_assignment(name: str, interfaces: Sequence[tuple[str, Sequence[str]]]) -> tuple[bool, str | None]:
+    """Whether provisioning creates the mgmt interface, and the warning when it does not. ``interfaces`` are the
+    device's (name, DNS names of its addresses), by name. A device without interfaces gets one; a device whose only
+    interface is an allocated mgmt (one address, with a DNS name) keeps it; any other interface refuses."""
+    if not interfaces:
+        return True, None
+    if len(interfaces) == 1 and interfaces[0][0] == MGMT_IFACE:
+        dns_names = interfaces[0][1]
+        if len(dns_names) == 1 and dns_names[0]:
+            return False, f"{name}: Skipping assignment of MGMT interface because already allocated"
+    raise Refused(f"{name}: interfaces already defined: {[iface for iface, _ in interfaces]}, skipping.")
+
+
+def vlan_row_warnings(
+    name: str, vlan: str, rack: str, rack_pk: int, row: str, row_pk: int | None, members: Sequence[tuple]
+) -> list[str]:
+    """An explicit VLAN must already be present in the server's row (location); its first use in a rack is a warning.
+    ``members`` are the (rack pk, row pk, row name) of the racked interfaces already in the VLAN; none means a new
+    VLAN, which is accepted silently."""
+    if not members:
+        return []
+    locations = {location_pk: location for _, location_pk, location in members}
+    if row_pk not in locations:
+        present = "{" + ", ".join(repr(n) for n in sorted(str(n) for n in locations.values())) + "}"
+        raise Refused(
+            f"{name} is in row {row} but VLAN {vlan} is present only in {present}. Skipping device because of invalid "
+            "VLAN."
+        )
+    if rack_pk not in {rack_id for rack_id, _, _ in members}:
+        return [
+            f"{name} is the first device in rack {rack} to be added to VLAN {vlan}, unable to automatically verify if "
+            "that's correct, please double check."
+        ]
+    return []
+
+
+def mgmt_prefix_level(name: str, site: str, levels: Sequence[Sequence[str]]) -> int:
+    """Which of ``levels`` holds the management prefix: the candidates scoped to the device's location, to each
+    enclosing location outward, then to its site; the first level with exactly one wins. Several at that level, or
+    none at any, refuse."""
+    for level, found in enumerate(levels):
+        if len(found) == 1:
+            return level
+        if len(found) > 1:
+            raise Refused(f"{name}: several management prefixes for site {site}: {sorted(found)}, skipping.")
+    raise Refused(f"{name}: can't find management prefix for site {site}.")
 
 
 def vlan_names(device: str, vlan_type: str, site: str, rack: str, location_slug: str | None) -> tuple[str, str]:

@@ -7,3 +7,9 @@ class Refused(Exception):  # noqa: N818 - named for what the operator is told: t
     The services raise it from planning, loading and applying alike. NetBox's script runner only recognises its own
     ``AbortScript`` (by exact type: a subclass is reported as a crash), so the doors convert this exception in one
     place, ``netbox_wmf_ops.scripting.LifecycleScript``, and NetBox then rolls the run back."""
+
+
+def refuse_if(problem: str | None) -> None:
+    """Raise ``Refused(problem)`` when a planning rule that returns its problem (or None) found one."""
+    if problem:
+        raise Refused(problem)

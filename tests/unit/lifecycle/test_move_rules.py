@@ -2,7 +2,13 @@
 
 import pytest
 
-from netbox_wmf_ops.lifecycle.planning.move import uplink_port_name, vc_port_problem
+from netbox_wmf_ops.lifecycle.planning.move import (
+    move_server_unit,
+    uplink_port_name,
+    uplink_switch_problem,
+    vc_port_problem,
+)
+from netbox_wmf_ops.lifecycle.planning.refusal import Refused
 
 
 def test_vc_port_must_match_the_member_position():
@@ -38,3 +44,63 @@ def test_uplink_port_name_refusals():
         uplink_port_name("ethernet-1/50", "100gbase-x-qsfp28", "nokia", "juniper", None)
     with pytest.raises(ValueError, match="cannot read the port number"):
         uplink_port_name("eth0", "1000base-t", "juniper", "nokia", None)
+
+
+MOVE = {
+    "switch": "asw2-b1-eqiad",
+    "z_iface": "xe-0/0/5",
+    "switch_status": "active",
+    "position": "12",
+    "role": "server",
+    "switch_role": "asw",
+    "vc_position": None,
+}
+
+
+@pytest.mark.parametrize(
+    ("fields", "problem"),
+    [
+        ({"switch": None}, "mw1400: New switch or switch interface missing, skipping."),
+        ({"z_iface": ""}, "mw1400: New switch or switch interface missing, skipping."),
+        (
+            {"switch_status": "planned"},
+            "mw1400: switch asw2-b1-eqiad with status planned, expected Active or Staged, skipping.",
+        ),
+        ({"position": "x"}, "mw1400: invalid rack unit x, skipping."),
+        ({"position": ""}, "mw1400: Rack unit can't be 0, skipping."),
+        ({"role": "asw"}, "mw1400: role asw, only servers are supported, skipping."),
+        (
+            {"switch_role": "pdu"},
+            "mw1400: switch asw2-b1-eqiad with role pdu, only switches are supported, skipping.",
+        ),
+        ({"z_iface": "eno1"}, "mw1400: Switch interface eno1 invalid, must start with et- or xe- or ge- or ethernet-."),
+        (
+            {"vc_position": 2},
+            "mw1400: Interface name xe-0/0/5 invalid, first digit of port number should be 2, matching asw2-b1-eqiad "
+            "virtual-chassis postition.",
+        ),
+        (
+            {"switch_status": "planned", "position": "x"},
+            "mw1400: switch asw2-b1-eqiad with status planned, expected Active or Staged, skipping.",
+        ),
+    ],
+)
+def test_move_server_inputs_in_the_spec_order(fields, problem):
+    with pytest.raises(Refused) as refused:
+        move_server_unit("mw1400", **{**MOVE, **fields})
+    assert str(refused.value) == problem
+
+
+def test_move_server_unit():
+    assert move_server_unit("mw1400", **MOVE) == 12
+    assert move_server_unit("mw1400", **{**MOVE, "position": 7, "vc_position": 0}) == 7
+
+
+def test_uplink_switch_problem():
+    assert uplink_switch_problem("asw2-b1-eqiad", "asw", "planned", True) is None
+    assert uplink_switch_problem(None, "", "", False) == "No new switch given, skipping."
+    assert uplink_switch_problem("asw2-b1-eqiad", "asw", "offline", True) == (
+        "asw2-b1-eqiad: role asw and status offline, expected a top-of-rack switch (asw, cloudsw) that is active, "
+        "staged, planned."
+    )
+    assert uplink_switch_problem("asw2-b1-eqiad", "asw", "active", False) == "asw2-b1-eqiad: not in a rack, skipping."

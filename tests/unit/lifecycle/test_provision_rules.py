@@ -3,14 +3,20 @@
 import pytest
 
 from netbox_wmf_ops.lifecycle.planning.provision import (
+    chosen_switch_problem,
     csv_conflicts,
     dns_suffix,
     mapped_ipv6,
+    mgmt_assignment,
     mgmt_dns_name,
+    mgmt_mac_problem,
+    mgmt_prefix_level,
     parse_csv,
+    server_problem,
     skip_ipv6_dns,
     vlan_choice_problem,
     vlan_names,
+    vlan_row_warnings,
 )
 from netbox_wmf_ops.lifecycle.planning.refusal import Refused
 
@@ -121,3 +127,75 @@ def test_csv_conflicts():
         ("db1002", "db1002: switch port asw1:xe-0/0/1 already used by line 2 of the CSV"),
         ("db1003", "db1003: cable ID C1 already used by line 2 of the CSV."),
     ]
+
+
+@pytest.mark.parametrize(
+    ("fields", "problem"),
+    [
+        ({}, None),
+        ({"status": "active"}, "mw1400: status active, expected Inventory or Planned, skipping."),
+        ({"racked": False}, "mw1400: missing rack information, skipping."),
+        ({"role": "asw"}, "mw1400: role asw, only servers are supported, skipping."),
+        ({"has_primary_ip": True}, "mw1400: already has a primary IP, skipping."),
+        ({"status": "active", "racked": False}, "mw1400: status active, expected Inventory or Planned, skipping."),
+    ],
+)
+def test_server_problem_in_the_spec_order(fields, problem):
+    values = {"status": "planned", "racked": True, "role": "server", "has_primary_ip": False, **fields}
+    assert server_problem("mw1400", **values) == problem
+
+
+def test_chosen_switch_must_be_a_tor_of_the_rack():
+    assert chosen_switch_problem("mw1400", "asw2-b1-eqiad", True, "asw") is None
+    assert chosen_switch_problem("mw1400", "asw2-b1-eqiad", False, "asw") == (
+        "mw1400: switch asw2-b1-eqiad not in same rack as server."
+    )
+    assert chosen_switch_problem("mw1400", "pdu1", True, "pdu") == (
+        "mw1400: switch pdu1 with role pdu, only switches are supported, skipping."
+    )
+
+
+def test_mgmt_mac_required_by_supermicro_and_well_formed():
+    assert mgmt_mac_problem("mw1400", "dell", "") is None
+    assert mgmt_mac_problem("mw1400", "supermicro", "") == (
+        "The device's vendor, supermicro, requires to provide the MAC address of the mgmt interface."
+    )
+    assert mgmt_mac_problem("mw1400", "dell", "aa:bb") == "mw1400: invalid mgmt MAC address aa:bb, skipping."
+    assert mgmt_mac_problem("mw1400", "supermicro", "aa:bb:cc:dd:ee:ff") is None
+
+
+def test_mgmt_assignment():
+    assert mgmt_assignment("mw1400", []) == (True, None)
+    assert mgmt_assignment("mw1400", [("mgmt", ["mw1400.mgmt.eqiad.wmnet"])]) == (
+        False,
+        "mw1400: Skipping assignment of MGMT interface because already allocated",
+    )
+    for interfaces in ([("mgmt", [""])], [("mgmt", [])], [("eno1", ["x"])], [("eno1", []), ("mgmt", ["x"])]):
+        names = [name for name, _ in interfaces]
+        with pytest.raises(Refused) as refused:
+            mgmt_assignment("mw1400", interfaces)
+        assert str(refused.value) == f"mw1400: interfaces already defined: {names}, skipping."
+
+
+def test_vlan_row_warnings():
+    members = [(1, 10, "eqiad-row-b"), (2, 10, "eqiad-row-b")]
+    assert vlan_row_warnings("mw1400", "private1-b-eqiad", "B1", 1, "eqiad-row-b", 10, []) == []
+    assert vlan_row_warnings("mw1400", "private1-b-eqiad", "B1", 1, "eqiad-row-b", 10, members) == []
+    assert vlan_row_warnings("mw1400", "private1-b-eqiad", "B3", 3, "eqiad-row-b", 10, members) == [
+        "mw1400 is the first device in rack B3 to be added to VLAN private1-b-eqiad, unable to automatically verify "
+        "if that's correct, please double check."
+    ]
+    with pytest.raises(Refused) as refused:
+        vlan_row_warnings("mw1400", "private1-b-eqiad", "C1", 5, "eqiad-row-c", 11, members)
+    assert str(refused.value) == (
+        "mw1400 is in row eqiad-row-c but VLAN private1-b-eqiad is present only in {'eqiad-row-b'}. Skipping device "
+        "because of invalid VLAN."
+    )
+
+
+def test_mgmt_prefix_level_is_the_nearest_with_exactly_one():
+    assert mgmt_prefix_level("mw1400", "eqiad", [[], ["10.65.0.0/24"], ["10.65.1.0/24", "10.65.2.0/24"]]) == 1
+    with pytest.raises(Refused, match=r"^mw1400: several management prefixes for site eqiad: \['10.0.0.0/24', "):
+        mgmt_prefix_level("mw1400", "eqiad", [["10.1.0.0/24", "10.0.0.0/24"], ["10.65.0.0/24"]])
+    with pytest.raises(Refused, match=r"^mw1400: can't find management prefix for site eqiad\.$"):
+        mgmt_prefix_level("mw1400", "eqiad", [[], []])
