@@ -40,26 +40,8 @@ from .common import (
     set_oob_ip,
     switch_port_name,
 )
-from .planning.provision import (
-    MGMT_IFACE,
-    MGMT_PREFIX_ROLE,
-    chosen_switch_problem,
-    csv_conflicts,
-    dns_suffix,
-    mapped_ipv6,
-    mgmt_assignment,
-    mgmt_dns_name,
-    mgmt_mac_problem,
-    mgmt_prefix_level,
-    no_tor_message,
-    parse_csv,
-    required_server,
-    server_problem,
-    skip_ipv6_dns,
-    vlan_choice_problem,
-    vlan_names,
-    vlan_row_warnings,
-)
+from .planning import provision as rules
+from .planning.provision import MGMT_IFACE, MGMT_PREFIX_ROLE
 from .planning.refusal import Refused, refuse_if
 from .planning.switch_ports import PRIMARY_IFACE_NAME
 
@@ -85,7 +67,7 @@ class ProvisionRequest:
     def from_form(cls, data: Mapping[str, Any]) -> ProvisionRequest:
         """The request of the script's form (``ProvisionServerNetwork``); a form without a server is refused."""
         return cls(
-            device=required_server(data),
+            device=rules.required_server(data),
             z_port=int(data["z_port"]),
             interface_type=data["interface_type"],
             cable_id=data.get("cable_id") or "",
@@ -120,9 +102,9 @@ def check_provision(req: ProvisionRequest) -> ProvisionPlan:
     Reads only."""
     device = req.device
     name = device_name(device)
-    refuse_if(vlan_choice_problem(name, req.vlan_type, req.vlan is not None))
+    refuse_if(rules.vlan_choice_problem(name, req.vlan_type, req.vlan is not None))
     has_primary_ip = bool(device.primary_ip4_id or device.primary_ip6_id)
-    refuse_if(server_problem(name, device.status, bool(device.rack_id), device.role.slug, has_primary_ip))
+    refuse_if(rules.server_problem(name, device.status, bool(device.rack_id), device.role.slug, has_primary_ip))
     if req.cable_id and duplicate_cable_id(req.cable_id, device.site):
         raise Refused(f"Cable ID {req.cable_id} already assigned in {device.site}.")
 
@@ -130,11 +112,11 @@ def check_provision(req: ProvisionRequest) -> ProvisionPlan:
     if switch is None:
         switch = find_tor(device)
         if switch is None:
-            raise Refused(no_tor_message(name, str(device.rack)))
+            raise Refused(rules.no_tor_message(name, str(device.rack)))
     else:
         same_rack = switch.rack_id == device.rack_id
-        refuse_if(chosen_switch_problem(name, device_name(switch), same_rack, switch.role.slug))
-    refuse_if(mgmt_mac_problem(name, device.device_type.manufacturer.slug, req.mgmt_mac))
+        refuse_if(rules.chosen_switch_problem(name, device_name(switch), same_rack, switch.role.slug))
+    refuse_if(rules.mgmt_mac_problem(name, device.device_type.manufacturer.slug, req.mgmt_mac))
 
     warnings: list[str] = []
     assign_mgmt = mgmt_to_assign(device, name, warnings)
@@ -173,7 +155,7 @@ def mgmt_to_assign(device: Device, name: str, warnings: list[str]) -> bool:
     """Whether provisioning creates the mgmt interface: a device without interfaces gets one; a device whose only
     interface is an allocated mgmt (with its named IP) keeps it, with a warning; any other interface refuses."""
     interfaces = Interface.objects.filter(device=device).prefetch_related("ip_addresses").order_by("name")
-    assign, warning = mgmt_assignment(
+    assign, warning = rules.mgmt_assignment(
         name, [(i.name, [ip.dns_name for ip in i.ip_addresses.all()]) for i in interfaces]
     )
     warnings += [warning] if warning else []
@@ -184,7 +166,7 @@ def _get_vlan(device: Device, vlan_type: str) -> VLAN:
     name = device_name(device)
     rack = device.rack
     location_slug = rack.location.slug if rack.location_id else None
-    new, old = vlan_names(name, vlan_type, device.site.slug, rack.name, location_slug)
+    new, old = rules.vlan_names(name, vlan_type, device.site.slug, rack.name, location_slug)
     # Decision: both names must be active VLANs (a deprecated legacy VLAN is not offered either).
     for vlan_name in (new, old):
         vlan = (
@@ -212,7 +194,7 @@ def _check_vlan(device: Device, vlan: VLAN) -> list[str]:
     if not members:
         return []
     rack = device.rack
-    return vlan_row_warnings(name, str(vlan), str(rack), rack.pk, str(rack.location), rack.location_id, members)
+    return rules.vlan_row_warnings(name, str(vlan), str(rack), rack.pk, str(rack.location), rack.location_id, members)
 
 
 def _mgmt_prefix(device: Device) -> Prefix:
@@ -232,7 +214,7 @@ def _mgmt_prefix(device: Device) -> Prefix:
         for ancestor in location.get_ancestors(ascending=True, include_self=True):
             levels.append([p for p in candidates if p.scope_type_id == location_ct.pk and p.scope_id == ancestor.pk])
     levels.append([p for p in candidates if p.scope_type_id == site_ct.pk])
-    level = mgmt_prefix_level(name, str(device.site), [[str(p.prefix) for p in found] for found in levels])
+    level = rules.mgmt_prefix_level(name, str(device.site), [[str(p.prefix) for p in found] for found in levels])
     return levels[level][0]
 
 
@@ -298,7 +280,7 @@ def _assign_primary(plan: ProvisionPlan, log: Log) -> Interface:
     if address4 is None:
         log("warning", f"{name}: unable to find an available IP in prefix {prefix4}, skipping IP allocation.", device)
         return iface
-    dns4 = f"{device.name}.{dns_suffix(str(prefix4.prefix), device.site.slug, plan.frack)}"
+    dns4 = f"{device.name}.{rules.dns_suffix(str(prefix4.prefix), device.site.slug, plan.frack)}"
     ip4 = _add_ip(device, iface, address4, dns4, prefix4, log)
     set_device_ip(device, "primary_ip4", ip4)
     log("success", f"{name}: marked IPv4 address {ip4} as primary IPv4 for device.", device)
@@ -307,13 +289,13 @@ def _assign_primary(plan: ProvisionPlan, log: Log) -> Interface:
         log("warning", f"{name}: no IPv6 prefix found for VLAN {vlan}, skipping IPv6 allocation.", device)
         return iface
     prefix6 = v6[0]
-    address6 = mapped_ipv6(address4, str(prefix6.prefix))
+    address6 = rules.mapped_ipv6(address4, str(prefix6.prefix))
     if address6 is None:
         log("warning", f"{name}: IPv6 prefix {prefix6} is longer than /64, skipping IPv6 allocation.", device)
         return iface
     _refuse_existing_ip(device, address6, prefix6)
     dns6 = dns4
-    if skip_ipv6_dns(device.name):
+    if rules.skip_ipv6_dns(device.name):
         log("info", f"{name}: Not assigning DNS name to the IPv6 address as requested.", device)
         dns6 = ""
     ip6 = _add_ip(device, iface, address6, dns6, prefix6, log)
@@ -337,7 +319,7 @@ def _assign_mgmt(plan: ProvisionPlan, log: Log) -> None:
     address = prefix.get_first_available_ip()
     if address is None:
         raise Refused(f"{name}: unable to find an available IP in prefix {prefix}")
-    ip = _add_ip(device, iface, address, mgmt_dns_name(device.name, device.site.slug, plan.frack), prefix, log)
+    ip = _add_ip(device, iface, address, rules.mgmt_dns_name(device.name, device.site.slug, plan.frack), prefix, log)
     set_oob_ip(device, ip, log)
 
 
@@ -376,7 +358,7 @@ def check_csv(text: str) -> tuple[list[ProvisionPlan], list[tuple[Any, str]]]:
 
     Loads the named devices, switches and VLANs in bulk, then runs ``check_provision`` on each row and finally looks
     for rows that would provision the same device, switch port or cable ID twice."""
-    rows, problems = parse_csv(text)
+    rows, problems = rules.parse_csv(text)
     failures: list[tuple[Any, str]] = [(None, message) for _, message in problems]
     related = ("site", "rack__location", "role", "tenant", "device_type__manufacturer", "location")
     devices: dict[str, list[Device]] = {}
@@ -434,5 +416,5 @@ def check_csv(text: str) -> tuple[list[ProvisionPlan], list[tuple[Any, str]]]:
         for line, p in zip(lines, plans, strict=True)
     ]
     by_name = {p.device.name: p.device for p in plans}
-    failures += [(by_name[name], message) for name, message in csv_conflicts(keys)]
+    failures += [(by_name[name], message) for name, message in rules.csv_conflicts(keys)]
     return plans, failures
