@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from .alerting import CRITICAL, EXIT_CODES, OK, UNKNOWN, WARNING
+from .alerting import CRITICAL, OK, UNKNOWN, WARNING, CheckVerdict
 from .prometheus import Gauge
 
 PROBLEM_WINDOW = timedelta(hours=24)  # failed runs listed by the check
@@ -51,7 +51,7 @@ class WorkRecord:
 
 
 @dataclass(frozen=True)
-class WorkVerdict:
+class WorkVerdict(CheckVerdict):
     state: str
     key: str
     summary: str
@@ -63,19 +63,13 @@ class WorkVerdict:
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
-    def exit_code(self) -> int:
-        return EXIT_CODES[self.state]
-
-    @property
-    def line(self) -> str:
-        return f"{self.key} {self.state} - {self.summary}"
+    def subject(self) -> str:
+        return self.key
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "job": self.key,
-            "state": self.state,
-            "exit_code": self.exit_code,
-            "summary": self.summary,
+            **self.state_fields(),
             "interval_minutes": self.interval,
             "last_success": self.last_success.isoformat() if self.last_success else None,
             "age_seconds": round(self.age_seconds, 1) if self.age_seconds is not None else None,

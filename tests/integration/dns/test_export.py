@@ -52,6 +52,12 @@ def make_user(name: str, can_view_ips: bool) -> tuple[User, dict]:
     return user, {"HTTP_AUTHORIZATION": f"{token.get_auth_header_prefix()}{token.token}"}
 
 
+def reader_over_http(live_server, name: str) -> tuple[str, str]:
+    """The live server's repository URL and the `git -c` setting that sends a new reader's token."""
+    _, auth = make_user(name, can_view_ips=True)
+    return f"{live_server.url}{BASE}", f"http.extraHeader=Authorization: {auth['HTTP_AUTHORIZATION']}"
+
+
 @pytest.mark.django_db
 def test_dumb_protocol_files_with_the_read_permission(client, published):
     _, auth = make_user("dnsreader", can_view_ips=True)
@@ -162,9 +168,7 @@ def test_a_superuser_session_may_clone(client, published):
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.slow
 def test_git_clone_over_http_against_a_live_server(live_server, published, tmp_path):
-    _, auth = make_user("dnsclone", can_view_ips=True)
-    url = f"{live_server.url}{BASE}"
-    header = f"http.extraHeader=Authorization: {auth['HTTP_AUTHORIZATION']}"
+    url, header = reader_over_http(live_server, "dnsclone")
     target = tmp_path / "clone"
     done = subprocess.run(["git", "-c", header, "clone", "-q", url, str(target)], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
@@ -212,9 +216,7 @@ def git_run(*args: str, cwd=None, header: str | None = None) -> subprocess.Compl
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.slow
 def test_fetch_shallow_clone_and_refused_push_over_the_smart_protocol(live_server, published, tmp_path):
-    _, auth = make_user("dnsfetch", can_view_ips=True)
-    url = f"{live_server.url}{BASE}"
-    header = f"http.extraHeader=Authorization: {auth['HTTP_AUTHORIZATION']}"
+    url, header = reader_over_http(live_server, "dnsfetch")
     origin = git.Repo(published)
 
     for version in ("0", "2"):  # git's smart protocol, both wire versions
