@@ -6,6 +6,7 @@ import subprocess
 import pytest
 
 from netbox_wmf_ops.dns.http_backend import (
+    BackendFailedError,
     CgiRequest,
     RequestTooLargeError,
     cgi_environment,
@@ -86,3 +87,14 @@ def test_a_closed_response_ends_the_process(repository):
     answer.body.close()  # the client went away before reading anything
     assert answer.body.process.returncode is not None and answer.body.process.stdout.closed
     assert list(answer.body) == []
+
+
+def test_a_backend_that_never_answers_is_killed(tmp_path, monkeypatch):
+    """The time bound: a stuck http-backend (here a `git` that only sleeps) is killed and the request fails cleanly."""
+    fake = tmp_path / "bin" / "git"
+    fake.parent.mkdir()
+    fake.write_text("#!/bin/sh\nexec /bin/sleep 600\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", str(fake.parent))
+    with pytest.raises(BackendFailedError, match="without a response"):
+        run_backend(CgiRequest(tmp_path, "HEAD", "GET"), None, timeout=0.2)
