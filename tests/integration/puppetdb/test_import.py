@@ -10,7 +10,8 @@ from ipam.models import IPAddress
 
 from netbox_wmf_ops.puppetdb.client import PuppetDBConfig, make_client
 from netbox_wmf_ops.puppetdb.facts import parse_host_facts
-from netbox_wmf_ops.puppetdb.importer import import_hosts, load_host_state
+from netbox_wmf_ops.puppetdb.importer import import_hosts
+from netbox_wmf_ops.puppetdb.loader import load_host_state
 from tests import factories
 
 from .conftest import Log, cable, facts_for, hostname, network, server, switch

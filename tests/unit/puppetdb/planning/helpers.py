@@ -1,4 +1,5 @@
-"""Plain NetBox-state records for the plan tests: a small eqiad-like IPAM and two switches."""
+"""Plain NetBox-state records for the planning tests: a small eqiad-like IPAM, its switches, and the host states the
+scenarios start from (as provisioning leaves a host, after its first import)."""
 
 from __future__ import annotations
 
@@ -7,18 +8,17 @@ from typing import Any
 
 from dev.puppetdb_harness import load_fixture
 from netbox_wmf_ops.puppetdb.facts import HostFacts, parse_host_facts
-from netbox_wmf_ops.puppetdb.plan import (
+from netbox_wmf_ops.puppetdb.planning.changes import Change, Plan
+from netbox_wmf_ops.puppetdb.planning.host import plan_host
+from netbox_wmf_ops.puppetdb.planning.records import (
     CableRecord,
-    Change,
     HostState,
     InterfaceRecord,
     IpRecord,
-    Plan,
     PortRef,
     PrefixRecord,
     SwitchRecord,
     VlanRecord,
-    plan_host,
 )
 
 VLAN_PRIVATE_C = VlanRecord(16, 1018, "private1-c-eqiad")
@@ -113,8 +113,95 @@ def by_key(p: Plan, model: str, key: Any, action: str | None = None) -> list[Cha
     return [c for c in changes(p, model, action) if c.key == key]
 
 
+# --------------------------------------------------------------------------------------------------------------------
+# Scenarios
+# --------------------------------------------------------------------------------------------------------------------
+
+
+GUARD = (
+    "{host}: We want to remove interface {name}, however it still has a cable or IP address associated with it. "
+    "See docs/scripts.md#removal-guard"
+)
+
+
+def provisioned_single_nic(**overrides) -> HostState:
+    """What provisioning (ProvisionServerNetwork) leaves: ##PRIMARY## cabled to its switch port, IPs reserved."""
+    fields = dict(
+        interfaces={
+            "##PRIMARY##": iface(
+                1, "##PRIMARY##", type="1000base-t", cable_id=500, connected=vc_port(), ip_ids=(11, 12)
+            ),
+            "mgmt": iface(2, "mgmt", type="1000base-t", mgmt_only=True, ip_ids=(13,)),
+        },
+        ips=(
+            ip(
+                11,
+                "10.64.16.20/22",
+                dns_name="db1201.eqiad.wmnet",
+                description="reserved for infra",
+                **assigned_to("##PRIMARY##"),
+            ),
+            ip(12, "2620:0:861:102:10:64:16:20/64", dns_name="db1201.eqiad.wmnet", **assigned_to("##PRIMARY##")),
+        ),
+        cables={500: CableRecord(500, "230403", "111111", "dac-passive")},
+        primary_ip4="10.64.16.20/22",
+        primary_ip6="2620:0:861:102:10:64:16:20/64",
+    )
+    fields.update(overrides)
+    return state("db1201", **fields)
+
+
+def vc_port(port: str = "xe-4/0/12") -> PortRef:
+    return PortRef("asw2-c4-eqiad", port)
+
+
+def assigned_to(name: str, host: str = "db1201") -> dict:
+    return {"assigned": PortRef(host, name), "assigned_kind": "device"}
+
+
+def after_first_import() -> HostState:
+    """NetBox after applying the provisioned host's first import."""
+    return provisioned_single_nic(
+        interfaces={
+            "eno1np0": iface(
+                1,
+                "eno1np0",
+                type="10gbase-x-sfpp",
+                mac="b4:96:91:5a:10:20",
+                cable_id=500,
+                connected=vc_port(),
+                ip_ids=(11, 12),
+            ),
+            "eno2np1": iface(3, "eno2np1", type="1000base-t", mac="b4:96:91:5a:10:21"),
+            "mgmt": iface(2, "mgmt", type="1000base-t", mgmt_only=True, ip_ids=(13,)),
+        },
+        ips=(
+            ip(11, "10.64.16.20/22", dns_name="db1201.eqiad.wmnet", **assigned_to("eno1np0")),
+            ip(12, "2620:0:861:102:10:64:16:20/64", dns_name="db1201.eqiad.wmnet", **assigned_to("eno1np0")),
+        ),
+    )
+
+
+def fast_ports(*names: str, **attrs) -> dict:
+    return {n: {"type": "10gbase-x-sfpp", "mtu": 9192, **attrs} for n in names}
+
+
+def ganeti_provisioned() -> HostState:
+    return state(
+        "ganeti1030",
+        interfaces={
+            "##PRIMARY##": iface(
+                1, "##PRIMARY##", type="10gbase-x-sfpp", cable_id=600, connected=PortRef("asw2-a-eqiad", "xe-2/0/7")
+            )
+        },
+        ips=(ip(31, "10.64.32.14/22", dns_name="ganeti1030.eqiad.wmnet", **assigned_to("##PRIMARY##", "ganeti1030")),),
+        cables={600: CableRecord(600, "230777", "111111", "dac-passive")},
+    )
+
+
 __all__ = [
     "CableRecord",
+    "HostState",
     "PortRef",
     "by_key",
     "changes",
