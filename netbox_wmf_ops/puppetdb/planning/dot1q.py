@@ -9,7 +9,6 @@ from ..facts import HostFacts, InterfaceFacts
 from .addresses import binding_interface, parent_prefix
 from .changes import Change
 from .draft import Draft, WorkingInterface
-from .records import PortRef
 
 
 def dot1q_vids(facts: HostFacts) -> list[int]:
@@ -42,30 +41,13 @@ def plan_dot1q(draft: Draft, iface: WorkingInterface, f: InterfaceFacts) -> None
         parent_fields["tagged_vlans"] = parent.tagged_vlans
         message = f"Added vlan {f.dot1q} to {f.parent_link} tagged vlans"
     if parent_fields:
-        draft.change(
-            Change(
-                "update",
-                "interface",
-                PortRef(draft.host, f.parent_link),
-                parent_fields,
-                message or f"{draft.host}: set {f.parent_link} to tagged mode",
-                before=parent_before,
-            )
-        )
+        message = message or f"{draft.host}: set {f.parent_link} to tagged mode"
+        draft.update_interface(f.parent_link, parent_fields, message, parent_before)
     if iface.mode != "access" or iface.untagged_vlan != vlan.id:
         fields = {"mode": "access", "untagged_vlan": vlan.id}
         before = {"mode": iface.mode, "untagged_vlan": iface.untagged_vlan}
         iface.mode, iface.untagged_vlan = "access", vlan.id
-        draft.change(
-            Change(
-                "update",
-                "interface",
-                PortRef(draft.host, f.name),
-                fields,
-                f"Set vlan {f.dot1q} as untagged vlan on {f.name}",
-                before=before,
-            )
-        )
+        draft.update_interface(f.name, fields, f"Set vlan {f.dot1q} as untagged vlan on {f.name}", before)
 
 
 def _native_vlan(draft: Draft, parent_name: str) -> int | None:

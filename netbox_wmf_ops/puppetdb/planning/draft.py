@@ -4,6 +4,7 @@ changes planned so far are applied. Every planning step reads and updates one ``
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from ...logs import LogLine
 from ..facts import HostFacts
@@ -63,6 +64,12 @@ class Draft:
 
     def change(self, change: Change) -> None:
         self.plan.entries.append(change)
+
+    def update_interface(
+        self, name: str, fields: dict[str, Any], message: str, before: dict[str, Any], level: Level = "info"
+    ) -> None:
+        """Plan an update of the host's interface ``name`` (its name in NetBox before this plan's rename of it)."""
+        self.change(Change("update", "interface", PortRef(self.host, name), fields, message, level, before))
 
     def current_ref(self, ref: PortRef | None) -> PortRef | None:
         """Where ``ref`` points once this plan's renames are applied."""

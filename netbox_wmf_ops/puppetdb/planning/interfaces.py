@@ -153,16 +153,8 @@ def _update_interface(draft: Draft, iface: WorkingInterface, f: InterfaceFacts) 
             if wanted_type == "bridge":
                 messages.append(f"Set interface '{f.name}' to type bridge.")
     if fields:
-        draft.change(
-            Change(
-                "update",
-                "interface",
-                PortRef(draft.host, f.name),
-                fields,
-                "; ".join(messages) or f"{draft.host}: update interface {f.name}",
-                before=before,
-            )
-        )
+        message = "; ".join(messages) or f"{draft.host}: update interface {f.name}"
+        draft.update_interface(f.name, fields, message, before)
 
 
 def _relations(draft: Draft, f: InterfaceFacts) -> dict[str, str | None]:

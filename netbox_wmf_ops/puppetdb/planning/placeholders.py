@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from .cabling import find_switch
-from .changes import Change
 from .draft import Draft
 from .interfaces import BOND_MEMBER_PLACEHOLDER, PRIMARY_PLACEHOLDER, SPEED_TYPES
 from .records import PortRef
@@ -74,14 +73,4 @@ def _rename(draft: Draft, old: str, target: str) -> None:
     iface.name = target
     draft.ifaces[target] = iface
     draft.renamed[old] = target
-    draft.change(
-        Change(
-            "update",
-            "interface",
-            PortRef(draft.host, old),
-            fields,
-            f"{draft.host}: renamed {old} interface to {target}",
-            "success",
-            before,
-        )
-    )
+    draft.update_interface(old, fields, f"{draft.host}: renamed {old} interface to {target}", before, "success")

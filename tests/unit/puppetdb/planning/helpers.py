@@ -8,13 +8,12 @@ from typing import Any
 
 from dev.puppetdb_harness import load_fixture
 from netbox_wmf_ops.puppetdb.facts import HostFacts, parse_host_facts
+from netbox_wmf_ops.puppetdb.planning import records
 from netbox_wmf_ops.puppetdb.planning.changes import Change, Plan
 from netbox_wmf_ops.puppetdb.planning.host import plan_host
 from netbox_wmf_ops.puppetdb.planning.records import (
     CableRecord,
     HostState,
-    InterfaceRecord,
-    IpRecord,
     PortRef,
     PrefixRecord,
     SwitchRecord,
@@ -48,7 +47,7 @@ VLANS = (VLAN_PRIVATE_C, VLAN_PRIVATE_A, VLAN_PUBLIC_A, VLAN_PRIVATE_E)
 def switch(name: str, ports: dict[str, dict[str, Any]] | None = None, **fields: Any) -> SwitchRecord:
     interfaces = {}
     for i, (port, attrs) in enumerate((ports or {}).items()):
-        interfaces[port] = InterfaceRecord(id=9000 + i + hash(name) % 1000 * 100, name=port, **attrs)
+        interfaces[port] = records.InterfaceRecord(id=9000 + i + hash(name) % 1000 * 100, name=port, **attrs)
     return SwitchRecord(name=name, manufacturer=fields.pop("manufacturer", "juniper"), interfaces=interfaces, **fields)
 
 
@@ -77,12 +76,12 @@ def state(name: str, **fields: Any) -> HostState:
     return HostState(name=name, **fields)
 
 
-def iface(id: int, name: str, **fields: Any) -> InterfaceRecord:
-    return InterfaceRecord(id=id, name=name, **fields)
+def iface(id: int, name: str, **fields: Any) -> records.InterfaceRecord:
+    return records.InterfaceRecord(id=id, name=name, **fields)
 
 
-def ip(id: int, address: str, **fields: Any) -> IpRecord:
-    return IpRecord(id=id, address=address, **fields)
+def ip(id: int, address: str, **fields: Any) -> records.IpRecord:
+    return records.IpRecord(id=id, address=address, **fields)
 
 
 def facts(fixture: str, host: str | None = None, mutate=None) -> HostFacts:
