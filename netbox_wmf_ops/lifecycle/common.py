@@ -21,15 +21,10 @@ from typing import TYPE_CHECKING, Any
 from utilities.exceptions import AbortScript
 
 from netbox_wmf_ops.logs import Log
-from netbox_wmf_ops.puppetdb.plan import (
-    CABLE_COLORS,
-    FAST_TYPES,
-    PRIMARY_PLACEHOLDER,
-    REMOVAL_GUARD_DOC,
-    SWITCH_PORT_MTU,
-    SWITCH_PORT_PREFIXES,
-    switch_port_type,
-)
+from netbox_wmf_ops.puppetdb.planning.cabling import CABLE_COLORS, FAST_TYPES
+from netbox_wmf_ops.puppetdb.planning.interfaces import PRIMARY_PLACEHOLDER
+from netbox_wmf_ops.puppetdb.planning.removals import REMOVAL_GUARD_DOC
+from netbox_wmf_ops.puppetdb.planning.switch_ports import SWITCH_PORT_MTU, SWITCH_PORT_PREFIXES, switch_port_type
 
 if TYPE_CHECKING:
     from dcim.models import Cable, Device, Interface, Site

@@ -17,6 +17,11 @@ def module_name(path: Path) -> str:
 
 def load_time_imports(path: Path) -> set[str]:
     """Project modules imported by the module's top-level code (imports inside functions run later, not at load)."""
+    return {m for m in all_load_time_imports(path) if m == "netbox_wmf_ops" or m.startswith("netbox_wmf_ops.")}
+
+
+def all_load_time_imports(path: Path) -> set[str]:
+    """Every module (and imported name, as ``module.name``) the module's top-level code imports."""
     name = module_name(path)
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     found: set[str] = set()
@@ -36,7 +41,7 @@ def load_time_imports(path: Path) -> set[str]:
                     base = ".".join([*anchor, base] if base else anchor)
                 found.add(base)
                 found.update(f"{base}.{alias.name}" for alias in statement.names)
-    return {m for m in found if m == "netbox_wmf_ops" or m.startswith("netbox_wmf_ops.")}
+    return found
 
 
 def import_graph() -> dict[str, set[str]]:
@@ -105,3 +110,37 @@ def test_loading_the_settings_declaration_loads_no_feature_code():
         m for m in ast.literal_eval(modules) if m not in allowed and not m.startswith("netbox_wmf_ops.config_schema.")
     ] == []
     assert requests_loaded == "False"
+
+
+# The interface import's planning (docs/architecture.md): pure, so it imports the standard library, its own package
+# and these pure modules only; the ORM side is puppetdb/loader.py and puppetdb/applier.py.
+PUPPETDB_PLANNING = PACKAGE / "puppetdb" / "planning"
+PUPPETDB_PLANNING_READS = (
+    "netbox_wmf_ops.puppetdb.planning",
+    "netbox_wmf_ops.puppetdb.facts",
+    "netbox_wmf_ops.policy",
+    "netbox_wmf_ops.logs",
+)
+
+
+def impure_imports(path: Path, allowed: tuple[str, ...]) -> list[str]:
+    """What the module imports at load time beyond the standard library and the ``allowed`` project modules."""
+    found = []
+    for name in sorted(all_load_time_imports(path)):
+        top = name.split(".")[0]
+        if top in sys.stdlib_module_names or top == "__future__":
+            continue
+        if not any(name == a or name.startswith(f"{a}.") for a in allowed):
+            found.append(name)
+    return found
+
+
+def test_the_puppetdb_planning_imports_no_django_and_no_orm_code():
+    modules = sorted(PUPPETDB_PLANNING.glob("*.py"))
+    assert len(modules) > 5
+    assert {p.name: impure_imports(p, PUPPETDB_PLANNING_READS) for p in modules} == {p.name: [] for p in modules}
+
+
+def test_the_purity_check_sees_the_loaders_orm_imports():
+    impure = impure_imports(PACKAGE / "puppetdb" / "loader.py", PUPPETDB_PLANNING_READS)
+    assert "dcim.models" in impure and "django.db.models" in impure

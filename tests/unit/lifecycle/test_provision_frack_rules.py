@@ -11,7 +11,8 @@ from netbox_wmf_ops.lifecycle.provision_frack import (
     same_port_names,
     switches_problem,
 )
-from netbox_wmf_ops.puppetdb.plan import HostState, host_refusal
+from netbox_wmf_ops.puppetdb.planning.host import host_refusal
+from netbox_wmf_ops.puppetdb.planning.records import HostState
 
 
 @pytest.mark.parametrize(
