@@ -17,6 +17,7 @@ setup(
     install_requires=[
         "GitPython>=3.1",  # DNS snippet repository
         "openpyxl>=3.1",  # XLSX exports read by the Accounting and Juniper reports
+        "prometheus-client>=0.17",  # the metrics' text format (installed with NetBox, via django-prometheus)
         "PyMySQL>=1.1",  # LibreNMS database
     ],
     extras_require={

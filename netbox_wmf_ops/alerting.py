@@ -42,13 +42,16 @@ class JobResult:
     new: int = 0  # findings the run opened
 
 
-@dataclass(frozen=True)
-class Verdict:
+class CheckVerdict:
+    """What every Nagios-style verdict of the plugin shares (a report's here, a recurring job's in health.py): the
+    state's exit code, the check's output line and the state fields of its JSON."""
+
     state: str
-    name: str
     summary: str
-    counts: dict[str, int] = field(default_factory=dict)
-    job: int | None = None
+
+    @property
+    def subject(self) -> str:
+        raise NotImplementedError
 
     @property
     def exit_code(self) -> int:
@@ -56,17 +59,26 @@ class Verdict:
 
     @property
     def line(self) -> str:
-        return f"Netbox report {self.name} {self.state} - {self.summary}"
+        return f"{self.subject} {self.state} - {self.summary}"
+
+    def state_fields(self) -> dict[str, Any]:
+        return {"state": self.state, "exit_code": self.exit_code, "summary": self.summary}
+
+
+@dataclass(frozen=True)
+class Verdict(CheckVerdict):
+    state: str
+    name: str
+    summary: str
+    counts: dict[str, int] = field(default_factory=dict)
+    job: int | None = None
+
+    @property
+    def subject(self) -> str:
+        return f"Netbox report {self.name}"
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "report": self.name,
-            "state": self.state,
-            "exit_code": self.exit_code,
-            "summary": self.summary,
-            "counts": self.counts,
-            "job": self.job,
-        }
+        return {"report": self.name, **self.state_fields(), "counts": self.counts, "job": self.job}
 
 
 def count_levels(data: dict[str, Any] | None) -> dict[str, int]:

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from .alerting import CRITICAL, EXIT_CODES, OK, UNKNOWN, WARNING
+from .alerting import CRITICAL, OK, UNKNOWN, WARNING, CheckVerdict
+from .prometheus import Gauge
 
 PROBLEM_WINDOW = timedelta(hours=24)  # failed runs listed by the check
 SEVERITY = {OK: 0, WARNING: 1, UNKNOWN: 2, CRITICAL: 3}  # worst first when aggregating
@@ -50,7 +51,7 @@ class WorkRecord:
 
 
 @dataclass(frozen=True)
-class WorkVerdict:
+class WorkVerdict(CheckVerdict):
     state: str
     key: str
     summary: str
@@ -62,19 +63,13 @@ class WorkVerdict:
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
-    def exit_code(self) -> int:
-        return EXIT_CODES[self.state]
-
-    @property
-    def line(self) -> str:
-        return f"{self.key} {self.state} - {self.summary}"
+    def subject(self) -> str:
+        return self.key
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "job": self.key,
-            "state": self.state,
-            "exit_code": self.exit_code,
-            "summary": self.summary,
+            **self.state_fields(),
             "interval_minutes": self.interval,
             "last_success": self.last_success.isoformat() if self.last_success else None,
             "age_seconds": round(self.age_seconds, 1) if self.age_seconds is not None else None,
@@ -183,26 +178,21 @@ def _duration(delta: timedelta) -> str:
     return f"{secs}s"
 
 
-def render_metrics(verdicts: list[WorkVerdict]) -> str:
-    """The recurring-work verdicts in the Prometheus text format (appended to the report metrics)."""
-    blocks: list[tuple[str, str, list[str]]] = [
-        ("wmf_ops_recurring_state", "0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (as the Icinga check).", []),
-        ("wmf_ops_recurring_last_success_timestamp_seconds", "When the newest success ended (Unix time).", []),
-        ("wmf_ops_recurring_interval_seconds", "The configured interval of the recurring job.", []),
-        ("wmf_ops_recurring_failures_24h", "Runs that failed or were missed in the last 24 hours.", []),
-        ("wmf_ops_recurring_scheduled", "1 when a run is waiting or running (the chain is alive).", []),
-    ]
+def recurring_metric_families(verdicts: list[WorkVerdict]) -> list[Gauge]:
+    """The recurring-work verdicts as Prometheus gauges (served after the report metrics), one sample per job."""
+    state = Gauge("wmf_ops_recurring_state", "0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (as the Icinga check).")
+    last_success = Gauge(
+        "wmf_ops_recurring_last_success_timestamp_seconds", "When the newest success ended (Unix time)."
+    )
+    interval = Gauge("wmf_ops_recurring_interval_seconds", "The configured interval of the recurring job.")
+    failures = Gauge("wmf_ops_recurring_failures_24h", "Runs that failed or were missed in the last 24 hours.")
+    scheduled = Gauge("wmf_ops_recurring_scheduled", "1 when a run is waiting or running (the chain is alive).")
     for v in sorted(verdicts, key=lambda v: v.key):
-        label = '{job="' + v.key.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"}'
-        blocks[0][2].append(f"wmf_ops_recurring_state{label} {v.exit_code}")
+        job = {"job": v.key}
+        state.sample(job, v.exit_code)
         if v.last_success is not None:
-            blocks[1][2].append(
-                f"wmf_ops_recurring_last_success_timestamp_seconds{label} {v.last_success.timestamp():.3f}"
-            )
-        blocks[2][2].append(f"wmf_ops_recurring_interval_seconds{label} {v.interval * 60}")
-        blocks[3][2].append(f"wmf_ops_recurring_failures_24h{label} {v.failures}")
-        blocks[4][2].append(f"wmf_ops_recurring_scheduled{label} {int(v.scheduled)}")
-    lines: list[str] = []
-    for metric, help_text, samples in blocks:
-        lines += [f"# HELP {metric} {help_text}", f"# TYPE {metric} gauge", *samples]
-    return "\n".join(lines) + "\n"
+            last_success.sample(job, v.last_success.timestamp())
+        interval.sample(job, v.interval * 60)
+        failures.sample(job, v.failures)
+        scheduled.sample(job, int(v.scheduled))
+    return [state, last_success, interval, failures, scheduled]

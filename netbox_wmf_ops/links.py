@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .config_schema.custom_links import DEFAULT_URLS
+from .outcomes import Outcomes
 
 LINK_PREFIX = "wmf-ops-"
 PHYSICAL_AND_VIRTUAL = ("dcim.device", "virtualization.virtualmachine")
@@ -36,6 +37,7 @@ _TICKET = "{% set t = ((object.cf or {}).get('ticket') or '')|string|trim %}"
 _IS_PHAB = "(t[:1] == 'T' and t[1:].isdigit())"
 _IS_RT = "(t[:4] == 'RT #' and t[4:].isdigit())"
 _MANUFACTURER = "{% set m = object.device_type.manufacturer.slug %}"
+_NAME = "{{ object.name|urlencode }}"  # Grafana and Icinga know hosts by their bare name
 # Debmonitor knows hosts by FQDN: the primary IP's DNS name when there is one, else the bare name.
 _FQDN = "{% set fqdn = (object.primary_ip.dns_name if object.primary_ip else '') or object.name %}"
 
@@ -59,36 +61,27 @@ def _base(urls: Mapping[str, str], key: str) -> str:
     return url.rstrip("/")
 
 
+def _host_link(slug: str, text: str, url: str, weight: int, button_class: str) -> LinkSpec:
+    """A link to a monitoring tool's page of a host, on devices and VMs; shown when the object has a name."""
+    return LinkSpec(
+        name=f"{LINK_PREFIX}{slug}",
+        link_text=f"{{% if object.name %}}{text}{{% endif %}}",
+        link_url=url,
+        object_types=PHYSICAL_AND_VIRTUAL,
+        weight=weight,
+        button_class=button_class,
+    )
+
+
 def shipped_links(urls: Mapping[str, str] | None = None) -> list[LinkSpec]:
     """The links the plugin ships, with the base URLs from ``urls`` (missing keys take ``DEFAULT_URLS``)."""
     urls = urls or {}
     grafana, icinga, debmonitor = (_base(urls, k) for k in ("grafana_url", "icinga_url", "debmonitor_url"))
     phabricator, rt = _base(urls, "phabricator_url"), _base(urls, "rt_url")
     return [
-        LinkSpec(
-            name=f"{LINK_PREFIX}grafana",
-            link_text="{% if object.name %}Grafana{% endif %}",
-            link_url=f"{grafana}/d/000000377/host-overview?var-server={{{{ object.name|urlencode }}}}",
-            object_types=PHYSICAL_AND_VIRTUAL,
-            weight=100,
-            button_class="orange",
-        ),
-        LinkSpec(
-            name=f"{LINK_PREFIX}icinga",
-            link_text="{% if object.name %}Icinga{% endif %}",
-            link_url=f"{icinga}/cgi-bin/icinga/status.cgi?host={{{{ object.name|urlencode }}}}",
-            object_types=PHYSICAL_AND_VIRTUAL,
-            weight=110,
-            button_class="green",
-        ),
-        LinkSpec(
-            name=f"{LINK_PREFIX}debmonitor",
-            link_text="{% if object.name %}Debmonitor{% endif %}",
-            link_url=f"{_FQDN}{debmonitor}/hosts/{{{{ fqdn|urlencode }}}}",
-            object_types=PHYSICAL_AND_VIRTUAL,
-            weight=120,
-            button_class="blue",
-        ),
+        _host_link("grafana", "Grafana", f"{grafana}/d/000000377/host-overview?var-server={_NAME}", 100, "orange"),
+        _host_link("icinga", "Icinga", f"{icinga}/cgi-bin/icinga/status.cgi?host={_NAME}", 110, "green"),
+        _host_link("debmonitor", "Debmonitor", f"{_FQDN}{debmonitor}/hosts/{{{{ fqdn|urlencode }}}}", 120, "blue"),
         LinkSpec(
             name=f"{LINK_PREFIX}procurement-ticket",
             link_text=f"{_TICKET}{{% if {_IS_PHAB} or {_IS_RT} %}}Procurement Ticket{{% endif %}}",
@@ -118,17 +111,13 @@ def shipped_links(urls: Mapping[str, str] | None = None) -> list[LinkSpec]:
 
 
 @dataclass
-class InstallResult:
+class InstallResult(Outcomes):
+    subject = "custom links"
+
     created: list[str]
     updated: list[str]
     unchanged: list[str]
     deleted: list[str]
-
-    def summary(self) -> str:
-        return (
-            f"{len(self.created)} custom links created, {len(self.updated)} updated, "
-            f"{len(self.unchanged)} unchanged, {len(self.deleted)} deleted"
-        )
 
 
 def configured_urls() -> dict[str, str]:

@@ -1,4 +1,4 @@
-"""Report results in the Prometheus text exposition format (pure)."""
+"""Report results as Prometheus gauges (pure; rendered by ``prometheus.render``)."""
 
 from __future__ import annotations
 
@@ -6,52 +6,36 @@ from collections.abc import Mapping
 
 from .alerting import LEVELS, JobResult
 from .owners import ReportOwner
+from .prometheus import Gauge
 
 
-def _label(value: str) -> str:
-    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-
-
-def render_report_metrics(
+def report_metric_families(
     results: Mapping[str, tuple[JobResult, float | None]], owners: Mapping[str, ReportOwner] | None = None
-) -> str:
-    """One block per metric family, one sample per report (and per test and level for the findings). With `owners`,
-    every sample of a report also carries ``owner`` and ``alerts`` ("true"/"false") labels, so alert rules can route
-    by owner and leave out the reports that do not alert."""
-    findings, last_run, duration, errored, new = [], [], [], [], []
+) -> list[Gauge]:
+    """One gauge per metric, one sample per report (and per test and level for the findings). With `owners`, every
+    sample of a report also carries ``owner`` and ``alerts`` ("true"/"false") labels, so alert rules can route by
+    owner and leave out the reports that do not alert."""
+    findings = Gauge(
+        "wmf_ops_report_findings",
+        "Open failures and warnings (and the successes of the newest finished run), per report test.",
+    )
+    last_run = Gauge("wmf_ops_report_last_run_timestamp_seconds", "When the newest run finished (Unix time).")
+    duration = Gauge("wmf_ops_report_duration_seconds", "Run time of the newest finished run.")
+    errored = Gauge("wmf_ops_report_errored", "1 when the newest run errored or failed instead of completing.")
+    new = Gauge("wmf_ops_report_new_findings", "Findings the newest finished run opened.")
     for report in sorted(results):
         result, seconds = results[report]
-        name = _label(report)
+        labels = {"report": report}
         if owners is not None and report in owners:
             declared = owners[report]
-            name = f'{name}",owner="{_label(declared.owner)}",alerts="{str(declared.alerts).lower()}'
-        errored.append(f'wmf_ops_report_errored{{report="{name}"}} {int(result.status != "completed")}')
+            labels |= {"owner": declared.owner, "alerts": str(declared.alerts).lower()}
+        errored.sample(labels, int(result.status != "completed"))
         if result.completed:
-            last_run.append(
-                f'wmf_ops_report_last_run_timestamp_seconds{{report="{name}"}} {result.completed.timestamp():.3f}'
-            )
-        new.append(f'wmf_ops_report_new_findings{{report="{name}"}} {int(result.new)}')
+            last_run.sample(labels, result.completed.timestamp())
+        new.sample(labels, int(result.new))
         if seconds is not None:
-            duration.append(f'wmf_ops_report_duration_seconds{{report="{name}"}} {seconds:.3f}')
+            duration.sample(labels, seconds)
         for test, counts in sorted(((result.data or {}).get("tests") or {}).items()):
             for level in LEVELS:
-                findings.append(
-                    f'wmf_ops_report_findings{{report="{name}",test="{_label(test)}",level="{level}"}} '
-                    f"{int(counts.get(level, 0))}"
-                )
-    blocks = [
-        (
-            "wmf_ops_report_findings",
-            "gauge",
-            "Open failures and warnings (and the successes of the newest finished run), per report test.",
-            findings,
-        ),
-        ("wmf_ops_report_last_run_timestamp_seconds", "gauge", "When the newest run finished (Unix time).", last_run),
-        ("wmf_ops_report_duration_seconds", "gauge", "Run time of the newest finished run.", duration),
-        ("wmf_ops_report_errored", "gauge", "1 when the newest run errored or failed instead of completing.", errored),
-        ("wmf_ops_report_new_findings", "gauge", "Findings the newest finished run opened.", new),
-    ]
-    lines = []
-    for metric, kind, help_text, samples in blocks:
-        lines += [f"# HELP {metric} {help_text}", f"# TYPE {metric} {kind}", *samples]
-    return "\n".join(lines) + "\n"
+                findings.sample({**labels, "test": test, "level": level}, int(counts.get(level, 0)))
+    return [findings, last_run, duration, errored, new]

@@ -24,6 +24,8 @@ from django.db import transaction
 from extras.models import ScriptModule
 from extras.utils import is_script
 
+from .outcomes import Outcomes
+
 logger = logging.getLogger("netbox_wmf_ops.registration")
 
 SHIM_PREFIX = "wmf_ops_"
@@ -49,17 +51,13 @@ class ShippedModule:
 
 
 @dataclass
-class RegistrationResult:
+class RegistrationResult(Outcomes):
+    subject = "shim modules"
+
     written: list[str]
     unchanged: list[str]
     retired: list[str]
     removed: list[str]
-
-    def summary(self) -> str:
-        return (
-            f"{len(self.written)} shim modules written, {len(self.unchanged)} unchanged, "
-            f"{len(self.retired)} retired, {len(self.removed)} removed"
-        )
 
 
 def script_classes(module: ModuleType) -> list[type]:

@@ -12,10 +12,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ..alerting import EXIT_CODES, judge, parse_duration
-from ..health import render_metrics, summary_line, worst
+from ..health import recurring_metric_families, summary_line, worst
 from ..loaders.job_health import recurring_verdicts
 from ..loaders.report_status import find_script, latest_result, latest_results
-from ..metrics import render_report_metrics
+from ..metrics import report_metric_families
+from ..prometheus import CONTENT_TYPE, render
 from ..quality.catalog import owner_of
 from ..registration import SHIM_PREFIX
 
@@ -64,10 +65,10 @@ class ReportMetricsView(APIView):
     def get(self, request):
         scripts = Script.objects.restrict(request.user, "view").filter(module__file_path__startswith=SHIM_PREFIX)
         names = [f"{script.module.python_name}.{script.name}" for script in scripts.select_related("module")]
-        body = render_report_metrics(latest_results(names, request.user), {name: owner_of(name) for name in names})
+        families = report_metric_families(latest_results(names, request.user), {name: owner_of(name) for name in names})
         if request.user.has_perm("core.view_job"):  # the recurring work's health (netbox_wmf_ops.health)
-            body += render_metrics(recurring_verdicts(Job.objects.restrict(request.user, "view")))
-        return HttpResponse(body, content_type="text/plain; version=0.0.4; charset=utf-8")
+            families += recurring_metric_families(recurring_verdicts(Job.objects.restrict(request.user, "view")))
+        return HttpResponse(render(families), content_type=CONTENT_TYPE)
 
 
 class RecurringStatusView(APIView):

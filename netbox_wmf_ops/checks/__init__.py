@@ -36,17 +36,23 @@ def summary(count: int, text: str) -> Finding:
     return Finding("success", None, f"{count} {text}")
 
 
+def record_object(record: Any) -> Any:
+    """The NetBox object a check's record stands for: records that stand for one name it ``obj``."""
+    return record.obj
+
+
 def judge_each[T](
     items: Iterable[T],
     problem: Callable[[T], str | None],
     clean: str,
     *,
-    obj: Callable[[T], Any] | None,
+    obj: Callable[[T], Any] | None = record_object,
     rule: str = "",
 ) -> list[Finding]:
-    """The usual report test: one failure about ``obj(item)`` per item whose ``problem`` is a message, then the
-    ``summary`` of the clean items (``problem`` returned None). ``obj=None``: the failures are about no object.
-    Out-of-scope items are filtered out by the caller, so that they are neither failed nor counted."""
+    """The usual report test: one failure about ``obj(item)`` (by default the item's ``obj``) per item whose
+    ``problem`` is a message, then the ``summary`` of the clean items (``problem`` returned None). ``obj=None``: the
+    failures are about no object. Out-of-scope items are filtered out by the caller, so that they are neither failed
+    nor counted."""
 
     def judged(item: T) -> Finding | None:
         message = problem(item)

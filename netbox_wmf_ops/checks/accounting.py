@@ -147,8 +147,12 @@ def _forget(sheet: AccountingSheet, serial: str) -> None:
             break
 
 
-def _same(sheet_value: str, netbox_value: str | None) -> bool:
-    return sheet_value.strip() == (netbox_value or "").strip()
+def _mismatch(asset: Asset, device: DeviceFacts, field: str, label: str) -> str | None:
+    """The message when the sheet and NetBox disagree on ``field`` (surrounding blanks aside), else None."""
+    sheet_value, netbox_value = getattr(asset, field), getattr(device, field)
+    if sheet_value.strip() == (netbox_value or "").strip():
+        return None
+    return f"{label} mismatch for s/n {asset.serial}: {sheet_value} (Accounting) vs. {netbox_value} (Netbox)"
 
 
 def check_field_match(sheet: AccountingSheet, devices_by_serial: Mapping[str, DeviceFacts]) -> list[Finding]:
@@ -168,27 +172,16 @@ def check_field_match(sheet: AccountingSheet, devices_by_serial: Mapping[str, De
             )
             continue
         if not asset.tag_is_formula:
-            if _same(asset.asset_tag, device.asset_tag):
+            tag_mismatch = _mismatch(asset, device, "asset_tag", "Asset tag")
+            if tag_mismatch is None:
                 tag_matches += 1
             else:
-                findings.append(
-                    failure(
-                        device.obj,
-                        f"Asset tag mismatch for s/n {asset.serial}: {asset.asset_tag} "
-                        f"(Accounting) vs. {device.asset_tag} (Netbox)",
-                        rule="accounting.field_match",
-                    )
-                )
-        if _same(asset.ticket, device.ticket):
+                findings.append(failure(device.obj, tag_mismatch, rule="accounting.field_match"))
+        ticket_mismatch = _mismatch(asset, device, "ticket", "Ticket")
+        if ticket_mismatch is None:
             ticket_matches += 1
         else:
-            warnings.append(
-                warning(
-                    device.obj,
-                    f"Ticket mismatch for s/n {asset.serial}: {asset.ticket} (Accounting) vs. {device.ticket} (Netbox)",
-                    rule="accounting.field_match",
-                )
-            )
+            warnings.append(warning(device.obj, ticket_mismatch, rule="accounting.field_match"))
     for duplicate in sheet.duplicates:
         findings.append(
             failure(
@@ -227,4 +220,4 @@ def check_missing_assets(
         return f"Device with s/n {device.serial} ({device.asset_tag}) not present in Accounting"
 
     clean = f"devices ({oldest.isoformat()} to {newest.isoformat()}) matched"
-    return judge_each(devices, problem, clean, obj=lambda device: device.obj, rule="accounting.missing_assets")
+    return judge_each(devices, problem, clean, rule="accounting.missing_assets")

@@ -79,13 +79,7 @@ def check_component_names(components: Iterable[NamedComponent], pattern: re.Patt
             return None
         return f"incorrectly named {label} cable termination: {component.name}"
 
-    return judge_each(
-        components,
-        problem,
-        f"correctly named {label} cable terminations",
-        obj=lambda c: c.obj,
-        rule="cables.component_names",
-    )
+    return judge_each(components, problem, f"correctly named {label} cable terminations", rule="cables.component_names")
 
 
 def interface_name_is_valid(interface: NamedInterface) -> bool:
@@ -107,7 +101,6 @@ def check_interface_names(interfaces: Iterable[NamedInterface]) -> list[Finding]
         interfaces,
         interface_name_problem,
         "correctly named interface cable terminations",
-        obj=lambda i: i.obj,
         rule="cables.interface_names",
     )
 

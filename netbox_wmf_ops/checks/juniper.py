@@ -138,7 +138,7 @@ def check_missing_devices(base: Mapping[str, InstalledBaseEntry], devices: Itera
         return f"Device with s/n {device.serial} not present in Juniper Installed Base"
 
     in_use = (device for device in devices if device.serial and device.status not in IGNORED_STATUSES)
-    return judge_each(in_use, problem, "devices matched", obj=lambda device: device.obj, rule="juniper.missing_devices")
+    return judge_each(in_use, problem, "devices matched", rule="juniper.missing_devices")
 
 
 def check_missing_inventory(base: Mapping[str, InstalledBaseEntry], items: Iterable[JuniperItem]) -> list[Finding]:
@@ -155,6 +155,4 @@ def check_missing_inventory(base: Mapping[str, InstalledBaseEntry], items: Itera
         and item.device_status not in IGNORED_STATUSES
         and (item.serial in base or not is_ignored_product(item.part_id))
     )
-    return judge_each(
-        in_use, problem, "inventory items matched", obj=lambda item: item.obj, rule="juniper.missing_inventory"
-    )
+    return judge_each(in_use, problem, "inventory items matched", rule="juniper.missing_inventory")

@@ -123,10 +123,6 @@ def normalise(devices: Iterable[Mapping[str, Any]], inventory: Iterable[Mapping[
     return LibreNMSData(normalise_devices(devices), normalise_inventory(inventory))
 
 
-def _obj(record: NetDevice | NetItem) -> Any:
-    return record.obj
-
-
 def _checked(devices: Iterable[NetDevice]) -> list[NetDevice]:
     return [d for d in devices if d.role in CHECKED_ROLES and d.serial]
 
@@ -183,7 +179,6 @@ def check_vendor_model(librenms: LibreNMSData, devices: Iterable[NetDevice]) -> 
         known,
         lambda device: vendor_model_problem(librenms, device),
         "LibreNMS hardware and manufacturer matches in Netbox",
-        obj=_obj,
         rule="librenms.vendor_model",
     )
 
@@ -199,7 +194,6 @@ def check_inventory_in_librenms(librenms: LibreNMSData, items: Iterable[NetItem]
         in_scope,
         lambda item: None if item.serial in librenms.inventory else "missing Netbox inventory item from LibreNMS",
         "Netbox inventory items in LibreNMS",
-        obj=_obj,
         rule="librenms.inventory_in_librenms",
     )
 

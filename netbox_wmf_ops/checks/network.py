@@ -48,13 +48,7 @@ def check_switch_port_names(ports: Iterable[SwitchPort]) -> list[Finding]:
         seen[port.device].add(suffix)
         return None
 
-    return judge_each(
-        ports,
-        problem,
-        "switch ports named after their switch member",
-        obj=lambda port: port.obj,
-        rule="network.switch_port_names",
-    )
+    return judge_each(ports, problem, "switch ports named after their switch member", rule="network.switch_port_names")
 
 
 # --------------------------------------------------------------------------------------- test_duplicate_ip_netmask
@@ -76,9 +70,7 @@ def check_vip_masks(addresses: Iterable[SharedIp]) -> list[Finding]:
         seen.add(interface.network.prefixlen)
         return "Multiple VIPs with different prefix length" if len(seen) > 1 else None
 
-    return judge_each(
-        addresses, problem, "correctly masked VIPs", obj=lambda address: address.obj, rule="network.vip_masks"
-    )
+    return judge_each(addresses, problem, "correctly masked VIPs", rule="network.vip_masks")
 
 
 # --------------------------------------------------------------------------------------- test_enabled_not_connected

@@ -39,10 +39,6 @@ class Vm:
     has_tenant: bool
 
 
-def _obj(record: Server | Vm) -> Any:
-    return record.obj
-
-
 def _is_virtual(facts: Facts) -> Mapping[str, Any]:
     return facts.get("is_virtual", {})
 
@@ -58,11 +54,7 @@ def check_netbox_vms_in_puppetdb(vms: Iterable[Vm], facts: Facts) -> list[Findin
 
     in_scope = (vm for vm in vms if vm.status != "offline" and not vm.has_tenant)
     return judge_each(
-        in_scope,
-        problem,
-        "VMs that are in Netbox are also in PuppetDB VMs",
-        obj=_obj,
-        rule="puppetdb.netbox_vms_in_puppetdb",
+        in_scope, problem, "VMs that are in Netbox are also in PuppetDB VMs", rule="puppetdb.netbox_vms_in_puppetdb"
     )
 
 
@@ -99,7 +91,6 @@ def check_netbox_in_puppetdb(servers: Iterable[Server], facts: Facts) -> list[Fi
         in_service,
         problem,
         "physical devices that are in Netbox are also in PuppetDB",
-        obj=_obj,
         rule="puppetdb.netbox_in_puppetdb",
     )
 
@@ -137,7 +128,7 @@ def check_models(servers: Iterable[Server], facts: Facts) -> list[Finding]:
         return f"mismatched device models: {server.model} (netbox) != {product} (puppetdb)"
 
     known = (server for server in servers if server.name in products)
-    return judge_each(known, problem, "devices have matching model names", obj=_obj, rule="puppetdb.models")
+    return judge_each(known, problem, "devices have matching model names", rule="puppetdb.models")
 
 
 def check_serials(servers: Iterable[Server], facts: Facts) -> list[Finding]:
@@ -150,6 +141,4 @@ def check_serials(servers: Iterable[Server], facts: Facts) -> list[Finding]:
         return f"mismatched serials: {server.serial} (netbox) != {serial} (puppetdb)"
 
     known = (server for server in servers if server.name in serials)
-    return judge_each(
-        known, problem, "physical devices have matching serial numbers", obj=_obj, rule="puppetdb.serials"
-    )
+    return judge_each(known, problem, "physical devices have matching serial numbers", rule="puppetdb.serials")

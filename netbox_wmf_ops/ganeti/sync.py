@@ -97,6 +97,7 @@ def load_netbox_state(profile: str, site_slug: str, ganeti: GanetiState) -> Netb
     group = ClusterGroup.objects.filter(name=profile).values("id").first()
     group_id = group["id"] if group else None
     in_group = Q(group_id=group_id) if group_id else Q(pk__in=[])
+    on_group_clusters = Q(cluster__group_id=group_id) if group_id else Q(pk__in=[])
 
     clusters = {}
     for row in (
@@ -109,7 +110,6 @@ def load_netbox_state(profile: str, site_slug: str, ganeti: GanetiState) -> Netb
         if cluster.in_group or row["name"] not in clusters:
             clusters[row["name"]] = cluster
 
-    vm_in_group = Q(cluster__group_id=group_id) if group_id else Q(pk__in=[])
     placeholder = VMInterface.objects.filter(virtual_machine=OuterRef("pk"), name=PRIMARY_PLACEHOLDER)
     vms = tuple(
         NetboxVM(
@@ -125,7 +125,7 @@ def load_netbox_state(profile: str, site_slug: str, ganeti: GanetiState) -> Netb
             has_virtual_disks=bool(row["virtual_disk_count"]),
             awaiting_import=row["awaiting_import"] and row["tenant_id"] is None,
         )
-        for row in VirtualMachine.objects.filter(vm_in_group | Q(name__in=list(ganeti.instances)))
+        for row in VirtualMachine.objects.filter(on_group_clusters | Q(name__in=list(ganeti.instances)))
         .annotate(ip_count=Count("interfaces__ip_addresses"), awaiting_import=Exists(placeholder))
         .values(
             "id",
@@ -145,7 +145,6 @@ def load_netbox_state(profile: str, site_slug: str, ganeti: GanetiState) -> Netb
     )
 
     node_names = [node for nodes in ganeti.groups.values() for node in nodes]
-    device_in_group = Q(cluster__group_id=group_id) if group_id else Q(pk__in=[])
     devices = tuple(
         NetboxDevice(
             id=row["id"],
@@ -154,7 +153,7 @@ def load_netbox_state(profile: str, site_slug: str, ganeti: GanetiState) -> Netb
             cluster_in_group=group_id is not None and row["cluster__group_id"] == group_id,
             at_site=row["site__slug"] == site_slug,
         )
-        for row in Device.objects.filter(device_in_group | Q(name__in=node_names))
+        for row in Device.objects.filter(on_group_clusters | Q(name__in=node_names))
         .values("id", "name", "cluster__name", "cluster__group_id", "site__slug")
         .order_by("pk")
     )

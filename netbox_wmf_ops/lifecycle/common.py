@@ -17,7 +17,8 @@ from django.core.exceptions import ValidationError
 from ipam.models import VLAN, IPAddress, Prefix
 
 from netbox_wmf_ops.logs import Log
-from netbox_wmf_ops.puppetdb.plan import REMOVAL_GUARD_DOC, SWITCH_PORT_MTU, switch_port_type
+from netbox_wmf_ops.puppetdb.planning.removals import REMOVAL_GUARD_DOC
+from netbox_wmf_ops.puppetdb.planning.switch_ports import SWITCH_PORT_MTU, switch_port_type
 
 from .planning.refusal import Refused
 from .planning.switch_ports import (

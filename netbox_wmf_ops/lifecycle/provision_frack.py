@@ -16,7 +16,7 @@ from typing import Any
 from dcim.models import Device, Interface
 from ipam.models import VLAN, IPAddress, Prefix
 
-from netbox_wmf_ops.puppetdb.plan import SWITCH_PORT_MTU
+from netbox_wmf_ops.puppetdb.planning.switch_ports import SWITCH_PORT_MTU
 
 from .. import policy
 from ..logs import Log

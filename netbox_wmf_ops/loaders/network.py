@@ -15,22 +15,7 @@ from ipam.models import VLAN, IPAddress, Prefix
 
 from .. import policy
 from ..checks import Finding
-from ..checks.network import (
-    ACCESS_PORT_PREFIXES,
-    EXCLUDED_DEVICE_STATUSES,
-    PORT_BLOCK_DEVICE_TYPES,
-    SWITCH_ROLES,
-    UPLINK_SWITCH_ROLES,
-    BlockPort,
-    BlockSwitch,
-    MgmtAddress,
-    NetworkPort,
-    ServerPrimaryIps,
-    ServerUplink,
-    SharedIp,
-    SwitchPort,
-    Vlan,
-)
+from ..checks import network as rules
 
 DEVICE_DISPLAY = ("device_type__manufacturer", "virtual_chassis")
 JUNIPER = "juniper"
@@ -56,43 +41,43 @@ def interfaces() -> QuerySet:
     return Interface.objects.all()
 
 
-def load_switch_ports() -> list[SwitchPort]:
+def load_switch_ports() -> list[rules.SwitchPort]:
     """Access ports (et-/xe-/ge-) of Juniper switches in service."""
     name_filter = Q()
-    for prefix in ACCESS_PORT_PREFIXES:
+    for prefix in rules.ACCESS_PORT_PREFIXES:
         name_filter |= Q(name__startswith=prefix)
     rows = (
-        Interface.objects.filter(name_filter, device__role__slug__in=SWITCH_ROLES)
+        Interface.objects.filter(name_filter, device__role__slug__in=rules.SWITCH_ROLES)
         .filter(device__device_type__manufacturer__slug=JUNIPER)
-        .exclude(device__status__in=EXCLUDED_DEVICE_STATUSES)
+        .exclude(device__status__in=rules.EXCLUDED_DEVICE_STATUSES)
         .order_by("device__name", "device_id", "pk")  # oldest first: of two clashing ports, the newer is reported
         .values_list("pk", "name", "device__name", "device_id", "device__vc_position")
     )
-    return [SwitchPort(pk, name, device or str(device_id), vc) for pk, name, device, device_id, vc in rows]
+    return [rules.SwitchPort(pk, name, device or str(device_id), vc) for pk, name, device, device_id, vc in rows]
 
 
-def load_shared_ips() -> list[SharedIp]:
+def load_shared_ips() -> list[rules.SharedIp]:
     """IP addresses with a role that is shared by several hosts (VIP, anycast, ...), oldest first."""
     addresses = IPAddress.objects.filter(role__in=policy.SHARED_IP_ROLES).order_by("pk")
-    return [SharedIp(address, str(address.address)) for address in addresses]
+    return [rules.SharedIp(address, str(address.address)) for address in addresses]
 
 
-def load_network_ports() -> list[NetworkPort]:
+def load_network_ports() -> list[rules.NetworkPort]:
     """Enabled, cable-capable, non-management interfaces of network devices in service."""
     rows = (
         Interface.objects.filter(device__role__slug__in=policy.NETWORK_ROLES, enabled=True, mgmt_only=False)
         .exclude(type__in=NONCONNECTABLE_IFACE_TYPES)
-        .exclude(device__status__in=EXCLUDED_DEVICE_STATUSES)
+        .exclude(device__status__in=rules.EXCLUDED_DEVICE_STATUSES)
         .order_by("device__name", "device_id", "_name")
         .values_list("pk", "device__name", "device_id", "description", "cable_id", "mark_connected")
     )
     return [
-        NetworkPort(pk, device or str(device_id), description, bool(cable_id or marked))
+        rules.NetworkPort(pk, device or str(device_id), description, bool(cable_id or marked))
         for pk, device, device_id, description, cable_id, marked in rows
     ]
 
 
-def load_server_uplinks() -> list[ServerUplink]:
+def load_server_uplinks() -> list[rules.ServerUplink]:
     """Cabled server interfaces that have IPs and whose cable path ends on an access switch port."""
     interface_type = ContentType.objects.get_for_model(Interface)
     server_interfaces = Interface.objects.filter(
@@ -115,7 +100,7 @@ def load_server_uplinks() -> list[ServerUplink]:
     switch_ports = {
         row[0]: row[1:]
         for row in Interface.objects.filter(
-            pk__in=set(far_end.values()), device__role__slug__in=UPLINK_SWITCH_ROLES
+            pk__in=set(far_end.values()), device__role__slug__in=rules.UPLINK_SWITCH_ROLES
         ).values_list("pk", "name", "device__name", "untagged_vlan_id")
     }
     vlan_ids = {vlan_id for *_, vlan_id in switch_ports.values() if vlan_id}
@@ -124,7 +109,7 @@ def load_server_uplinks() -> list[ServerUplink]:
         Prefix.objects.filter(vlan_id__in=vlan_ids).order_by("prefix", "pk").values_list("vlan_id", "prefix")
     ):
         prefixes[vlan_id].append(str(prefix))
-    vlans = {v.pk: Vlan(v, v.name, prefixes[v.pk]) for v in VLAN.objects.filter(pk__in=vlan_ids)}
+    vlans = {v.pk: rules.Vlan(v, v.name, prefixes[v.pk]) for v in VLAN.objects.filter(pk__in=vlan_ids)}
     devices = _devices({device_id for pk, device_id, _ in origins if far_end.get(pk) in switch_ports})
 
     uplinks = []
@@ -133,11 +118,11 @@ def load_server_uplinks() -> list[ServerUplink]:
         if port is None:
             continue
         name, switch, vlan_id = port
-        uplinks.append(ServerUplink(devices[device_id], addresses[pk], switch or "", name, vlans.get(vlan_id)))
+        uplinks.append(rules.ServerUplink(devices[device_id], addresses[pk], switch or "", name, vlans.get(vlan_id)))
     return uplinks
 
 
-def load_mgmt_addresses() -> list[MgmtAddress]:
+def load_mgmt_addresses() -> list[rules.MgmtAddress]:
     """IPs with a DNS name on interfaces named ``mgmt``."""
     rows = (
         IPAddress.objects.filter(interface__name=MGMT_INTERFACE)
@@ -153,37 +138,37 @@ def load_mgmt_addresses() -> list[MgmtAddress]:
     )
     rows = list(rows)
     devices = _devices({row[0] for row in rows})
-    return [MgmtAddress(devices[pk], name or "", site, tenant, dns) for pk, name, site, tenant, dns in rows]
+    return [rules.MgmtAddress(devices[pk], name or "", site, tenant, dns) for pk, name, site, tenant, dns in rows]
 
 
-def load_block_switches(device_types=PORT_BLOCK_DEVICE_TYPES) -> list[BlockSwitch]:
+def load_block_switches(device_types=rules.PORT_BLOCK_DEVICE_TYPES) -> list[rules.BlockSwitch]:
     """QFX5120 switches with their enabled, physical, non-management ports in natural name order."""
-    ports: dict[int, list[BlockPort]] = defaultdict(list)
+    ports: dict[int, list[rules.BlockPort]] = defaultdict(list)
     interfaces = (
         Interface.objects.filter(device__device_type__slug__in=device_types, enabled=True, mgmt_only=False)
         .exclude(type__in=VIRTUAL_IFACE_TYPES)
         .order_by("device_id", "_name")
     )
     for interface in interfaces:
-        ports[interface.device_id].append(BlockPort(interface, interface.name, interface.type))
+        ports[interface.device_id].append(rules.BlockPort(interface, interface.name, interface.type))
     switches = (
         Device.objects.filter(device_type__slug__in=device_types)
         .select_related(*DEVICE_DISPLAY, "site")
         .order_by("name", "pk")
     )
-    return [BlockSwitch(d, d.name or str(d.pk), d.site.slug, tuple(ports[d.pk])) for d in switches]
+    return [rules.BlockSwitch(d, d.name or str(d.pk), d.site.slug, tuple(ports[d.pk])) for d in switches]
 
 
-def load_server_primary_ips() -> list[ServerPrimaryIps]:
+def load_server_primary_ips() -> list[rules.ServerPrimaryIps]:
     """Tenant-less servers in service with their primary IPs."""
     servers = (
         Device.objects.filter(role__slug=policy.SERVER_ROLE, tenant__isnull=True)
-        .exclude(status__in=EXCLUDED_DEVICE_STATUSES)
+        .exclude(status__in=rules.EXCLUDED_DEVICE_STATUSES)
         .select_related(*DEVICE_DISPLAY, "primary_ip4", "primary_ip6")
         .order_by("name", "pk")
     )
     return [
-        ServerPrimaryIps(
+        rules.ServerPrimaryIps(
             device,
             device.name or "",
             ipv4_dns=device.primary_ip4.dns_name if device.primary_ip4 else None,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from netbox.models import NetBoxModel
 from utilities.choices import ChoiceSet
 
@@ -67,9 +66,6 @@ class CheckRun(NetBoxModel):
 
     def __str__(self) -> str:
         return f"{self.report} at {self.started:%Y-%m-%d %H:%M:%S}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("plugins:netbox_wmf_ops:checkrun", args=[self.pk])
 
     def get_status_color(self) -> str:
         return CheckRunStatusChoices.colors.get(self.status)

@@ -8,7 +8,6 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from netbox.models import NetBoxModel
 from utilities.choices import ChoiceSet
@@ -126,9 +125,6 @@ class Finding(NetBoxModel):
 
     def __str__(self) -> str:
         return f"{self.rule}: {self.display or self.message[:60]}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("plugins:netbox_wmf_ops:finding", args=[self.pk])
 
     def get_level_color(self) -> str:
         return FindingLevelChoices.colors.get(self.level)

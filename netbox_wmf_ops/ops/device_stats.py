@@ -1,4 +1,11 @@
-"""Device counts in the Prometheus text exposition format (docs/behaviour-reference.md §2.2, `GetDeviceStats`). Pure."""
+"""Device counts in the Prometheus text exposition format (docs/behaviour-reference.md §2.2, `GetDeviceStats`). Pure.
+
+Written by hand on purpose, unlike the report metrics (``prometheus.render``): this is the original script's output,
+byte for byte (labels in the order status, datacenter, rackgroup, manufacturer; counts as integers; samples in
+first-seen order), for whatever parses the script's output besides Prometheus. ``prometheus_client``'s
+``generate_latest`` always sorts label names and writes every value as a float (``2.0``), so it cannot produce it
+(docs/exports.md, "Script proxy").
+"""
 
 from __future__ import annotations
 

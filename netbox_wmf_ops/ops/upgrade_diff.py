@@ -27,7 +27,7 @@ shown by the command but are not differences: the point of the check is that an 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from netbox_wmf_ops.dns.treediff import unified_diff
@@ -88,6 +88,21 @@ def _transition(old: Any, new: Any) -> str:
     return f"{old} → {new}"
 
 
+def _paired[T](old: Mapping[str, T], new: Mapping[str, T]) -> Iterator[tuple[str, T | None, T | None]]:
+    """(key, old value, new value) for every key of either mapping, sorted; None where a side lacks the key."""
+    for key in sorted(set(old) | set(new)):
+        yield key, old.get(key), new.get(key)
+
+
+def _error_change(prefix: str, old: Mapping, new: Mapping) -> list[str]:
+    """The line saying that a part now errors (with the new error) or no longer does; none while its error stays."""
+    if old.get("error") == new.get("error"):
+        return []
+    if new.get("error"):
+        return [f"{prefix}: now errors: {new['error']}"]
+    return [f"{prefix}: no longer errors (was: {old['error']})"]
+
+
 # --------------------------------------------------------------------------------------------------------- reports
 
 
@@ -122,9 +137,8 @@ def _describe_finding(test: str, level: str, obj: str | None, message: str) -> s
 def diff_reports(old: Mapping[str, Mapping], new: Mapping[str, Mapping], limit: int = DEFAULT_LIMIT) -> list[str]:
     """New/resolved findings, changed summary lines, new/fixed errors, and reports that appeared or went."""
     lines: list[str] = []
-    for key in sorted(set(old) | set(new)):
+    for key, before, after in _paired(old, new):
         prefix = f"report {key}"
-        before, after = old.get(key), new.get(key)
         if before is None:
             totals = _report_totals(after)
             lines.append(
@@ -188,21 +202,15 @@ def diff_syncs(old: Mapping[str, Mapping], new: Mapping[str, Mapping], limit: in
             elif before.get("skipped"):
                 lines.append(f"sync {sync}: no longer skipped (was: {before['skipped']})")
         old_profiles, new_profiles = before.get("profiles", {}), after.get("profiles", {})
-        for name in sorted(set(old_profiles) | set(new_profiles)):
+        for name, was, now in _paired(old_profiles, new_profiles):
             prefix = f"sync {sync}/{name}"
-            was, now = old_profiles.get(name), new_profiles.get(name)
             if was is None:
                 lines.append(f"{prefix}: new profile ({now.get('changes', 0)} changes planned)")
                 continue
             if now is None:
                 lines.append(f"{prefix}: profile no longer configured")
                 continue
-            if was.get("error") != now.get("error"):
-                lines.append(
-                    f"{prefix}: now errors: {now['error']}"
-                    if now.get("error")
-                    else f"{prefix}: no longer errors (was: {was['error']})"
-                )
+            lines += _error_change(prefix, was, now)
             if was.get("changes", 0) != now.get("changes", 0):
                 lines.append(f"{prefix}: planned changes {_transition(was.get('changes', 0), now.get('changes', 0))}")
             added, removed = _multiset_changes(_plan_lines(was), _plan_lines(now))
@@ -227,15 +235,11 @@ def pending_sync_lines(snapshot: Snapshot) -> list[str]:
 def diff_dns(old: Mapping, new: Mapping, limit: int = DEFAULT_LIMIT) -> list[str]:
     """Generation errors, the record count, zone files added/removed/modified, and new/resolved generator warnings."""
     lines: list[str] = []
-    if old.get("error") != new.get("error"):
-        lines.append(
-            f"dns: now errors: {new['error']}" if new.get("error") else f"dns: no longer errors (was: {old['error']})"
-        )
+    lines += _error_change("dns", old, new)
     if old.get("records") != new.get("records"):
         lines.append(f"dns: records {_transition(old.get('records'), new.get('records'))}")
     old_files, new_files = old.get("files", {}), new.get("files", {})
-    for name in sorted(set(old_files) | set(new_files)):
-        was, now = old_files.get(name), new_files.get(name)
+    for name, was, now in _paired(old_files, new_files):
         if was is None:
             lines.append(f"dns: zone file {name} added ({now['lines']} lines)")
         elif now is None:
@@ -263,13 +267,9 @@ def dns_unified_diff(old_tree: Mapping[str, str] | None, new_tree: Mapping[str, 
 def diff_dump(old: Mapping, new: Mapping) -> list[str]:
     """Per table: row count changes, content changes at the same row count, column changes; tables that came/went."""
     lines: list[str] = []
-    if old.get("error") != new.get("error"):
-        lines.append(
-            f"dump: now errors: {new['error']}" if new.get("error") else f"dump: no longer errors (was: {old['error']})"
-        )
+    lines += _error_change("dump", old, new)
     old_tables, new_tables = old.get("tables", {}), new.get("tables", {})
-    for name in sorted(set(old_tables) | set(new_tables)):
-        was, now = old_tables.get(name), new_tables.get(name)
+    for name, was, now in _paired(old_tables, new_tables):
         if was is None:
             lines.append(f"dump: table {name} added ({now['rows']} rows)")
             continue

@@ -82,16 +82,25 @@ _RESPONSES = {
 }
 
 
+def _proxy_operation(operation_id: str, description: str, request):
+    """The OpenAPI schema of one method of the proxy: the script's name in the path, the proxy's answers."""
+    return extend_schema(
+        operation_id=operation_id,
+        description=description,
+        parameters=[OpenApiParameter("name", str, OpenApiParameter.PATH, description="module.ClassName")],
+        request=request,
+        responses=_RESPONSES,
+    )
+
+
 class ScriptProxyView(APIView):
     permission_classes = [IsAuthenticatedOrLoginNotRequired]
     serializer_class = ScriptInputSerializer  # POST's body; also what drf-spectacular documents
 
-    @extend_schema(
-        operation_id="plugins_wmf_ops_proxy_dry_run",
-        description="Run an allow-listed script now without committing; query parameters are its variables.",
-        parameters=[OpenApiParameter("name", str, OpenApiParameter.PATH, description="module.ClassName")],
+    @_proxy_operation(
+        "plugins_wmf_ops_proxy_dry_run",
+        "Run an allow-listed script now without committing; query parameters are its variables.",
         request=None,
-        responses=_RESPONSES,
     )
     def get(self, request: Request, name: str):
         data = request.query_params.copy()
@@ -99,12 +108,10 @@ class ScriptProxyView(APIView):
             raise ValidationError({"commit": ["GET never commits: POST {'data': {...}, 'commit': true} instead."]})
         return self.proxy(request, name, lambda script: (data, False, "never"))
 
-    @extend_schema(
-        operation_id="plugins_wmf_ops_proxy_run",
-        description="Run an allow-listed script now, as NetBox's script API would (needs a write-enabled token).",
-        parameters=[OpenApiParameter("name", str, OpenApiParameter.PATH, description="module.ClassName")],
+    @_proxy_operation(
+        "plugins_wmf_ops_proxy_run",
+        "Run an allow-listed script now, as NetBox's script API would (needs a write-enabled token).",
         request=ScriptInputSerializer,
-        responses=_RESPONSES,
     )
     def post(self, request: Request, name: str):
         # As NetBox's script API: a read-only token is refused before the script is even looked up.

@@ -248,21 +248,29 @@ class _AcknowledgeMixin(ConditionalLoginRequiredMixin, GetReturnURLMixin):
         return queryset.filter(pk__in=[pk for pk in request.POST.getlist("pk") if pk.isdigit()])
 
 
-@register_model_view(Finding, "acknowledge")
-class FindingAcknowledgeView(_AcknowledgeMixin, View):
-    """Acknowledge one finding with a reason and an optional expiry date."""
+class _OneFindingMixin(_AcknowledgeMixin):
+    """The views of one finding: a signed-in user without the permission gets 403, a finding the user may not
+    acknowledge 404."""
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not request.user.has_perm("netbox_wmf_ops.acknowledge_finding"):
             return self.forbidden(request)
         return super().dispatch(request, *args, **kwargs)
 
+    def finding(self, request, pk: int) -> Finding:
+        return get_object_or_404(acknowledgeable(request.user), pk=pk)
+
+
+@register_model_view(Finding, "acknowledge")
+class FindingAcknowledgeView(_OneFindingMixin, View):
+    """Acknowledge one finding with a reason and an optional expiry date."""
+
     def get(self, request, pk: int):
-        finding = get_object_or_404(acknowledgeable(request.user), pk=pk)
+        finding = self.finding(request, pk)
         return self._render(request, [finding], AcknowledgeForm())
 
     def post(self, request, pk: int):
-        finding = get_object_or_404(acknowledgeable(request.user), pk=pk)
+        finding = self.finding(request, pk)
         form = AcknowledgeForm(request.POST)
         if not form.is_valid():
             return self._render(request, [finding], form)
@@ -284,18 +292,13 @@ class FindingAcknowledgeView(_AcknowledgeMixin, View):
 
 
 @register_model_view(Finding, "unacknowledge")
-class FindingUnacknowledgeView(_AcknowledgeMixin, View):
+class FindingUnacknowledgeView(_OneFindingMixin, View):
     """Clear one finding's acknowledgement (GET asks, POST does it)."""
 
     template_name = "netbox_wmf_ops/quality/unacknowledge.html"
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not request.user.has_perm("netbox_wmf_ops.acknowledge_finding"):
-            return self.forbidden(request)
-        return super().dispatch(request, *args, **kwargs)
-
     def get(self, request, pk: int):
-        finding = get_object_or_404(acknowledgeable(request.user), pk=pk)
+        finding = self.finding(request, pk)
         return render(
             request,
             self.template_name,
@@ -303,7 +306,7 @@ class FindingUnacknowledgeView(_AcknowledgeMixin, View):
         )
 
     def post(self, request, pk: int):
-        finding = get_object_or_404(acknowledgeable(request.user), pk=pk)
+        finding = self.finding(request, pk)
         unacknowledge([finding])
         messages.success(request, f"Cleared the acknowledgement of {finding}")
         return redirect(self.get_return_url(request, finding))

@@ -32,14 +32,11 @@ class Accounting(ExternalSourceReport):
         self.sheet = load_accounting_sheet(self.uploaded("sheet_export"))
 
     def test_field_match(self):
-        if self.source_available():
-            self.emit(check_field_match(self.sheet, load_devices_by_serial(self.sheet.assets)))
+        self.emit(check_field_match(self.sheet, load_devices_by_serial(self.sheet.assets)))
 
     def test_invalid_rows(self):
-        if self.source_available():
-            self.emit(check_invalid_rows(self.sheet))
+        self.emit(check_invalid_rows(self.sheet))
 
     def test_missing_assets_from_accounting(self):
-        if self.source_available():
-            oldest, newest = purchase_window(datetime.date.today())
-            self.emit(check_missing_assets(load_devices_purchased(oldest, newest), self.sheet, oldest, newest))
+        oldest, newest = purchase_window(datetime.date.today())
+        self.emit(check_missing_assets(load_devices_purchased(oldest, newest), self.sheet, oldest, newest))

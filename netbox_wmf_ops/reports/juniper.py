@@ -41,15 +41,12 @@ class Juniper(ExternalSourceReport):
         return self._items
 
     def test_consistency(self):
-        if self.source_available():
-            devices = {d.serial: d for d in self.juniper_devices() if d.serial}
-            items = {i.serial for i in self.juniper_items() if i.serial}
-            self.emit(check_consistency(self.base, devices, items))
+        devices = {d.serial: d for d in self.juniper_devices() if d.serial}
+        items = {i.serial for i in self.juniper_items() if i.serial}
+        self.emit(check_consistency(self.base, devices, items))
 
     def test_missing_device_from_installed_base(self):
-        if self.source_available():
-            self.emit(check_missing_devices(self.base, self.juniper_devices()))
+        self.emit(check_missing_devices(self.base, self.juniper_devices()))
 
     def test_missing_inventory_from_installed_base(self):
-        if self.source_available():
-            self.emit(check_missing_inventory(self.base, self.juniper_items()))
+        self.emit(check_missing_inventory(self.base, self.juniper_items()))

@@ -30,17 +30,13 @@ class LibreNMS(ExternalSourceReport):
         return self._devices
 
     def test_librenms_in_nb(self):
-        if self.source_available():
-            self.emit(check_librenms_in_netbox(self.librenms, self.network_devices()))
+        self.emit(check_librenms_in_netbox(self.librenms, self.network_devices()))
 
     def test_librenms_vendor_model(self):
-        if self.source_available():
-            self.emit(check_vendor_model(self.librenms, self.network_devices()))
+        self.emit(check_vendor_model(self.librenms, self.network_devices()))
 
     def test_nb_inventory_in_librenms(self):
-        if self.source_available():
-            self.emit(check_inventory_in_librenms(self.librenms, load_inventory_items()))
+        self.emit(check_inventory_in_librenms(self.librenms, load_inventory_items()))
 
     def test_nb_net_in_librenms(self):
-        if self.source_available():
-            self.emit(check_netbox_in_librenms(self.librenms, self.network_devices()))
+        self.emit(check_netbox_in_librenms(self.librenms, self.network_devices()))

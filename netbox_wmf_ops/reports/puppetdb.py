@@ -1,14 +1,7 @@
 """Parity between PuppetDB and NetBox for virtual machines and physical servers (docs/behaviour-reference.md §1.6)."""
 
-from netbox_wmf_ops.checks.puppetdb import (
-    check_models,
-    check_netbox_in_puppetdb,
-    check_netbox_vms_in_puppetdb,
-    check_puppetdb_in_netbox,
-    check_puppetdb_vms_in_netbox,
-    check_serials,
-)
-from netbox_wmf_ops.loaders.puppetdb import load_puppetdb_facts, load_servers, load_vms
+from netbox_wmf_ops.checks import puppetdb as rules
+from netbox_wmf_ops.loaders import puppetdb as loader
 from netbox_wmf_ops.sources.report_base import ExternalSourceReport
 
 
@@ -23,16 +16,14 @@ class VirtualMachines(ExternalSourceReport):
         description = "Report parity errors between PuppetDB and Netbox for Virtual Machines."
 
     def load_source(self):
-        self.facts = load_puppetdb_facts()
-        self.vms = load_vms()
+        self.facts = loader.load_puppetdb_facts()
+        self.vms = loader.load_vms()
 
     def test_netbox_vms_in_puppetdb(self):
-        if self.source_available():
-            self.emit(check_netbox_vms_in_puppetdb(self.vms, self.facts))
+        self.emit(rules.check_netbox_vms_in_puppetdb(self.vms, self.facts))
 
     def test_puppetdb_vms_in_netbox(self):
-        if self.source_available():
-            self.emit(check_puppetdb_vms_in_netbox((vm.name for vm in self.vms), self.facts))
+        self.emit(rules.check_puppetdb_vms_in_netbox((vm.name for vm in self.vms), self.facts))
 
 
 class PhysicalHosts(ExternalSourceReport):
@@ -46,21 +37,17 @@ class PhysicalHosts(ExternalSourceReport):
         description = "Report parity errors between PuppetDB and Netbox for physical devices."
 
     def load_source(self):
-        self.facts = load_puppetdb_facts()
-        self.servers = load_servers()
+        self.facts = loader.load_puppetdb_facts()
+        self.servers = loader.load_servers()
 
     def test_netbox_in_puppetdb(self):
-        if self.source_available():
-            self.emit(check_netbox_in_puppetdb(self.servers, self.facts))
+        self.emit(rules.check_netbox_in_puppetdb(self.servers, self.facts))
 
     def test_puppetdb_in_netbox(self):
-        if self.source_available():
-            self.emit(check_puppetdb_in_netbox(self.servers, self.facts))
+        self.emit(rules.check_puppetdb_in_netbox(self.servers, self.facts))
 
     def test_puppetdb_models(self):
-        if self.source_available():
-            self.emit(check_models(self.servers, self.facts))
+        self.emit(rules.check_models(self.servers, self.facts))
 
     def test_puppetdb_serials(self):
-        if self.source_available():
-            self.emit(check_serials(self.servers, self.facts))
+        self.emit(rules.check_serials(self.servers, self.facts))

@@ -14,7 +14,8 @@ logger = logging.getLogger("netbox_wmf_ops.sources")
 
 class ExternalSourceReport(WmfReport):
     """Loads its source once in ``pre_run``. When that fails, the first test logs exactly one failure line (object
-    None) and every test concludes nothing: no "missing from X" lines when X did not answer."""
+    None) and every test concludes nothing: no "missing from X" lines when X did not answer. Subclasses' ``test_*``
+    methods therefore assume the source was read: ``run_test`` runs them only when it was."""
 
     source_name = "external source"
 
@@ -45,6 +46,10 @@ class ExternalSourceReport(WmfReport):
             self.emit([failure(None, self.source_failure, rule="source.unavailable")])
             self._source_failure_logged = True
         return False
+
+    def run_test(self, test_name: str) -> None:
+        if self.source_available():
+            super().run_test(test_name)
 
     def uploaded(self, field: str) -> Upload | None:
         """The file uploaded for a FileVar of this run, if any."""

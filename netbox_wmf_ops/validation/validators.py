@@ -9,7 +9,7 @@ REST API, bulk import) when listed in ``CUSTOM_VALIDATORS`` (see ``netbox_wmf_op
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -240,24 +240,31 @@ class ConsolePortValidator(WmfValidator):
         return dcim_rules.check_console_port(instance.name or "", manufacturer)
 
 
-class ConsoleServerPortValidator(WmfValidator):
+class OneFieldValidator(WmfValidator):
+    """A validator whose rule reads one text field of the object, blank while unset."""
+
+    field = "name"
+    rule: Callable[[str], list[RuleError]]  # a staticmethod of the subclass
+
     def errors(self, instance: Any) -> list[RuleError]:
-        return dcim_rules.check_console_server_port(instance.name or "")
+        return self.rule(getattr(instance, self.field) or "")
 
 
-class PowerPortValidator(WmfValidator):
-    def errors(self, instance: Any) -> list[RuleError]:
-        return dcim_rules.check_power_port(instance.name or "")
+class ConsoleServerPortValidator(OneFieldValidator):
+    rule = staticmethod(dcim_rules.check_console_server_port)
 
 
-class PowerOutletValidator(WmfValidator):
-    def errors(self, instance: Any) -> list[RuleError]:
-        return dcim_rules.check_power_outlet(instance.name or "")
+class PowerPortValidator(OneFieldValidator):
+    rule = staticmethod(dcim_rules.check_power_port)
 
 
-class SiteValidator(WmfValidator):
-    def errors(self, instance: Any) -> list[RuleError]:
-        return dcim_rules.check_site(instance.slug or "")
+class PowerOutletValidator(OneFieldValidator):
+    rule = staticmethod(dcim_rules.check_power_outlet)
+
+
+class SiteValidator(OneFieldValidator):
+    field = "slug"
+    rule = staticmethod(dcim_rules.check_site)
 
 
 # ------------------------------------------------------------------------------------------------------------ ipam

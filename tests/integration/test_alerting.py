@@ -9,6 +9,7 @@ from netbox_wmf_ops.loaders.report_status import find_script
 from netbox_wmf_ops.models import CheckRun
 from netbox_wmf_ops.scheduling import JOB_NAME_PREFIX, reconcile_report_schedules
 from tests import factories
+from tests.metrics_text import key, samples
 
 REPORT = "wmf_ops_management.ManagementConsole"
 pytestmark = pytest.mark.django_db
@@ -83,9 +84,10 @@ def test_status_api_and_metrics(client, api_auth, failing_fleet):
     assert metrics["Content-Type"].startswith("text/plain")
     text = metrics.content.decode()
     failures = body["counts"]["failure"]
-    labels = f'report="{REPORT}",owner="DC-ops",alerts="true"'  # the report's Meta owner (owners.py)
-    assert f'wmf_ops_report_findings{{{labels},test="test_management_console",level="failure"}} {failures}' in text
-    assert f"wmf_ops_report_errored{{{labels}}} 0" in text
+    labels = {"report": REPORT, "owner": "DC-ops", "alerts": "true"}  # the report's Meta owner (owners.py)
+    got = samples(text)
+    assert got[key("wmf_ops_report_findings", **labels, test="test_management_console", level="failure")] == failures
+    assert got[key("wmf_ops_report_errored", **labels)] == 0
 
 
 def test_schedules_follow_the_configuration():

@@ -3,7 +3,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from netbox_wmf_ops.alerting import JobResult, count_levels, judge, parse_duration
-from netbox_wmf_ops.metrics import render_report_metrics
+from netbox_wmf_ops.metrics import report_metric_families
+from netbox_wmf_ops.prometheus import render
+from tests.metrics_text import key, samples
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 
@@ -59,12 +61,15 @@ def test_parse_duration_rejects_garbage():
 
 def test_metrics_text_format():
     job = JobResult(pk=1, status="completed", completed=datetime(2026, 1, 1, tzinfo=UTC), data=report_data(failure=3))
-    text = render_report_metrics({'m.R"x': (job, 1.5)})
-    assert 'wmf_ops_report_findings{report="m.R\\"x",test="test_a",level="failure"} 3' in text
-    assert 'wmf_ops_report_last_run_timestamp_seconds{report="m.R\\"x"} 1767225600.000' in text
-    assert 'wmf_ops_report_duration_seconds{report="m.R\\"x"} 1.500' in text
-    assert 'wmf_ops_report_errored{report="m.R\\"x"} 0' in text
-    assert 'wmf_ops_report_new_findings{report="m.R\\"x"} 0' in text
+    text = render(report_metric_families({'m.R"x': (job, 1.5)}))
+    got = samples(text)
+    assert got[key("wmf_ops_report_findings", report='m.R"x', test="test_a", level="failure")] == 3
+    assert got[key("wmf_ops_report_last_run_timestamp_seconds", report='m.R"x')] == 1767225600.0
+    assert got[key("wmf_ops_report_duration_seconds", report='m.R"x')] == 1.5
+    assert got[key("wmf_ops_report_errored", report='m.R"x')] == 0
+    assert got[key("wmf_ops_report_new_findings", report='m.R"x')] == 0
+    # prometheus_client's own text: labels sorted by name, values as floats, label values escaped.
+    assert 'wmf_ops_report_findings{level="failure",report="m.R\\"x",test="test_a"} 3.0\n' in text
     assert text.count("# TYPE ") == 5 and text.endswith("\n")
 
 
@@ -79,7 +84,8 @@ def test_metrics_carry_the_owner_and_alerting_labels():
     from netbox_wmf_ops.owners import ReportOwner
 
     job = JobResult(pk=1, status="completed", completed=datetime(2026, 1, 1, tzinfo=UTC), data=report_data(failure=3))
-    text = render_report_metrics({"m.R": (job, 1.5)}, {"m.R": ReportOwner(owner='DC "ops"', alerts=False)})
-    labels = 'report="m.R",owner="DC \\"ops\\"",alerts="false"'
-    assert f'wmf_ops_report_findings{{{labels},test="test_a",level="failure"}} 3' in text
-    assert f"wmf_ops_report_errored{{{labels}}} 0" in text and f"wmf_ops_report_new_findings{{{labels}}} 0" in text
+    text = render(report_metric_families({"m.R": (job, 1.5)}, {"m.R": ReportOwner(owner='DC "ops"', alerts=False)}))
+    got = samples(text)
+    labels = {"report": "m.R", "owner": 'DC "ops"', "alerts": "false"}
+    assert got[key("wmf_ops_report_findings", **labels, test="test_a", level="failure")] == 3
+    assert got[key("wmf_ops_report_errored", **labels)] == 0 and got[key("wmf_ops_report_new_findings", **labels)] == 0

@@ -2,7 +2,17 @@
 
 from datetime import UTC, datetime, timedelta
 
-from netbox_wmf_ops.health import FailedRun, Thresholds, WorkRecord, judge_work, render_metrics, summary_line, worst
+from netbox_wmf_ops.health import (
+    FailedRun,
+    Thresholds,
+    WorkRecord,
+    judge_work,
+    recurring_metric_families,
+    summary_line,
+    worst,
+)
+from netbox_wmf_ops.prometheus import render
+from tests.metrics_text import key, samples
 
 NOW = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
 DUMP = "WMF Ops hourly CSV dump"
@@ -62,8 +72,9 @@ def test_summary_and_metrics():
     assert worst(verdicts) == "CRITICAL"
     assert summary_line(verdicts) == f"WMF Ops recurring jobs CRITICAL - {DUMP} CRITICAL"
     assert summary_line(verdicts[1:]) == "WMF Ops recurring jobs OK - 1 recurring jobs OK"
-    text = render_metrics(verdicts)
-    assert f'wmf_ops_recurring_state{{job="{DUMP}"}} 2' in text
-    assert 'wmf_ops_recurring_scheduled{job="Ganeti sync eqiad"} 1' in text
-    assert 'wmf_ops_recurring_interval_seconds{job="Ganeti sync eqiad"} 1800' in text
+    text = render(recurring_metric_families(verdicts))
+    got = samples(text)
+    assert got[key("wmf_ops_recurring_state", job=DUMP)] == 2
+    assert got[key("wmf_ops_recurring_scheduled", job="Ganeti sync eqiad")] == 1
+    assert got[key("wmf_ops_recurring_interval_seconds", job="Ganeti sync eqiad")] == 1800
     assert "# TYPE wmf_ops_recurring_failures_24h gauge" in text

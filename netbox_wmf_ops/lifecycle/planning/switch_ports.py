@@ -9,12 +9,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from netbox_wmf_ops.puppetdb.plan import (
-    CABLE_COLORS,
-    FAST_TYPES,
-    PRIMARY_PLACEHOLDER,
-    SWITCH_PORT_PREFIXES,
-)
+from netbox_wmf_ops.puppetdb.planning.cabling import CABLE_COLORS, FAST_TYPES
+from netbox_wmf_ops.puppetdb.planning.interfaces import PRIMARY_PLACEHOLDER
+from netbox_wmf_ops.puppetdb.planning.switch_ports import SWITCH_PORT_PREFIXES
 
 from .refusal import Refused
 

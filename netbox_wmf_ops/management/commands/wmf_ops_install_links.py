@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from netbox_wmf_ops.links import install_custom_links
+from netbox_wmf_ops.management.changes import write_changes
 
 
 class Command(BaseCommand):
@@ -8,7 +9,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         result = install_custom_links()
-        for label, names in (("created", result.created), ("updated", result.updated), ("deleted", result.deleted)):
-            for name in names:
-                self.stdout.write(f"{label}: {name}")
-        self.stdout.write(self.style.SUCCESS(result.summary()))
+        changes = (("created", result.created), ("updated", result.updated), ("deleted", result.deleted))
+        write_changes(self, changes, result.summary())

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from netbox_wmf_ops.management.changes import write_changes
 from netbox_wmf_ops.registration import register_shipped_scripts
 
 
@@ -8,7 +9,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         result = register_shipped_scripts()
-        for label, names in (("written", result.written), ("retired", result.retired), ("removed", result.removed)):
-            for name in names:
-                self.stdout.write(f"{label}: {name}")
-        self.stdout.write(self.style.SUCCESS(result.summary()))
+        changes = (("written", result.written), ("retired", result.retired), ("removed", result.removed))
+        write_changes(self, changes, result.summary())

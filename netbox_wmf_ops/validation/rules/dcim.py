@@ -112,32 +112,29 @@ POWER_OUTLET_NAME = re.compile(r"[0-9]+")
 NOKIA = "nokia"
 
 
+def _name_errors(valid: bool, message: str, rule: str) -> list[RuleError]:
+    """A component name rule's verdict: nothing when the name is valid, else one error on the name field."""
+    return [] if valid else [RuleError("name", message, rule=rule)]
+
+
 def check_console_port(name: str, manufacturer: str | None) -> list[RuleError]:
     """Spec bug fixed: the Nokia ``Console`` name (accepted by the Cables report) is valid on Nokia devices."""
     allowed = NOKIA_CONSOLE_PORT_NAMES if manufacturer == NOKIA else CONSOLE_PORT_NAMES
-    if name in allowed:
-        return []
-    return [RuleError("name", f"Invalid name (must be one of {allowed})", rule="consoleport.name")]
+    return _name_errors(name in allowed, f"Invalid name (must be one of {allowed})", "consoleport.name")
 
 
 def check_console_server_port(name: str) -> list[RuleError]:
-    if CONSOLE_SERVER_PORT_NAME.match(name):
-        return []
-    return [
-        RuleError("name", "Invalid name (must start with 'port' followed by digits)", rule="consoleserverport.name")
-    ]
+    valid = CONSOLE_SERVER_PORT_NAME.match(name) is not None
+    return _name_errors(valid, "Invalid name (must start with 'port' followed by digits)", "consoleserverport.name")
 
 
 def check_power_port(name: str) -> list[RuleError]:
-    if name in POWER_PORT_NAMES:
-        return []
-    return [RuleError("name", f"Invalid name (must be one of {POWER_PORT_NAMES})", rule="powerport.name")]
+    return _name_errors(name in POWER_PORT_NAMES, f"Invalid name (must be one of {POWER_PORT_NAMES})", "powerport.name")
 
 
 def check_power_outlet(name: str) -> list[RuleError]:
-    if POWER_OUTLET_NAME.fullmatch(name):
-        return []
-    return [RuleError("name", "Invalid name (must be a non-negative integer)", rule="poweroutlet.name")]
+    valid = POWER_OUTLET_NAME.fullmatch(name) is not None
+    return _name_errors(valid, "Invalid name (must be a non-negative integer)", "poweroutlet.name")
 
 
 # ------------------------------------------------------------------------------------------------------ dcim.site

@@ -15,20 +15,9 @@ GOOD_MTUS = (9000, 9192)
 CHILD_TYPES = ("virtual", "bridge", "lag")
 TRIDENT3_DEVICE_TYPES = ("qfx5120-48y-afi", "qfx5120-48y-afi2", "7220-ixr-d2l")
 JUNIPER_BLOCK_LAST_PORT = 47  # ports 48+ are the uplinks, outside the blocks of 4
-NOKIA_BLOCKS = (
-    (1, 2, 3, 6),
-    (4, 5, 7, 9),
-    (8, 10, 11, 12),
-    (13, 14, 15, 18),
-    (16, 17, 19, 21),
-    (20, 22, 23, 24),
-    (25, 26, 27, 30),
-    (28, 29, 31, 33),
-    (32, 34, 35, 36),
-    (37, 38, 39, 42),
-    (40, 41, 43, 45),
-    (44, 46, 47, 48),
-)
+# Nokia's blocks of ports that share a speed: the same irregular grouping in each half of the 48 ports.
+NOKIA_HALF_BLOCKS = ((1, 2, 3, 6), (4, 5, 7, 9), (8, 10, 11, 12), (13, 14, 15, 18), (16, 17, 19, 21), (20, 22, 23, 24))
+NOKIA_BLOCKS = tuple(tuple(port + half for port in block) for half in (0, 24) for block in NOKIA_HALF_BLOCKS)
 NOKIA_COMPATIBLE_SPEEDS = (1, 10)  # 1G and 10G ports may share a block
 JUNIPER_LAST_PORT = 55
 NOKIA_PORTS = (1, 58)

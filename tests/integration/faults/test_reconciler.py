@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from netbox_wmf_ops.dns.jobs import DnsSnippetsJob
 from netbox_wmf_ops.scheduling import STALE_ERROR_PREFIX, _facts, ensure_recurring, reconcile_all
+from tests.metrics_text import key, samples
 
 from .conftest import DNS_CHECK, DUMP, RECONCILER
 
@@ -146,8 +147,8 @@ def test_status_api_and_metrics_need_job_view_permission(faults, client):
     assert {job["job"] for job in body["jobs"]} == {RECONCILER, DUMP}
     assert body["summary"] == "WMF Ops recurring jobs OK - 2 recurring jobs OK"
     metrics = client.get("/api/plugins/wmf-ops/metrics/", **monitor).content.decode()
-    assert f'wmf_ops_recurring_scheduled{{job="{DUMP}"}} 1' in metrics
-    assert f'wmf_ops_recurring_interval_seconds{{job="{DUMP}"}} 60' in metrics
+    assert samples(metrics)[key("wmf_ops_recurring_scheduled", job=DUMP)] == 1
+    assert samples(metrics)[key("wmf_ops_recurring_interval_seconds", job=DUMP)] == 60
 
     nobody = token_auth(User.objects.create_user(username="nobody", password="Unused-Pass-1234"))
     assert client.get("/api/plugins/wmf-ops/jobs/status/", **nobody).status_code == 403

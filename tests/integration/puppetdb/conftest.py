@@ -11,7 +11,7 @@ import uuid
 
 import pytest
 from dcim.models import Cable, Device, Interface, VirtualChassis
-from ipam.models import VLAN, Prefix, Role
+from ipam.models import VLAN, IPAddress, Prefix, Role
 
 from dev.puppetdb_harness import MicroserviceFixture, PuppetDBServer, load_fixture
 from netbox_wmf_ops.puppetdb.client import PuppetDBConfig, make_client
@@ -126,6 +126,36 @@ def cable(a: Interface, b: Interface, label: str = "", **fields) -> Cable:
     obj.full_clean()
     obj.save()
     return obj
+
+
+def provisioned_db_host(site):
+    """A db1201-like host as provisioning leaves it: ##PRIMARY## cabled to its switch port, IPs reserved."""
+    host = hostname("pdbdb")
+    vc = factories.unique("asw")  # the LLDP neighbour is the virtual chassis; member 4 owns xe-4/0/*
+    sw = switch(site, f"{vc}m4", {"xe-4/0/12": "10gbase-x-sfpp", "xe-4/0/30": "10gbase-x-sfpp"}, f"{vc}.mgmt", 4)
+    dev = server(site, host)
+    placeholder = Interface.objects.create(device=dev, name="##PRIMARY##", type="10gbase-x-sfpp")
+    Interface.objects.create(device=dev, name="mgmt", type="1000base-t", mgmt_only=True)
+    ip4 = IPAddress.objects.create(
+        address="10.251.16.20/22",
+        assigned_object=placeholder,
+        dns_name=f"{host}.eqiad.wmnet",
+        description="reserved for infra",
+    )
+    dev.primary_ip4 = ip4
+    dev.save()
+    cable(placeholder, sw.interfaces.get(name="xe-4/0/12"), "230403", color="111111", type="dac-passive")
+    return dev, sw, {"asw2-c-eqiad": vc}
+
+
+def provisioned_with_facts(add_facts, fixture: str = "single_nic"):
+    """A new site with the fixtures' network and a provisioned db host (``provisioned_db_host``), whose ``fixture``
+    facts go to ``add_facts`` (a PuppetDB's ``replace_facts`` or the microservice's ``add``)."""
+    site = factories.site()
+    network(site)
+    dev, sw, switches = provisioned_db_host(site)
+    add_facts(*facts_for(fixture, dev.name, switches))
+    return dev, sw, switches
 
 
 class Log(list):

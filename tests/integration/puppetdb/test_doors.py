@@ -11,8 +11,7 @@ from django.core.management import CommandError, call_command
 from netbox_wmf_ops.scripts.interface_automation import ImportPuppetDB
 from tests import factories
 
-from .conftest import facts_for, network
-from .test_import import provisioned_db_host
+from .conftest import provisioned_with_facts
 
 pytestmark = pytest.mark.slow
 
@@ -31,10 +30,7 @@ def messages(script) -> list[tuple[str, str]]:
 
 @pytest.mark.django_db
 def test_script_dry_run_shows_the_plan_and_commit_applies_it(configured):
-    site = factories.site()
-    network(site)
-    dev, _, switches = provisioned_db_host(site)
-    configured.replace_facts(*facts_for("single_nic", dev.name, switches))
+    dev = provisioned_with_facts(configured.replace_facts)[0]
 
     script = ImportPuppetDB()
     output = script.run({"device": f"{dev.name} no-such-host"}, commit=False)
@@ -68,10 +64,7 @@ def test_script_without_configuration_says_so(settings):
 
 @pytest.mark.django_db
 def test_management_command(configured, capsys):
-    site = factories.site()
-    network(site)
-    dev, _, switches = provisioned_db_host(site)
-    configured.replace_facts(*facts_for("single_nic", dev.name, switches))
+    dev = provisioned_with_facts(configured.replace_facts)[0]
     call_command("wmf_ops_import_facts", dev.name)
     out = capsys.readouterr().out
     assert "changes planned (dry run: nothing changed)" in out

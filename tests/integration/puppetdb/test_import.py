@@ -10,10 +10,11 @@ from ipam.models import IPAddress
 
 from netbox_wmf_ops.puppetdb.client import PuppetDBConfig, make_client
 from netbox_wmf_ops.puppetdb.facts import parse_host_facts
-from netbox_wmf_ops.puppetdb.importer import import_hosts, load_host_state
+from netbox_wmf_ops.puppetdb.importer import import_hosts
+from netbox_wmf_ops.puppetdb.loader import load_host_state
 from tests import factories
 
-from .conftest import Log, cable, facts_for, hostname, network, server, switch
+from .conftest import Log, cable, facts_for, hostname, network, provisioned_with_facts, server, switch
 
 pytestmark = pytest.mark.slow
 
@@ -39,33 +40,10 @@ def snapshot(device) -> dict:
     }
 
 
-def provisioned_db_host(site):
-    """A db1201-like host as provisioning leaves it: ##PRIMARY## cabled to its switch port, IPs reserved."""
-    host = hostname("pdbdb")
-    vc = factories.unique("asw")  # the LLDP neighbour is the virtual chassis; member 4 owns xe-4/0/*
-    sw = switch(site, f"{vc}m4", {"xe-4/0/12": "10gbase-x-sfpp", "xe-4/0/30": "10gbase-x-sfpp"}, f"{vc}.mgmt", 4)
-    dev = server(site, host)
-    placeholder = Interface.objects.create(device=dev, name="##PRIMARY##", type="10gbase-x-sfpp")
-    Interface.objects.create(device=dev, name="mgmt", type="1000base-t", mgmt_only=True)
-    ip4 = IPAddress.objects.create(
-        address="10.251.16.20/22",
-        assigned_object=placeholder,
-        dns_name=f"{host}.eqiad.wmnet",
-        description="reserved for infra",
-    )
-    dev.primary_ip4 = ip4
-    dev.save()
-    cable(placeholder, sw.interfaces.get(name="xe-4/0/12"), "230403", color="111111", type="dac-passive")
-    return dev, sw, {"asw2-c-eqiad": vc}
-
-
 @pytest.mark.django_db
 def test_single_nic_dry_run_commit_and_second_run(puppetdb):
     pdb, client = puppetdb
-    site = factories.site()
-    network(site)
-    dev, _sw, switches = provisioned_db_host(site)
-    pdb.replace_facts(*facts_for("single_nic", dev.name, switches))
+    dev = provisioned_with_facts(pdb.replace_facts)[0]
     before = snapshot(dev)
 
     log = Log()
@@ -100,10 +78,7 @@ def test_single_nic_dry_run_commit_and_second_run(puppetdb):
 @pytest.mark.django_db
 def test_host_moved_to_another_port_is_recabled_in_one_run(puppetdb):
     pdb, client = puppetdb
-    site = factories.site()
-    network(site)
-    dev, sw, switches = provisioned_db_host(site)
-    pdb.replace_facts(*facts_for("single_nic", dev.name, switches))
+    dev, sw, switches = provisioned_with_facts(pdb.replace_facts)
     import_hosts([dev.name], client, Log(), commit=True)
     old_cable = Interface.objects.get(device=dev, name="eno1np0").cable_id
 
@@ -123,10 +98,7 @@ def test_host_moved_to_another_port_is_recabled_in_one_run(puppetdb):
 @pytest.mark.django_db
 def test_lost_interface_with_an_ip_is_kept_and_reported(puppetdb):
     pdb, client = puppetdb
-    site = factories.site()
-    network(site)
-    dev, _sw, switches = provisioned_db_host(site)
-    pdb.replace_facts(*facts_for("single_nic", dev.name, switches))
+    dev, _sw, switches = provisioned_with_facts(pdb.replace_facts)
     import_hosts([dev.name], client, Log(), commit=True)
     eno2 = Interface.objects.get(device=dev, name="eno2np1")
     extra = IPAddress.objects.create(address="10.251.16.99/22", assigned_object=eno2)
@@ -303,10 +275,7 @@ def test_refused_hosts_and_unknown_names(puppetdb):
 
 @pytest.mark.django_db
 def test_microservice_contract_gives_the_same_import(microservice):
-    site = factories.site()
-    network(site)
-    dev, _sw, switches = provisioned_db_host(site)
-    microservice.add(*facts_for("single_nic", dev.name, switches))
+    dev = provisioned_with_facts(microservice.add)[0]
     client = make_client(PuppetDBConfig(url=microservice.url, api="microservice"))
     log = Log()
     import_hosts([dev.name], client, log, commit=True)

@@ -8,6 +8,8 @@ import pytest
 from dcim.models import Device
 from django.test import Client
 
+from tests.metrics_text import key, samples
+
 pytestmark = pytest.mark.django_db
 REPORT = "wmf_ops_management.ManagementConsole"
 
@@ -44,8 +46,8 @@ def test_report_metrics_and_status_only_for_reports_the_caller_may_view(client, 
         findings=[("test_console", failure(None, f"console {n} not cabled", rule="security.console")) for n in (1, 2)],
     )
     full = client.get("/api/plugins/wmf-ops/metrics/", HTTP_AUTHORIZATION=world.readonly_token).content.decode()
-    labels = f'report="{REPORT}",owner="DC-ops",alerts="true"'
-    assert f'wmf_ops_report_findings{{{labels},test="test_console",level="failure"}} 2' in full
+    labels = {"report": REPORT, "owner": "DC-ops", "alerts": "true"}
+    assert samples(full)[key("wmf_ops_report_findings", **labels, test="test_console", level="failure")] == 2
     constrained = client.get("/api/plugins/wmf-ops/metrics/", HTTP_AUTHORIZATION=world.constrained_token)
     assert constrained.status_code == 200 and REPORT not in constrained.content.decode()
     status = f"/api/plugins/wmf-ops/reports/{REPORT}/status/"

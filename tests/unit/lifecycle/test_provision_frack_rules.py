@@ -17,7 +17,8 @@ from netbox_wmf_ops.lifecycle.planning.provision_frack import (
     vlan_problem,
 )
 from netbox_wmf_ops.lifecycle.planning.refusal import Refused
-from netbox_wmf_ops.puppetdb.plan import HostState, host_refusal
+from netbox_wmf_ops.puppetdb.planning.host import host_refusal
+from netbox_wmf_ops.puppetdb.planning.records import HostState
 
 
 @pytest.mark.parametrize(
