@@ -28,7 +28,6 @@ MGMT_IFACE = "mgmt"
 MGMT_PREFIX_ROLE = "management"
 CSV_HEADERS = ("device", "z_nbdevice", "vlan", "vlan_type", "z_port", "interface_type", "cable_id")
 MGMT_MAC_COLUMN = "mgmt_mac"  # the management interface's MAC (required for Supermicro), optional in the CSV
-CSV_OPTIONAL_HEADERS = (MGMT_MAC_COLUMN,)
 # fix of docs/behaviour-reference.md §6.4 item 11: the original rows had no mgmt MAC at all
 INTERFACE_TYPES = tuple(value for value, _ in INTERFACE_TYPE_CHOICES)
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from netbox_wmf_ops.ganeti.plan import GanetiDataError, parse_ganeti
 from netbox_wmf_ops.ganeti.rapi import RapiClient, RapiEndpoint, RapiError
-from netbox_wmf_ops.lifecycle.planning.provision import CSV_HEADERS, CSV_OPTIONAL_HEADERS, parse_csv
+from netbox_wmf_ops.lifecycle.planning.provision import CSV_HEADERS, MGMT_MAC_COLUMN, parse_csv
 from netbox_wmf_ops.lifecycle.planning.refusal import Refused
 from netbox_wmf_ops.puppetdb.facts import FactsError, parse_host_facts
 
@@ -41,7 +41,7 @@ csv_rows = st.lists(st.lists(cells, min_size=0, max_size=len(CSV_HEADERS) + 2), 
 
 @SETTINGS
 @given(
-    header=st.permutations([*CSV_HEADERS, *CSV_OPTIONAL_HEADERS]) | st.lists(st.text(max_size=8), max_size=9),
+    header=st.permutations([*CSV_HEADERS, MGMT_MAC_COLUMN]) | st.lists(st.text(max_size=8), max_size=9),
     rows=csv_rows,
     noise=st.text(max_size=40),
 )
