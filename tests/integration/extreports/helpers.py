@@ -7,6 +7,7 @@ import contextlib
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from dev.fakes.extreports import FakeGoogleSheets, ServiceAccountKey
+from tests.plugin_settings import override_plugin_settings
 
 
 def run(report_class, **data) -> dict[str, dict]:
@@ -23,7 +24,7 @@ def upload(name: str, content: bytes | str) -> SimpleUploadedFile:
 def plugin_settings(settings, **overrides):
     """Override some of PLUGINS_CONFIG['netbox_wmf_ops'] for the block (pytest-django's settings fixture restores)."""
     current = settings.PLUGINS_CONFIG
-    settings.PLUGINS_CONFIG = {**current, "netbox_wmf_ops": {**current["netbox_wmf_ops"], **overrides}}
+    override_plugin_settings(settings, **overrides)
     try:
         yield
     finally:

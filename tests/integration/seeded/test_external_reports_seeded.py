@@ -38,6 +38,7 @@ from netbox_wmf_ops.reports.librenms import LibreNMS
 from netbox_wmf_ops.reports.puppetdb import PhysicalHosts, VirtualMachines
 from tests.integration.extreports.helpers import google_sheets_source, plugin_settings, run, upload
 from tests.integration.reports.helpers import assert_conventions
+from tests.plugin_settings import override_plugin_settings
 from tests.unit.extreports.test_tabular import xlsx
 
 TEST_SCALE, SEED = 0.05, 1
@@ -352,13 +353,7 @@ PUPPETDB = EXTERNAL["puppetdb"]
 @pytest.fixture
 def microservice_settings(settings):
     with MicroserviceFixture(puppetdb_nodes(PLAN)) as fixture:
-        config = {**settings.PLUGINS_CONFIG}
-        config["netbox_wmf_ops"] = {
-            **config["netbox_wmf_ops"],
-            "puppetdb_url": fixture.url,
-            "puppetdb_api": "microservice",
-        }
-        settings.PLUGINS_CONFIG = config
+        override_plugin_settings(settings, puppetdb_url=fixture.url, puppetdb_api="microservice")
         yield fixture
 
 
