@@ -25,10 +25,11 @@ import base64
 import hashlib
 import os
 import shutil
-import socket
 import subprocess
 import time
 from pathlib import Path
+
+from dev.harness_support import free_port, install_debian_packages
 
 ROOT = Path(__file__).resolve().parents[1]
 STATE_DIR = ROOT / ".state" / "ldap"
@@ -48,33 +49,15 @@ class LdapHarnessError(RuntimeError):
     pass
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def ensure_installed() -> None:
     """Debian's slapd and ldap-utils, without the package's own database (so nothing else listens)."""
-    if SLAPD.exists() and SLAPADD.exists() and shutil.which("ldapwhoami"):
-        return
-    if os.geteuid() != 0:
-        raise LdapHarnessError("slapd is missing; install it: sudo apt-get install slapd ldap-utils")
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    subprocess.run(
-        ["debconf-set-selections"], input="slapd slapd/no_configuration boolean true\n", text=True, check=True
+    install_debian_packages(
+        ("slapd", "ldap-utils"),
+        installed=lambda: SLAPD.exists() and SLAPADD.exists() and shutil.which("ldapwhoami") is not None,
+        error=LdapHarnessError,
+        what="slapd",
+        debconf="slapd slapd/no_configuration boolean true\n",
     )
-    policy = subprocess.run(["apt-cache", "policy", "slapd"], capture_output=True, text=True).stdout
-    if "Candidate:" not in policy or "Candidate: (none)" in policy:
-        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env, capture_output=True)
-    result = subprocess.run(
-        ["apt-get", "install", "-y", "-qq", "--no-install-recommends", "slapd", "ldap-utils"],
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    if result.returncode != 0 or not SLAPD.exists():
-        raise LdapHarnessError(f"apt-get install slapd failed ({result.returncode}):\n{result.stdout[-2000:]}")
 
 
 def ssha(password: str, salt: bytes = b"wmf-salt") -> str:

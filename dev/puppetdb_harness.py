@@ -28,10 +28,8 @@ import collections
 import copy
 import datetime
 import json
-import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -43,6 +41,8 @@ from typing import Any
 from urllib.error import HTTPError, URLError
 from urllib.parse import quote, unquote, urlsplit
 from urllib.request import Request, urlopen
+
+from dev.harness_support import free_port, install_debian_packages
 
 # The client's allow-list: the fixture serves exactly the facts the real microservice serves.
 from netbox_wmf_ops.puppetdb.client import MICROSERVICE_FACTS
@@ -99,12 +99,6 @@ class HarnessError(RuntimeError):
     pass
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 POOL_SIZE = 3  # connections per PuppetDB pool (write and read)
 
 
@@ -115,22 +109,13 @@ def is_installed() -> bool:
 def ensure_installed() -> None:
     """Install Debian's ``puppetdb`` when missing, without its dbconfig step (it would create a database of its own
     in the local PostgreSQL) and without starting the system service."""
-    if is_installed():
-        return
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    subprocess.run(
-        ["debconf-set-selections"], input="puppetdb puppetdb/dbconfig-install boolean false\n", text=True, check=True
+    install_debian_packages(
+        ("puppetdb",),
+        installed=is_installed,
+        error=HarnessError,
+        what="puppetdb",
+        debconf="puppetdb puppetdb/dbconfig-install boolean false\n",
     )
-    if (
-        subprocess.run(["apt-cache", "policy", "puppetdb"], capture_output=True, text=True).stdout.find("Candidate:")
-        < 0
-    ):
-        subprocess.run(["apt-get", "update"], check=True, env=env, capture_output=True)
-    result = subprocess.run(
-        ["apt-get", "install", "-y", "--no-install-recommends", "puppetdb"], env=env, capture_output=True, text=True
-    )
-    if result.returncode != 0 or not is_installed():
-        raise HarnessError(f"apt-get install puppetdb failed ({result.returncode}):\n{result.stdout[-2000:]}")
 
 
 def _pg_connect(dbname: str = "postgres"):

@@ -16,17 +16,19 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
+from dev.harness_support import free_port, install_debian_packages
+
 ROOT = Path(__file__).resolve().parents[1]
 STATE_DIR = ROOT / ".state" / "swift"
 PACKAGES = ("swift", "swift-proxy", "swift-account", "swift-container", "swift-object", "memcached")
 SERVERS = ("account", "container", "object")
+COMMANDS = ("swift-proxy-server", "swift-object-server", "memcached")  # present once PACKAGES are installed
 # Throw-away credentials of a Swift that lives for one test module on 127.0.0.1.
 USER, KEY = "netbox:prod", "swift-key-for-tests"
 
@@ -35,26 +37,14 @@ class SwiftHarnessError(RuntimeError):
     pass
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def ensure_installed() -> None:
     """Debian's Swift servers and memcached, without starting their system services."""
-    if shutil.which("swift-proxy-server") and shutil.which("swift-object-server") and shutil.which("memcached"):
-        return
-    if os.geteuid() != 0:
-        raise SwiftHarnessError(f"Swift is missing; install it: sudo apt-get install {' '.join(PACKAGES)}")
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    policy = subprocess.run(["apt-cache", "policy", "swift-proxy"], capture_output=True, text=True).stdout
-    if "Candidate:" not in policy or "Candidate: (none)" in policy:
-        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env, capture_output=True)
-    install = ["apt-get", "install", "-y", "-qq", "--no-install-recommends", *PACKAGES]
-    result = subprocess.run(install, env=env, capture_output=True, text=True)
-    if result.returncode != 0 or not shutil.which("swift-proxy-server"):
-        raise SwiftHarnessError(f"apt-get install {' '.join(PACKAGES)} failed:\n{result.stdout[-2000:]}")
+    install_debian_packages(
+        PACKAGES,
+        installed=lambda: all(shutil.which(command) for command in COMMANDS),
+        error=SwiftHarnessError,
+        what="Swift",
+    )
 
 
 class SwiftServer:

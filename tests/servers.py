@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -15,15 +14,10 @@ from pathlib import Path
 import pytest
 import requests
 
+from dev.harness_support import free_port
 from dev.tooling.common import ROOT
 from dev.tooling.demo import gunicorn_args
 from tests.conftest import netbox_subprocess_env
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def instance_env(root: Path, database: str, **extra: str) -> dict[str, str]:

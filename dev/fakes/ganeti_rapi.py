@@ -27,9 +27,7 @@ from __future__ import annotations
 import argparse
 import base64
 import contextlib
-import datetime
 import hashlib
-import ipaddress
 import json
 import random
 import ssl
@@ -39,9 +37,10 @@ import uuid as uuidlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from dev.fakes.tls import self_signed_certificate
 
 REALM = "Ganeti Remote API"
 
@@ -593,45 +592,6 @@ def _make_handler(server: FakeRapiServer) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-def make_self_signed_cert(directory: str | Path, hostname: str = "127.0.0.1") -> tuple[str, str]:
-    """Write ``cert.pem``/``key.pem`` for ``hostname`` (an IP or DNS name) into ``directory``; returns their paths.
-
-    The certificate is its own CA, so passing ``cert.pem`` as the client's CA bundle makes verification succeed."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
-    key = ec.generate_private_key(ec.SECP256R1())
-    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, hostname)])
-    try:
-        alt_name: x509.GeneralName = x509.IPAddress(ipaddress.ip_address(hostname))
-    except ValueError:
-        alt_name = x509.DNSName(hostname)
-    now = datetime.datetime.now(datetime.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(minutes=5))
-        .not_valid_after(now + datetime.timedelta(days=30))
-        .add_extension(x509.SubjectAlternativeName([alt_name]), critical=False)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    cert_path, key_path = directory / "cert.pem", directory / "key.pem"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(
-        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    )
-    key_path.chmod(0o600)
-    return str(cert_path), str(key_path)
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Serve a generated Ganeti cluster over a fake RAPI v2.")
     parser.add_argument("--port", type=int, default=5080)
@@ -657,7 +617,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     certfile = keyfile = None
     if args.tls_dir:
-        certfile, keyfile = make_self_signed_cert(args.tls_dir)
+        certfile, keyfile = self_signed_certificate(args.tls_dir)
     server = FakeRapiServer(
         cluster,
         port=args.port,

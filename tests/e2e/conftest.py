@@ -89,6 +89,31 @@ def wait_for_job_result(browser, wait) -> None:
     WebDriverWait(browser, 180, poll_frequency=5).until(completed)
 
 
+def run_on_checks_page(browser, netbox_server, report: str):
+    """Press Run in ``report``'s row of Data quality → Checks, see the row show the run in progress, and wait without
+    reloading (the page polls itself over HTMX) until the row shows it finished; returns that ``CheckRun``."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as condition
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from netbox_wmf_ops.models import CheckRun
+
+    row = f'tr[data-report="{report}"]'
+    before = CheckRun.objects.filter(report=report).count()
+    browser.get(f"{netbox_server.url}/plugins/wmf-ops/checks/")
+    WebDriverWait(browser, 30).until(
+        condition.element_to_be_clickable((By.CSS_SELECTOR, f'{row} button[name="run"]'))
+    ).click()
+    WebDriverWait(browser, 30).until(condition.presence_of_element_located((By.CSS_SELECTOR, f"{row} .wmf-running")))
+    WebDriverWait(browser, 240, poll_frequency=1).until(
+        lambda driver: (
+            not driver.find_elements(By.CSS_SELECTOR, f"{row} .wmf-running")
+            and CheckRun.objects.filter(report=report).exclude(status="running").count() > before
+        )
+    )
+    return CheckRun.objects.filter(report=report).order_by("-started").first()
+
+
 @pytest.fixture
 def demo_fleet(transactional_db):
     """The test database starts as the demo fleet; a transactional test run before this one empties it: load the fleet

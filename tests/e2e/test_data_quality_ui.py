@@ -6,32 +6,14 @@ from dcim.models import Interface
 from ipam.models import IPAddress
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as condition
-from selenium.webdriver.support.ui import WebDriverWait
 
-from netbox_wmf_ops.models import CheckRun, Finding
+from netbox_wmf_ops.models import Finding
 from tests import factories
+from tests.e2e.conftest import run_on_checks_page
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 NETWORK = "wmf_ops_network.Network"
 ROW = f'tr[data-report="{NETWORK}"]'
-
-
-def run_network(browser, netbox_server) -> CheckRun:
-    """Press Run on the Checks page and wait, without reloading, until the row shows a finished run."""
-    before = CheckRun.objects.filter(report=NETWORK).count()
-    browser.get(f"{netbox_server.url}/plugins/wmf-ops/checks/")
-    WebDriverWait(browser, 30).until(
-        condition.element_to_be_clickable((By.CSS_SELECTOR, f'{ROW} button[name="run"]'))
-    ).click()
-    WebDriverWait(browser, 30).until(condition.presence_of_element_located((By.CSS_SELECTOR, f"{ROW} .wmf-running")))
-    # The page polls itself (HTMX) until the run is done: no refresh here.
-    WebDriverWait(browser, 240, poll_frequency=1).until(
-        lambda driver: (
-            not driver.find_elements(By.CSS_SELECTOR, f"{ROW} .wmf-running")
-            and CheckRun.objects.filter(report=NETWORK).count() > before
-        )
-    )
-    return CheckRun.objects.filter(report=NETWORK).order_by("-started").first()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -47,7 +29,7 @@ def test_data_quality_run_filter_export_fix_and_rerun(netbox_server, rq_worker, 
     # Data quality → Checks
     browser.get(f"{netbox_server.url}/")
     assert "/plugins/wmf-ops/checks/" in browser.page_source and "Data quality" in browser.page_source
-    first = run_network(browser, netbox_server)
+    first = run_on_checks_page(browser, netbox_server, NETWORK)
     assert first.status == "completed" and first.failures > 0
     row = browser.find_element(By.CSS_SELECTOR, ROW)
     assert row.find_element(By.CSS_SELECTOR, ".wmf-failures").text == str(
@@ -81,7 +63,7 @@ def test_data_quality_run_filter_export_fix_and_rerun(netbox_server, rq_worker, 
     wait.until(condition.url_to_be(f"{netbox_server.url}/dcim/devices/{device.pk}/"))
 
     # Run again: the finding is resolved and the run detail counts it.
-    second = run_network(browser, netbox_server)
+    second = run_on_checks_page(browser, netbox_server, NETWORK)
     finding.refresh_from_db()
     assert finding.resolved is not None and finding.resolved_by_id == second.pk
     assert second.resolved_findings >= 1

@@ -7,32 +7,17 @@ from django.contrib.contenttypes.models import ContentType
 from extras.models import Notification
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as condition
-from selenium.webdriver.support.ui import WebDriverWait
 
 from netbox_wmf_ops.loaders.report_status import latest_result
-from netbox_wmf_ops.models import CheckRun, Finding
+from netbox_wmf_ops.models import Finding
 from netbox_wmf_ops.quality.notify import NEW_FAILURES
 from netbox_wmf_ops.quality.runner import run_report
 from tests import factories
+from tests.e2e.conftest import run_on_checks_page
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 MANAGEMENT = "wmf_ops_management.ManagementConsole"
 ROW = f'tr[data-report="{MANAGEMENT}"]'
-
-
-def run_from_checks_page(browser, netbox_server) -> CheckRun:
-    before = CheckRun.objects.filter(report=MANAGEMENT).count()
-    browser.get(f"{netbox_server.url}/plugins/wmf-ops/checks/")
-    WebDriverWait(browser, 30).until(
-        condition.element_to_be_clickable((By.CSS_SELECTOR, f'{ROW} button[name="run"]'))
-    ).click()
-    WebDriverWait(browser, 240, poll_frequency=1).until(
-        lambda driver: (
-            not driver.find_elements(By.CSS_SELECTOR, f"{ROW} .wmf-running")
-            and CheckRun.objects.filter(report=MANAGEMENT).exclude(status="running").count() > before
-        )
-    )
-    return CheckRun.objects.filter(report=MANAGEMENT).order_by("-started").first()
 
 
 def open_failures() -> int:
@@ -75,7 +60,7 @@ def test_panel_acknowledge_rerun_and_notification(demo_fleet, netbox_server, rq_
 
     # A new defect, and the report run again from the Checks page.
     factories.device("e2eflow-noconsole", role_slug="asw", site_obj=factories.site())
-    run = run_from_checks_page(browser, netbox_server)
+    run = run_on_checks_page(browser, netbox_server, MANAGEMENT)
     assert run.status == "completed" and run.new_findings == 1
     finding.refresh_from_db()
     assert finding.is_acknowledged() and finding.resolved is None and finding.last_run_id == run.pk

@@ -4,7 +4,8 @@ demo fleet and assert on exactly their objects.
 This module holds the basic objects; the modules beside it build on them: ``reports`` (devices that pass the
 Coherence rules, components, cables, IPAM), ``racked_servers`` (a WMF host with its uplink, IPs and console, for the
 lifecycle scripts), ``rack_spaces`` (a row rack with its switch, VLAN and prefixes, for provisioning and moves),
-``ganeti`` (fake RAPI clusters) and ``users`` (users with object permissions, API tokens)."""
+``ganeti`` (fake RAPI clusters), ``users`` (users with object permissions, API tokens) and ``scripts`` (a module of test
+scripts registered in NetBox)."""
 
 from __future__ import annotations
 

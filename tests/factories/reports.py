@@ -98,7 +98,16 @@ def tenant(slug: str) -> Tenant:
     return Tenant.objects.get_or_create(slug=slug, defaults={"name": slug})[0]
 
 
-def inventory_item(dev: Device, name: str, description: str, part_id: str = "QFX5120-48Y", maker: str = "Juniper"):
+def inventory_item(
+    dev: Device, name: str, description: str, part_id: str = "QFX5120-48Y", maker: str = "Juniper", **fields
+) -> InventoryItem:
+    """An inventory item of ``dev`` with a unique serial unless told otherwise."""
+    fields.setdefault("serial", unique("INV"))
     return InventoryItem.objects.create(
-        device=dev, name=name, description=description, part_id=part_id, manufacturer=factories.manufacturer(maker)
+        device=dev,
+        name=name,
+        description=description,
+        part_id=part_id,
+        manufacturer=factories.manufacturer(maker),
+        **fields,
     )

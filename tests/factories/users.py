@@ -12,13 +12,17 @@ def user(*perms: tuple[str, str], constraints: dict | None = None, superuser: bo
     """A user holding one ObjectPermission per (model label 'app.model', action), e.g. ('dcim.device', 'view')."""
     account = User.objects.create_user(username=unique("opsuser"), password="x" * 12, is_superuser=superuser)
     for label, action in perms:
-        app_label, model = label.split(".")
-        permission = ObjectPermission.objects.create(
-            name=unique("perm"), actions=[action], constraints=constraints.get(label) if constraints else None
-        )
-        permission.object_types.set([ObjectType.objects.get(app_label=app_label, model=model)])
-        permission.users.add(account)
+        grant(account, [label], [action], constraints.get(label) if constraints else None)
     return account
+
+
+def grant(account: User, labels: list[str], actions: list[str], constraints: dict | None = None) -> ObjectPermission:
+    """One ObjectPermission giving ``account`` the ``actions`` on the models ``labels`` ('app.model')."""
+    permission = ObjectPermission.objects.create(name=unique("perm"), actions=actions, constraints=constraints)
+    types = [label.split(".") for label in labels]
+    permission.object_types.set([ObjectType.objects.get(app_label=app, model=model) for app, model in types])
+    permission.users.add(account)
+    return permission
 
 
 def token(account: User, write_enabled: bool = True) -> str:

@@ -6,6 +6,9 @@ import contextlib
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from dev.fakes.extreports import FakeGoogleSheets, ServiceAccountKey
+from tests.plugin_settings import override_plugin_settings
+
 
 def run(report_class, **data) -> dict[str, dict]:
     report = report_class()
@@ -21,11 +24,29 @@ def upload(name: str, content: bytes | str) -> SimpleUploadedFile:
 def plugin_settings(settings, **overrides):
     """Override some of PLUGINS_CONFIG['netbox_wmf_ops'] for the block (pytest-django's settings fixture restores)."""
     current = settings.PLUGINS_CONFIG
-    settings.PLUGINS_CONFIG = {**current, "netbox_wmf_ops": {**current["netbox_wmf_ops"], **overrides}}
+    override_plugin_settings(settings, **overrides)
     try:
         yield
     finally:
         settings.PLUGINS_CONFIG = current
+
+
+@contextlib.contextmanager
+def google_sheets_source(settings, tmp_path, sheet_id: str, values: dict[str, list[list]], ranges: dict[str, str]):
+    """The Sheets API fake serving ``values`` (A1 range → rows) as spreadsheet ``sheet_id``, and the Accounting report
+    configured to read it with a service-account key written to ``tmp_path``; yields the fake."""
+    account = ServiceAccountKey()
+    with (
+        FakeGoogleSheets(account, {sheet_id: values}) as google,
+        plugin_settings(
+            settings,
+            accounting_sheet_id=sheet_id,
+            accounting_credentials_file=str(account.write(tmp_path, google.token_uri)),
+            accounting_ranges=ranges,
+            accounting_sheets_api_url=google.url,
+        ),
+    ):
+        yield google
 
 
 def all_lines(tests: dict[str, dict]) -> list[tuple[str, str, str | None, str]]:

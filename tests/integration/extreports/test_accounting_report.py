@@ -4,10 +4,15 @@ import datetime
 
 import pytest
 
-from dev.fakes.extreports import FakeGoogleSheets, ServiceAccountKey
 from netbox_wmf_ops.reports.accounting import Accounting
 from tests.factories import reports as f
-from tests.integration.extreports.helpers import assert_single_source_failure, plugin_settings, run, upload
+from tests.integration.extreports.helpers import (
+    assert_single_source_failure,
+    google_sheets_source,
+    plugin_settings,
+    run,
+    upload,
+)
 from tests.integration.reports.helpers import assert_conventions, count_queries, lines_about, messages
 from tests.unit.extreports.test_tabular import xlsx
 
@@ -96,18 +101,8 @@ def test_configured_xlsx_export_with_recycled_tab(fleet, settings, tmp_path):
 @pytest.mark.django_db
 def test_google_sheets_api(fleet, settings, tmp_path):
     devs, rows = fleet
-    account = ServiceAccountKey()
-    sheet = {"sheet1": {"Assets!A1:E": rows, "Recycled!A:A": [["Serial"]]}}
-    with (
-        FakeGoogleSheets(account, sheet) as google,
-        plugin_settings(
-            settings,
-            accounting_sheet_id="sheet1",
-            accounting_credentials_file=str(account.write(tmp_path, google.token_uri)),
-            accounting_ranges=RANGES,
-            accounting_sheets_api_url=google.url,
-        ),
-    ):
+    values = {"Assets!A1:E": rows, "Recycled!A:A": [["Serial"]]}
+    with google_sheets_source(settings, tmp_path, "sheet1", values, RANGES):
         tests = run(Accounting)
     check_outcome(tests, devs)
 
@@ -122,17 +117,9 @@ def test_google_sheets_api(fleet, settings, tmp_path):
     ],
 )
 def test_sheets_failure_is_one_line_and_no_conclusion(fleet, settings, tmp_path, status, body, expected):
-    account = ServiceAccountKey()
-    with FakeGoogleSheets(account, {"sheet1": {}}) as google:
+    with google_sheets_source(settings, tmp_path, "sheet1", {}, RANGES) as google:
         google.fail_with("/v4/", status, body)
-        with plugin_settings(
-            settings,
-            accounting_sheet_id="sheet1",
-            accounting_credentials_file=str(account.write(tmp_path, google.token_uri)),
-            accounting_ranges=RANGES,
-            accounting_sheets_api_url=google.url,
-        ):
-            tests = run(Accounting)
+        tests = run(Accounting)
     port = google.url.rsplit(":", 1)[1]
     message = assert_single_source_failure(tests, "test_field_match", expected.format(port=port))
     assert "PRIVATE KEY" not in message

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from ipam.models import IPAddress
 from virtualization.models import Cluster, ClusterGroup, VirtualMachine, VMInterface
 
-from dev.fakes.ganeti_rapi import make_self_signed_cert
+from dev.fakes.tls import self_signed_certificate
 from netbox_wmf_ops.ganeti.plan import PRIMARY_PLACEHOLDER
 from netbox_wmf_ops.ganeti.sync import advisory_lock_key, lock_profile, sync_profile
 from netbox_wmf_ops.scripts.ganeti_sync import GanetiSync
@@ -173,7 +173,7 @@ def test_wrong_password_and_forbidden_user(rapi, site):
 
 
 def test_tls_is_verified(fake, site, tmp_path):
-    cert, key = make_self_signed_cert(tmp_path)
+    cert, key = self_signed_certificate(tmp_path)
     fg.node_devices(fake, site)
     with fg.server(fake, certfile=cert, keyfile=key) as srv:
         untrusted = sync_profile(fg.profile(srv, site), commit=True)

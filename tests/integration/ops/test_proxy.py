@@ -10,14 +10,12 @@ from datetime import timedelta
 
 import pytest
 from core.models import Job
-from django.core.files.base import ContentFile
-from django.core.files.storage import storages
 from django.db import connection
-from extras.models import ScriptModule
 
 from netbox_wmf_ops.proxy import runner
-from netbox_wmf_ops.registration import register_shipped_scripts
 from tests.factories import users
+from tests.factories.scripts import script_module
+from tests.plugin_settings import override_plugin_settings
 
 pytestmark = pytest.mark.django_db
 
@@ -61,17 +59,7 @@ ALLOWED = [STATS, "opskit_proxytest.Hello", "opskit_proxytest.Crash", "opskit_pr
 
 def commit_world() -> dict[str, str]:
     """Committed scripts, users and tokens (the proxy's worker thread only sees committed rows)."""
-    register_shipped_scripts()  # a transactional test before us may have flushed the Script rows
-    storage = storages.create_storage(storages.backends["scripts"])
-    if storage.exists(TEST_MODULE):
-        storage.delete(TEST_MODULE)
-    storage.save(TEST_MODULE, ContentFile(TEST_SCRIPTS))
-    # Not prefixed wmf_ops_: registration would retire it as a shim the plugin no longer ships.
-    module = ScriptModule.objects.filter(file_path=TEST_MODULE).first() or ScriptModule(
-        file_root="scripts", file_path=TEST_MODULE
-    )
-    module.full_clean()
-    module.save()
+    script_module(TEST_MODULE, TEST_SCRIPTS)
     return {
         "admin": users.token(users.user(superuser=True), write_enabled=False),
         "viewer": users.token(users.user(("extras.script", "view"))),
@@ -94,13 +82,7 @@ def committed_world(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def proxy_settings(settings):
-    settings.PLUGINS_CONFIG = {**settings.PLUGINS_CONFIG}
-    settings.PLUGINS_CONFIG["netbox_wmf_ops"] = {
-        **settings.PLUGINS_CONFIG["netbox_wmf_ops"],
-        "proxy_allowed_scripts": ALLOWED,
-        "proxy_timeout": 10,
-    }
-    return settings.PLUGINS_CONFIG["netbox_wmf_ops"]
+    return override_plugin_settings(settings, proxy_allowed_scripts=ALLOWED, proxy_timeout=10)
 
 
 @pytest.fixture

@@ -265,47 +265,36 @@ def test_a_changed_message_clears_the_acknowledgement():
 
 def test_api_acknowledge_permission_matrix(client, failing):
     first, second = failing
-    url = f"/api/plugins/wmf-ops/findings/{first.pk}/acknowledge/"
     body = {"reason": "spare part ordered"}
+
+    def acknowledge_api(finding, header=None, data=body):
+        """POST the acknowledge endpoint of ``finding``, with ``header`` as Authorization (anonymous without)."""
+        auth = {"HTTP_AUTHORIZATION": header} if header else {}
+        url = f"/api/plugins/wmf-ops/findings/{finding.pk}/acknowledge/"
+        return client.post(url, data, content_type="application/json", **auth)
+
     # anonymous
-    assert client.post(url, body, content_type="application/json").status_code == 403
+    assert acknowledge_api(first).status_code == 403
     # a user without the acknowledge permission (may view)
     viewer = factories_ops.user(("netbox_wmf_ops.finding", "view"), ("dcim.device", "view"))
-    assert (
-        client.post(
-            url, body, content_type="application/json", HTTP_AUTHORIZATION=factories_ops.token(viewer)
-        ).status_code
-        == 403
-    )
+    assert acknowledge_api(first, factories_ops.token(viewer)).status_code == 403
     # read-only token of a user who may acknowledge
     user = acker()
-    assert (
-        client.post(
-            url, body, content_type="application/json", HTTP_AUTHORIZATION=factories_ops.token(user, False)
-        ).status_code
-        == 403
-    )
+    assert acknowledge_api(first, factories_ops.token(user, False)).status_code == 403
     # object-constrained: may acknowledge only the other finding
     constrained = factories_ops.user(
         ("netbox_wmf_ops.finding", "view"), ("dcim.device", "view"), ("netbox_wmf_ops.finding", "acknowledge"),
         constraints={"netbox_wmf_ops.finding": {"pk": second.pk}},
     )  # fmt: skip
-    header = factories_ops.token(constrained)
-    assert client.post(url, body, content_type="application/json", HTTP_AUTHORIZATION=header).status_code == 404
+    assert acknowledge_api(first, factories_ops.token(constrained)).status_code == 404
     # a user who may acknowledge findings but not view the device: the finding does not exist for them
     blind = factories_ops.user(("netbox_wmf_ops.finding", "view"), ("netbox_wmf_ops.finding", "acknowledge"))
-    assert (
-        client.post(
-            url, body, content_type="application/json", HTTP_AUTHORIZATION=factories_ops.token(blind)
-        ).status_code
-        == 404
-    )
+    assert acknowledge_api(first, factories_ops.token(blind)).status_code == 404
     # bad input: 400 with the reason
     header = factories_ops.token(user)
-    bad = client.post(url, {"reason": ""}, content_type="application/json", HTTP_AUTHORIZATION=header)
-    assert bad.status_code == 400
+    assert acknowledge_api(first, header, {"reason": ""}).status_code == 400
     # write token with the permission
-    done = client.post(url, body, content_type="application/json", HTTP_AUTHORIZATION=header)
+    done = acknowledge_api(first, header)
     assert done.status_code == 200 and done.json()["acknowledgement"] == "acknowledged"
     assert (
         done.json()["acknowledged_reason"] == "spare part ordered" and done.json()["acknowledged_by"] == user.username
@@ -314,19 +303,10 @@ def test_api_acknowledge_permission_matrix(client, failing):
     assert undo.status_code == 200 and undo.json()["acknowledgement"] == ""
     # a resolved finding cannot be acknowledged
     Finding.objects.filter(pk=second.pk).update(resolved=timezone.now())
-    gone = client.post(
-        f"/api/plugins/wmf-ops/findings/{second.pk}/acknowledge/", body, content_type="application/json",
-        HTTP_AUTHORIZATION=header,
-    )  # fmt: skip
-    assert gone.status_code == 409
+    assert acknowledge_api(second, header).status_code == 409
     # superuser
     root = factories_ops.user(superuser=True)
-    assert (
-        client.post(
-            url, body, content_type="application/json", HTTP_AUTHORIZATION=factories_ops.token(root)
-        ).status_code
-        == 200
-    )
+    assert acknowledge_api(first, factories_ops.token(root)).status_code == 200
 
 
 # ---------------------------------------------------------------------------------------------------- notifications

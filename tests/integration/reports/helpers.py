@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -49,3 +51,12 @@ def count_queries(report_class) -> int:
     with CaptureQueriesContext(connection) as queries:
         run_report(report_class)
     return len(queries)
+
+
+def assert_queries_do_not_grow(report_class, add: Callable[[int], object], first: int, then: int, most: int) -> None:
+    """The report runs in the same number of queries, at most ``most``, after ``add(first)`` and after a further
+    ``add(then)`` (``add(n)`` builds n more of the objects the report reads)."""
+    add(first)
+    small = count_queries(report_class)
+    add(then)
+    assert count_queries(report_class) == small <= most

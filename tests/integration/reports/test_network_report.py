@@ -9,7 +9,13 @@ from dcim.models import Device, VirtualChassis
 from netbox_wmf_ops.reports.network import Network
 from tests import factories
 from tests.factories import reports as f
-from tests.integration.reports.helpers import assert_conventions, count_queries, lines_about, run_report, summary_count
+from tests.integration.reports.helpers import (
+    assert_conventions,
+    assert_queries_do_not_grow,
+    lines_about,
+    run_report,
+    summary_count,
+)
 
 _subnets = itertools.count(1)
 
@@ -249,8 +255,5 @@ def add_network(n: int) -> None:
 
 @pytest.mark.django_db
 def test_query_count_does_not_grow_with_the_fleet():
-    add_network(2)
-    small = count_queries(Network)
-    add_network(6)
     # 15 loads (6 for the uplinks), plus 1 per interface test to fetch the reported interfaces.
-    assert count_queries(Network) == small <= 17
+    assert_queries_do_not_grow(Network, add_network, 2, 6, most=17)

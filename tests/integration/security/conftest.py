@@ -1,6 +1,7 @@
 import pytest
 
 from netbox_wmf_ops.proxy import runner
+from tests.plugin_settings import override_plugin_settings
 
 from .world import ALLOWED, build_world
 
@@ -20,10 +21,4 @@ def retired_workers():
 
 @pytest.fixture
 def plugin_settings(settings):
-    settings.PLUGINS_CONFIG = {**settings.PLUGINS_CONFIG}
-    settings.PLUGINS_CONFIG["netbox_wmf_ops"] = {
-        **settings.PLUGINS_CONFIG["netbox_wmf_ops"],
-        "proxy_allowed_scripts": ALLOWED,
-        "proxy_timeout": 20,
-    }
-    return settings.PLUGINS_CONFIG["netbox_wmf_ops"]
+    return override_plugin_settings(settings, proxy_allowed_scripts=ALLOWED, proxy_timeout=20)

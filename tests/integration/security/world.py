@@ -7,15 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.models import ObjectType
 from dcim.models import Device, Site
-from django.core.files.base import ContentFile
-from django.core.files.storage import storages
-from extras.models import ScriptModule
-from users.models import ObjectPermission, Token, User
+from users.models import User
 
-from netbox_wmf_ops.registration import register_shipped_scripts
 from tests.factories import unique
+from tests.factories.scripts import script_module
+from tests.factories.users import grant, token, user
 
 SCRIPT_MODULE = "opskit_securitytest.py"
 SCRIPTS = b"""
@@ -79,41 +76,10 @@ class World:
     checkrun: int  # pk of the run that recorded both
 
 
-def grant(user: User, labels: list[str], actions: list[str], constraints: dict | None = None) -> None:
-    permission = ObjectPermission.objects.create(name=unique("secperm"), actions=actions, constraints=constraints)
-    permission.object_types.set(
-        [ObjectType.objects.get(app_label=label.split(".")[0], model=label.split(".")[1]) for label in labels]
-    )
-    permission.users.add(user)
-
-
-def token(user: User, write_enabled: bool) -> str:
-    plaintext = (unique("sectok") + "B" * 40)[:40]
-    Token.objects.create(user=user, version=1, token=plaintext, write_enabled=write_enabled)
-    return f"Token {plaintext}"
-
-
-def install_scripts() -> None:
-    register_shipped_scripts()  # a transactional test before us may have flushed the Script rows
-    storage = storages.create_storage(storages.backends["scripts"])
-    if storage.exists(SCRIPT_MODULE):
-        storage.delete(SCRIPT_MODULE)
-    storage.save(SCRIPT_MODULE, ContentFile(SCRIPTS))
-    module = ScriptModule.objects.filter(file_path=SCRIPT_MODULE).first() or ScriptModule(
-        file_root="scripts", file_path=SCRIPT_MODULE
-    )
-    module.full_clean()
-    module.save()
-
-
 def build_world() -> World:
-    install_scripts()
+    script_module(SCRIPT_MODULE, SCRIPTS)
     site = Site.objects.filter(devices__isnull=False).order_by("pk").first()
-
-    def account(**kwargs) -> User:
-        return User.objects.create_user(username=unique("secuser"), password="x" * 12, **kwargs)
-
-    noperm, constrained, full, superuser = account(), account(), account(), account(is_superuser=True)
+    noperm, constrained, full, superuser = user(), user(), user(), user(superuser=True)
     grant(full, VIEW_MODELS, ["view"])
     grant(full, ["extras.script"], ["run"])
     grant(constrained, ["dcim.device"], ["view"], {"site_id": site.pk})

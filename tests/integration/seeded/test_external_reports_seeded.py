@@ -24,7 +24,6 @@ import pytest
 from dcim.models import Device, InventoryItem
 from virtualization.models import VirtualMachine
 
-from dev.fakes.extreports import FakeGoogleSheets, ServiceAccountKey
 from dev.fleet.defects import DEFECTS as CATALOGUE
 from dev.fleet.exports import ACCOUNTING_RANGES, write_exports
 from dev.fleet.plan import plan_fleet
@@ -37,8 +36,9 @@ from netbox_wmf_ops.reports.accounting import Accounting
 from netbox_wmf_ops.reports.juniper import Juniper
 from netbox_wmf_ops.reports.librenms import LibreNMS
 from netbox_wmf_ops.reports.puppetdb import PhysicalHosts, VirtualMachines
-from tests.integration.extreports.helpers import plugin_settings, run, upload
+from tests.integration.extreports.helpers import google_sheets_source, plugin_settings, run, upload
 from tests.integration.reports.helpers import assert_conventions
+from tests.plugin_settings import override_plugin_settings
 from tests.unit.extreports.test_tabular import xlsx
 
 TEST_SCALE, SEED = 0.05, 1
@@ -81,6 +81,16 @@ def inventory_item(ref: str) -> InventoryItem:
     return InventoryItem.objects.get(device__name=device_name, name=name)
 
 
+def on_device(test: str, level: str, message_for: Callable[[Device], str]) -> Callable[[str], list[Line]]:
+    """A case whose seeded refs are device names, each calling for one line about that device."""
+
+    def lines_for(name: str) -> list[Line]:
+        dev = device(name)
+        return [line(test, level, dev, message_for(dev))]
+
+    return lines_for
+
+
 def expected_lines(report: str, cases: dict[str, Callable[[str], list[Line]]]) -> dict[str, list[Line]]:
     """Seeded id → the lines its objects must produce; every defect id (not edge) of ``report`` needs a case."""
     ours = {key for key in DEFECTS if key.split(".")[0] == report and CATALOGUE[key].kind == "defect"}
@@ -100,6 +110,16 @@ def assert_exactly_the_seeded_lines(found: set[Line], expected: dict[str, list[L
         assert not missing, f"{key}: not reported: {missing}"
     wanted = {x for lines in expected.values() for x in lines}
     assert found - wanted == set(), "flagged although no seeded defect says so"
+
+
+def run_per_source(**sources: Callable) -> Callable:
+    """A fixture that runs a report once per source: id → function of (settings, tmp_path) returning the run."""
+
+    @pytest.fixture(params=list(sources.values()), ids=list(sources))
+    def report_run(request, fleet_loaded, settings, tmp_path):
+        return request.param(settings, tmp_path)
+
+    return report_run
 
 
 def summary_of(tests: dict[str, dict], test: str) -> str:
@@ -126,18 +146,14 @@ def printable_tag(tag: str) -> str:
 
 
 def accounting_cases() -> dict[str, Callable[[str], list[Line]]]:
-    def tag_mismatch(name):
-        dev = device(name)
+    def tag_mismatch(dev):
         sheet_tag = sheet_row(dev.serial)[2]
-        message = f"Asset tag mismatch for s/n {dev.serial}: {sheet_tag} (Accounting) vs. {dev.asset_tag} (Netbox)"
-        return [line("test_field_match", "failure", dev, message)]
+        return f"Asset tag mismatch for s/n {dev.serial}: {sheet_tag} (Accounting) vs. {dev.asset_tag} (Netbox)"
 
-    def ticket_mismatch(name):
-        dev = device(name)
+    def ticket_mismatch(dev):
         sheet_ticket = sheet_row(dev.serial)[3]
         nb_ticket = dev.custom_field_data.get("ticket")
-        message = f"Ticket mismatch for s/n {dev.serial}: {sheet_ticket} (Accounting) vs. {nb_ticket} (Netbox)"
-        return [line("test_field_match", "warning", dev, message)]
+        return f"Ticket mismatch for s/n {dev.serial}: {sheet_ticket} (Accounting) vs. {nb_ticket} (Netbox)"
 
     def missing_in_netbox(serial):
         tag = sheet_row(serial)[2]
@@ -151,10 +167,8 @@ def accounting_cases() -> dict[str, Callable[[str], list[Line]]]:
         message = f"Device with s/n {serial} ({tag}) listed more than once in Accounting"
         return [line("test_field_match", "failure", None, message)]
 
-    def missing_in_accounting(name):
-        dev = device(name)
-        message = f"Device with s/n {dev.serial} ({dev.asset_tag}) not present in Accounting"
-        return [line("test_missing_assets_from_accounting", "failure", dev, message)]
+    def missing_in_accounting(dev):
+        return f"Device with s/n {dev.serial} ({dev.asset_tag}) not present in Accounting"
 
     def invalid_row(serial):
         row = next(row for row in SHEET_ROWS if row[1] == serial)
@@ -162,11 +176,13 @@ def accounting_cases() -> dict[str, Callable[[str], list[Line]]]:
         return [line("test_invalid_rows", "failure", None, f"Invalid Accounting row raised '{error}':\n{row}")]
 
     return {
-        "accounting.asset_tag_mismatch": tag_mismatch,
-        "accounting.ticket_mismatch": ticket_mismatch,
+        "accounting.asset_tag_mismatch": on_device("test_field_match", "failure", tag_mismatch),
+        "accounting.ticket_mismatch": on_device("test_field_match", "warning", ticket_mismatch),
         "accounting.missing_in_netbox": missing_in_netbox,
         "accounting.duplicate_row": duplicate_row,
-        "accounting.missing_in_accounting": missing_in_accounting,
+        "accounting.missing_in_accounting": on_device(
+            "test_missing_assets_from_accounting", "failure", missing_in_accounting
+        ),
         "accounting.invalid_row": invalid_row,
     }
 
@@ -184,24 +200,12 @@ def xlsx_export_source(settings, tmp_path):
 
 
 def sheets_api_source(settings, tmp_path):
-    account = ServiceAccountKey()
-    ranges = dict(zip(ACCOUNTING_RANGES.values(), ACCOUNTING.values(), strict=True))
-    with (
-        FakeGoogleSheets(account, {"assets-sheet": ranges}) as google,
-        plugin_settings(
-            settings,
-            accounting_sheet_id="assets-sheet",
-            accounting_credentials_file=str(account.write(tmp_path, google.token_uri)),
-            accounting_ranges=ACCOUNTING_RANGES,
-            accounting_sheets_api_url=google.url,
-        ),
-    ):
+    values = dict(zip(ACCOUNTING_RANGES.values(), ACCOUNTING.values(), strict=True))
+    with google_sheets_source(settings, tmp_path, "assets-sheet", values, ACCOUNTING_RANGES):
         return run(Accounting)
 
 
-@pytest.fixture(params=[xlsx_export_source, sheets_api_source], ids=["xlsx-export", "sheets-api"])
-def accounting_run(request, fleet_loaded, settings, tmp_path):
-    return request.param(settings, tmp_path)
+accounting_run = run_per_source(**{"xlsx-export": xlsx_export_source, "sheets-api": sheets_api_source})
 
 
 @pytest.mark.django_db
@@ -270,34 +274,22 @@ def librenms_cases() -> dict[str, Callable[[str], list[Line]]]:
         message = f"missing LibreNMS device from Netbox: serial: {serial} hostname: {row['hostname']} id: {row['id']}"
         return [line("test_librenms_in_nb", "failure", None, message)]
 
-    def device_model(name):
-        dev = device(name)
+    def device_model(dev):
         row = by_serial[dev.serial]
-        message = (
+        return (
             f"mismatch between LibreNMS and Netbox device types: Netbox: {vendor_model(dev)} (vendor model), "
             f"LibreNMS: {row['description'].lower()} (description) || {row['hardware']} (hardware)"
         )
-        return [line("test_librenms_vendor_model", "failure", dev, message)]
 
-    def inventory_model(name):
-        dev = device(name)
+    def inventory_model(dev):
         row = chassis[dev.serial]
-        message = (
+        return (
             f"mismatch between LibreNMS and Netbox inventory; Netbox: {vendor_model(dev)} (vendor model), "
             f"LibreNMS: {row['vendor']} {row['model']} (vendor model)"
         )
-        return [line("test_librenms_vendor_model", "failure", dev, message)]
 
-    def device_missing(name):
-        dev = device(name)
-        return [
-            line(
-                "test_nb_net_in_librenms",
-                "failure",
-                dev,
-                f"missing Netbox device from LibreNMS of role {dev.role.slug}",
-            )
-        ]
+    def device_missing(dev):
+        return f"missing Netbox device from LibreNMS of role {dev.role.slug}"
 
     def device_missing_no_ip(name):
         dev = device(name)
@@ -317,9 +309,9 @@ def librenms_cases() -> dict[str, Callable[[str], list[Line]]]:
 
     return {
         "librenms.device_missing_from_netbox": unknown_serial,
-        "librenms.device_model_mismatch": device_model,
-        "librenms.inventory_model_mismatch": inventory_model,
-        "librenms.netbox_device_missing": device_missing,
+        "librenms.device_model_mismatch": on_device("test_librenms_vendor_model", "failure", device_model),
+        "librenms.inventory_model_mismatch": on_device("test_librenms_vendor_model", "failure", inventory_model),
+        "librenms.netbox_device_missing": on_device("test_nb_net_in_librenms", "failure", device_missing),
         "librenms.netbox_device_missing_no_ip": device_missing_no_ip,
         "librenms.inventory_missing": inventory_missing,
     }
@@ -361,13 +353,7 @@ PUPPETDB = EXTERNAL["puppetdb"]
 @pytest.fixture
 def microservice_settings(settings):
     with MicroserviceFixture(puppetdb_nodes(PLAN)) as fixture:
-        config = {**settings.PLUGINS_CONFIG}
-        config["netbox_wmf_ops"] = {
-            **config["netbox_wmf_ops"],
-            "puppetdb_url": fixture.url,
-            "puppetdb_api": "microservice",
-        }
-        settings.PLUGINS_CONFIG = config
+        override_plugin_settings(settings, puppetdb_url=fixture.url, puppetdb_api="microservice")
         yield fixture
 
 
@@ -385,49 +371,37 @@ def puppetdb_cases() -> dict[str, Callable[[str], list[Line]]]:
     def unknown_vm(host):
         return [line("test_puppetdb_vms_in_netbox", "failure", None, f"missing VM from Netbox: {host}")]
 
-    def server_absent(name):
-        dev = device(name)
-        message = (
-            f"Device is {dev.get_status_display()} in Netbox but is missing from PuppetDB (should be {should_be()})"
-        )
-        return [line("test_netbox_in_puppetdb", "failure", dev, message)]
+    def server_absent(dev):
+        return f"Device is {dev.get_status_display()} in Netbox but is missing from PuppetDB (should be {should_be()})"
 
-    def server_virtual(name):
-        dev = device(name)
-        return [
-            line("test_netbox_in_puppetdb", "failure", dev, "expected physical device marked as virtual in PuppetDB")
-        ]
+    def server_virtual(dev):
+        return "expected physical device marked as virtual in PuppetDB"
 
-    def unexpected_state(name):
-        dev = device(name)
-        message = f"Device is in PuppetDB but is {dev.get_status_display()} in Netbox (should be Active or Failed)"
-        return [line("test_puppetdb_in_netbox", "failure", dev, message)]
+    def unexpected_state(dev):
+        return f"Device is in PuppetDB but is {dev.get_status_display()} in Netbox (should be Active or Failed)"
 
     def unknown_host(host):
         return [line("test_puppetdb_in_netbox", "failure", None, f"expected device missing from Netbox: {host}")]
 
-    def model(name):
-        dev = device(name)
-        message = (
-            f"mismatched device models: {dev.device_type.model} (netbox) != {PUPPETDB['productname'][name]} (puppetdb)"
+    def model(dev):
+        return (
+            f"mismatched device models: {dev.device_type.model} (netbox) != "
+            f"{PUPPETDB['productname'][dev.name]} (puppetdb)"
         )
-        return [line("test_puppetdb_models", "failure", dev, message)]
 
-    def serial(name):
-        dev = device(name)
-        message = f"mismatched serials: {dev.serial} (netbox) != {PUPPETDB['serialnumber'][name]} (puppetdb)"
-        return [line("test_puppetdb_serials", "failure", dev, message)]
+    def serial(dev):
+        return f"mismatched serials: {dev.serial} (netbox) != {PUPPETDB['serialnumber'][dev.name]} (puppetdb)"
 
     return {
         "puppetdb.vm_missing_from_puppetdb": vm_absent,
         "puppetdb.vm_marked_physical": vm_physical,
         "puppetdb.vm_missing_from_netbox": unknown_vm,
-        "puppetdb.device_missing_from_puppetdb": server_absent,
-        "puppetdb.device_marked_virtual": server_virtual,
-        "puppetdb.device_unexpected_state": unexpected_state,
+        "puppetdb.device_missing_from_puppetdb": on_device("test_netbox_in_puppetdb", "failure", server_absent),
+        "puppetdb.device_marked_virtual": on_device("test_netbox_in_puppetdb", "failure", server_virtual),
+        "puppetdb.device_unexpected_state": on_device("test_puppetdb_in_netbox", "failure", unexpected_state),
         "puppetdb.device_missing_from_netbox": unknown_host,
-        "puppetdb.model_mismatch": model,
-        "puppetdb.serial_mismatch": serial,
+        "puppetdb.model_mismatch": on_device("test_puppetdb_models", "failure", model),
+        "puppetdb.serial_mismatch": on_device("test_puppetdb_serials", "failure", serial),
     }
 
 
@@ -459,28 +433,22 @@ def juniper_cases() -> dict[str, Callable[[str], list[Line]]]:
     def address(dev: Device) -> str:
         return " ".join(dev.site.physical_address.split())
 
-    def city(name):
-        dev = device(name)
+    def city(dev):
         row = JUNIPER_ROWS[dev.serial]
         return f"City mismatch: {row['Install City']} (Juniper) vs. {address(dev)} (Netbox)"
 
-    def support(name):
-        return f"Support missing, ended on: {JUNIPER_ROWS[device(name).serial]['Contract End Date']}"
+    def support(dev):
+        return f"Support missing, ended on: {JUNIPER_ROWS[dev.serial]['Contract End Date']}"
 
     def consistency(*parts):
-        def lines_for(name):
-            return [line("test_consistency", "failure", device(name), "; ".join(part(name) for part in parts))]
-
-        return lines_for
+        return on_device("test_consistency", "failure", lambda dev: "; ".join(part(dev) for part in parts))
 
     def unknown_serial(serial):
         message = f"Device {JUNIPER_ROWS[serial]['Product Name']} with s/n {serial} not present in Netbox"
         return [line("test_consistency", "warning", None, message)]
 
-    def device_absent(name):
-        dev = device(name)
-        message = f"Device with s/n {dev.serial} not present in Juniper Installed Base"
-        return [line("test_missing_device_from_installed_base", "failure", dev, message)]
+    def device_absent(dev):
+        return f"Device with s/n {dev.serial} not present in Juniper Installed Base"
 
     def item_absent(ref):
         item = inventory_item(ref)
@@ -492,7 +460,9 @@ def juniper_cases() -> dict[str, Callable[[str], list[Line]]]:
         "juniper.support_missing": consistency(support),
         "juniper.city_and_support_mismatch": consistency(city, support),
         "juniper.device_missing_from_netbox": unknown_serial,
-        "juniper.device_missing_from_installed_base": device_absent,
+        "juniper.device_missing_from_installed_base": on_device(
+            "test_missing_device_from_installed_base", "failure", device_absent
+        ),
         "juniper.inventory_missing_from_installed_base": item_absent,
     }
 
@@ -507,9 +477,7 @@ def juniper_configured_csv(settings, tmp_path):
     return run_on_demo_exports(Juniper, settings, tmp_path)
 
 
-@pytest.fixture(params=[juniper_upload, juniper_configured_csv], ids=["xlsx-upload", "configured-csv"])
-def juniper_run(request, fleet_loaded, settings, tmp_path):
-    return request.param(settings, tmp_path)
+juniper_run = run_per_source(**{"xlsx-upload": juniper_upload, "configured-csv": juniper_configured_csv})
 
 
 @pytest.mark.django_db

@@ -50,6 +50,14 @@ def entry(serial, city="Ashburn", status="Active", end="", product="MX480"):
     return InstalledBaseEntry(serial, product, city, status, end)
 
 
+def device(obj, serial, status="active", address=""):
+    return JuniperDevice(obj, serial, status, address)
+
+
+def item(obj, serial, part_id="MPC7E-MRATE", device_name="cr1-eqiad", device_status="active"):
+    return JuniperItem(obj, serial, part_id, device_name, device_status)
+
+
 def test_consistency():
     base = {
         e.serial: e
@@ -62,9 +70,9 @@ def test_consistency():
         ]
     }
     devices = {
-        "D1": JuniperDevice("cr1-eqiad", "D1", "active", "21715 Filigree Court\nAshburn, VA 20147"),
-        "D2": JuniperDevice("cr2-eqiad", "D2", "active", "Ashburn, VA"),
-        "D3": JuniperDevice("cr3-eqiad", "D3", "offline", "Ashburn"),
+        "D1": device("cr1-eqiad", "D1", address="21715 Filigree Court\nAshburn, VA 20147"),
+        "D2": device("cr2-eqiad", "D2", address="Ashburn, VA"),
+        "D3": device("cr3-eqiad", "D3", "offline", "Ashburn"),
     }
     assert check_consistency(base, devices, {"I1"}) == [
         Finding(
@@ -79,21 +87,16 @@ def test_consistency():
 
 def test_missing_devices_and_inventory():
     base = {"D1": entry("D1"), "I1": entry("I1")}
-    devices = [
-        JuniperDevice("a", "D1", "active", ""),
-        JuniperDevice("b", "D9", "active", ""),
-        JuniperDevice("c", "D8", "decommissioning", ""),
-        JuniperDevice("d", "", "active", ""),
-    ]
+    devices = [device("a", "D1"), device("b", "D9"), device("c", "D8", "decommissioning"), device("d", "")]
     assert check_missing_devices(base, devices) == [
         Finding("failure", "b", "Device with s/n D9 not present in Juniper Installed Base"),
         Finding("success", None, "1 devices matched"),
     ]
     items = [
-        JuniperItem("fpc0", "I1", "MPC7E-MRATE", "cr1-eqiad", "active"),
-        JuniperItem("fpc1", "I9", "MPC7E-MRATE", "cr1-eqiad", "active"),
-        JuniperItem("psu0", "I8", "PWR-MX480-2520-AC", "cr1-eqiad", "active"),  # ignored part
-        JuniperItem("fpc2", "I7", "MPC7E-MRATE", "cr9-eqiad", "offline"),  # ignored device status
+        item("fpc0", "I1"),
+        item("fpc1", "I9"),
+        item("psu0", "I8", part_id="PWR-MX480-2520-AC"),  # ignored part
+        item("fpc2", "I7", device_name="cr9-eqiad", device_status="offline"),  # ignored device status
     ]
     assert check_missing_inventory(base, items) == [
         Finding("failure", "fpc1", "cr1-eqiad item MPC7E-MRATE with s/n I9 not present in Juniper Installed Base"),

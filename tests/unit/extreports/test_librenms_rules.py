@@ -81,6 +81,10 @@ def dev(obj, serial, role="asw", vendor="juniper", model="qfx5120-48y-afi", ip=T
     return NetDevice(obj, serial, role, slug or vendor, vendor, model, ip)
 
 
+def item(obj, serial, name, role=""):
+    return NetItem(obj, serial, name, role)
+
+
 def test_librenms_in_netbox_counts_scs_too():
     devices = [dev("asw1", "S1"), dev("cr1", "S2", role="cr"), dev("scs", "S5", role="scs", vendor="opengear")]
     assert check_librenms_in_netbox(LNMS, devices) == [
@@ -117,10 +121,10 @@ def test_vendor_model_with_equivalences():
 
 def test_inventory_items_in_librenms_minus_exclusions():
     items = [
-        NetItem("fpc0", "I1", "FPC 0", ""),
-        NetItem("fpc1", "I404", "FPC 1", ""),
-        NetItem("fpm", "I405", "FPM Board", ""),
-        NetItem("lic", "I406", "Advanced licence", "license"),
+        item("fpc0", "I1", "FPC 0"),
+        item("fpc1", "I404", "FPC 1"),
+        item("fpm", "I405", "FPM Board"),
+        item("lic", "I406", "Advanced licence", role="license"),
     ]
     assert check_inventory_in_librenms(LNMS, items) == [
         Finding("failure", "fpc1", "missing Netbox inventory item from LibreNMS"),

@@ -5,7 +5,8 @@ import socket
 
 import pytest
 
-from dev.fakes.extreports import FakeGoogleSheets, ServiceAccountKey, self_signed_certificate
+from dev.fakes.extreports import FakeGoogleSheets, ServiceAccountKey
+from dev.fakes.tls import self_signed_certificate
 from netbox_wmf_ops.sources import SourceError
 from netbox_wmf_ops.sources.config import pick_proxy
 from netbox_wmf_ops.sources.http import HttpOptions
@@ -128,7 +129,7 @@ def test_tls_is_verified_by_default_and_a_ca_bundle_can_be_given(account, tmp_pa
     with FakeGoogleSheets(account, {SHEET_ID: {ASSETS: [["x"]]}}, tls=(cert, key)) as fake:
         text = failure_text(lambda: client_for(fake, account, tmp_path).get_values(ASSETS))
         assert "TLS verification failed" in text and "certificate verify failed" in text
-        trusted = HttpOptions(connect_timeout=2, read_timeout=2, verify=str(cert))
+        trusted = HttpOptions(connect_timeout=2, read_timeout=2, verify=cert)
         assert client_for(fake, account, tmp_path, trusted).get_values(ASSETS) == [["x"]]
 
 

@@ -4,7 +4,8 @@ from collections import Counter
 
 import pytest
 
-from dev.fakes.ganeti_rapi import INSTANCE_STATES, FakeRapiServer, generate_cluster, make_self_signed_cert
+from dev.fakes.ganeti_rapi import INSTANCE_STATES, FakeRapiServer, generate_cluster
+from dev.fakes.tls import self_signed_certificate
 from netbox_wmf_ops.ganeti.config import RapiEndpoint, normalise_url, parse_timeout
 from netbox_wmf_ops.ganeti.rapi import RapiClient, RapiError
 
@@ -24,7 +25,7 @@ def server(cluster):
 
 @pytest.fixture(scope="module")
 def tls_files(tmp_path_factory):
-    return make_self_signed_cert(tmp_path_factory.mktemp("tls"))
+    return self_signed_certificate(tmp_path_factory.mktemp("tls"))
 
 
 def client(url, user="rapi-ro", password=PASSWORD, **kwargs) -> RapiClient:

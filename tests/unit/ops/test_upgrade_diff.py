@@ -146,17 +146,61 @@ def profile(changes=0, lines=(), error=None):
     }
 
 
-def test_sync_plans_that_come_go_or_change():
-    old = {"ganeti": {"profiles": {"eqiad": profile()}}}
-    new = {"ganeti": {"profiles": {"eqiad": profile(1, [("info", "Would create VM vm1")])}}}
-    assert diff_syncs(old, new) == [
-        "sync ganeti/eqiad: planned changes 0 → 1",
-        "sync ganeti/eqiad: new plan line [info] Would create VM vm1",
-    ]
-    assert diff_syncs(new, old) == [
-        "sync ganeti/eqiad: planned changes 1 → 0",
-        "sync ganeti/eqiad: plan line gone [info] Would create VM vm1",
-    ]
+IDLE = {"ganeti": {"profiles": {"eqiad": profile()}}}
+PLANNED = {"ganeti": {"profiles": {"eqiad": profile(1, [("info", "Would create VM vm1")])}}}
+SKIPPED = {"ganeti": {"skipped": "no Ganeti profiles configured"}}
+BROKEN = {"ganeti": {"profiles": {"eqiad": profile(error="Ganeti profile eqiad: connection refused")}}}
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "lines"),
+    [
+        pytest.param(
+            IDLE,
+            PLANNED,
+            ["sync ganeti/eqiad: planned changes 0 → 1", "sync ganeti/eqiad: new plan line [info] Would create VM vm1"],
+            id="plan-comes",
+        ),
+        pytest.param(
+            PLANNED,
+            IDLE,
+            [
+                "sync ganeti/eqiad: planned changes 1 → 0",
+                "sync ganeti/eqiad: plan line gone [info] Would create VM vm1",
+            ],
+            id="plan-goes",
+        ),
+        pytest.param(
+            SKIPPED,
+            IDLE,
+            [
+                "sync ganeti: no longer skipped (was: no Ganeti profiles configured)",
+                "sync ganeti/eqiad: new profile (0 changes planned)",
+            ],
+            id="no-longer-skipped",
+        ),
+        pytest.param(
+            IDLE,
+            SKIPPED,
+            [
+                "sync ganeti: now skipped: no Ganeti profiles configured",
+                "sync ganeti/eqiad: profile no longer configured",
+            ],
+            id="now-skipped",
+        ),
+        pytest.param(
+            IDLE, BROKEN, ["sync ganeti/eqiad: now errors: Ganeti profile eqiad: connection refused"], id="now-errors"
+        ),
+        pytest.param(
+            BROKEN,
+            IDLE,
+            ["sync ganeti/eqiad: no longer errors (was: Ganeti profile eqiad: connection refused)"],
+            id="no-longer-errors",
+        ),
+    ],
+)
+def test_sync_plans_that_come_go_change_or_fail(old, new, lines):
+    assert diff_syncs(old, new) == lines
 
 
 def test_the_same_pending_plan_is_not_a_difference_but_is_listed_as_pending():
@@ -164,24 +208,6 @@ def test_the_same_pending_plan_is_not_a_difference_but_is_listed_as_pending():
     assert diff_syncs(plan, copy.deepcopy(plan)) == []
     assert pending_sync_lines(snapshot(syncs=plan)) == ["sync ganeti/eqiad: 2 changes planned"]
     assert pending_sync_lines(snapshot()) == []
-
-
-def test_sync_skipped_errors_and_profiles():
-    skipped = {"ganeti": {"skipped": "no Ganeti profiles configured"}}
-    one = {"ganeti": {"profiles": {"eqiad": profile()}}}
-    broken = {"ganeti": {"profiles": {"eqiad": profile(error="Ganeti profile eqiad: connection refused")}}}
-    assert diff_syncs(skipped, one) == [
-        "sync ganeti: no longer skipped (was: no Ganeti profiles configured)",
-        "sync ganeti/eqiad: new profile (0 changes planned)",
-    ]
-    assert diff_syncs(one, skipped) == [
-        "sync ganeti: now skipped: no Ganeti profiles configured",
-        "sync ganeti/eqiad: profile no longer configured",
-    ]
-    assert diff_syncs(one, broken) == ["sync ganeti/eqiad: now errors: Ganeti profile eqiad: connection refused"]
-    assert diff_syncs(broken, one) == [
-        "sync ganeti/eqiad: no longer errors (was: Ganeti profile eqiad: connection refused)"
-    ]
 
 
 def dns(files, records=2, messages=(), error=None):
@@ -220,23 +246,27 @@ def test_dns_unified_diff_needs_both_trees():
     assert dns_unified_diff(old, old) == ""
 
 
+def dump(tables: dict[str, tuple[int, str, list[str]]]) -> dict:
+    """A dump section: table name → (rows, sha256, columns)."""
+    shown = {name: {"rows": rows, "sha256": digest, "columns": cols} for name, (rows, digest, cols) in tables.items()}
+    return {"error": None, "tables": shown}
+
+
 def test_dump_rows_content_and_columns():
-    old = {
-        "error": None,
-        "tables": {
-            "dcim.devices": {"rows": 120, "sha256": "1", "columns": ["id", "name", "old"]},
-            "dcim.sites": {"rows": 5, "sha256": "2", "columns": ["id"]},
-            "ipam.vrfs": {"rows": 1, "sha256": "3", "columns": ["id"]},
-        },
-    }
-    new = {
-        "error": None,
-        "tables": {
-            "dcim.devices": {"rows": 121, "sha256": "9", "columns": ["id", "name", "new"]},
-            "dcim.sites": {"rows": 5, "sha256": "8", "columns": ["id"]},
-            "ipam.asns": {"rows": 0, "sha256": "7", "columns": ["id"]},
-        },
-    }
+    old = dump(
+        {
+            "dcim.devices": (120, "1", ["id", "name", "old"]),
+            "dcim.sites": (5, "2", ["id"]),
+            "ipam.vrfs": (1, "3", ["id"]),
+        }
+    )
+    new = dump(
+        {
+            "dcim.devices": (121, "9", ["id", "name", "new"]),
+            "dcim.sites": (5, "8", ["id"]),
+            "ipam.asns": (0, "7", ["id"]),
+        }
+    )
     assert diff_dump(old, new) == [
         "dump: table dcim.devices rows 120 → 121",
         "dump: table dcim.devices new columns: new",

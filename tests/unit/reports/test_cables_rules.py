@@ -1,3 +1,5 @@
+import pytest
+
 from netbox_wmf_ops.checks import Finding
 from netbox_wmf_ops.checks.cables import (
     CONSOLE_PORT_NAME,
@@ -16,25 +18,32 @@ from netbox_wmf_ops.checks.cables import (
 )
 
 
-def names(pattern, *candidates):
-    return [n for n in candidates if pattern.fullmatch(n)]
-
-
-def test_component_name_patterns():
-    assert names(CONSOLE_PORT_NAME, "console0", "console-re1", "serial0", "Console", "console", "console0 old") == [
-        "console0",
-        "console-re1",
-        "serial0",
-        "Console",
-    ]
-    assert names(CONSOLE_SERVER_PORT_NAME, "port1", "port48", "port", "Port1") == ["port1", "port48"]
-    assert names(POWER_PORT_NAME, "PSU1", "PEM 0", "Power Supply 1", "PS2", "psu1", "PSU") == [
-        "PSU1",
-        "PEM 0",
-        "Power Supply 1",
-        "PS2",
-    ]
-    assert names(POWER_OUTLET_NAME, "1", "24", "A1", "") == ["1", "24"]
+@pytest.mark.parametrize(
+    ("pattern", "candidates", "matching"),
+    [
+        pytest.param(
+            CONSOLE_PORT_NAME,
+            ["console0", "console-re1", "serial0", "Console", "console", "console0 old"],
+            ["console0", "console-re1", "serial0", "Console"],
+            id="console-port",
+        ),
+        pytest.param(
+            CONSOLE_SERVER_PORT_NAME,
+            ["port1", "port48", "port", "Port1"],
+            ["port1", "port48"],
+            id="console-server-port",
+        ),
+        pytest.param(
+            POWER_PORT_NAME,
+            ["PSU1", "PEM 0", "Power Supply 1", "PS2", "psu1", "PSU"],
+            ["PSU1", "PEM 0", "Power Supply 1", "PS2"],
+            id="power-port",
+        ),
+        pytest.param(POWER_OUTLET_NAME, ["1", "24", "A1", ""], ["1", "24"], id="power-outlet"),
+    ],
+)
+def test_component_name_patterns(pattern, candidates, matching):
+    assert [name for name in candidates if pattern.fullmatch(name)] == matching
 
 
 def test_component_names_fail_on_the_object_given_and_count_the_good_ones():

@@ -3,8 +3,6 @@
 import pytest
 from core.models import Job
 from dcim.models import Device
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from extras.models import Script
 from users.models import Token, User
 
@@ -12,6 +10,7 @@ from dev.fleet.plan import plan_fleet
 from netbox_wmf_ops.reports.management import ManagementConsole
 from tests import factories
 from tests.conftest import wait_for_job
+from tests.integration.reports.helpers import assert_queries_do_not_grow
 
 TEST = "test_management_console"
 
@@ -93,23 +92,17 @@ def test_failures_link_to_the_device():
     assert entry[3] == dev.get_absolute_url()
 
 
+def add_consoled_devices(n: int) -> None:
+    """n switches with a cabled console port and n routers with an uncabled one, at a new site."""
+    site = factories.site()
+    for _ in range(n):
+        factories.cable_console(factories.console_port(factories.device(role_slug="asw", site_obj=site)))
+        factories.console_port(factories.device(role_slug="cr", site_obj=site))
+
+
 @pytest.mark.django_db
 def test_query_count_does_not_grow_with_the_fleet():
-    site = factories.site()
-
-    def add_devices(n: int) -> None:
-        for _ in range(n):
-            dev = factories.device(role_slug="asw", site_obj=site)
-            factories.cable_console(factories.console_port(dev))
-            factories.console_port(factories.device(role_slug="cr", site_obj=site))
-
-    add_devices(3)
-    with CaptureQueriesContext(connection) as small:
-        run_report()
-    add_devices(12)
-    with CaptureQueriesContext(connection) as large:
-        run_report()
-    assert len(large) == len(small) <= 3
+    assert_queries_do_not_grow(ManagementConsole, add_consoled_devices, 3, 12, most=3)
 
 
 @pytest.mark.django_db(transaction=True)
