@@ -74,7 +74,9 @@ def dcops_session(transactional_db, netbox_server, browser):
 def wait_for_job_result(browser, wait) -> None:
     """On a script's result page, wait until its job is completed. The page polls the job itself, but its polling was
     seen to stop while the job waited in the queue (behind the "Search cache update" jobs NetBox queues for the
-    objects a test created): reload every 5 s, as an operator would."""
+    objects a test created): reload every 5 s, as an operator would. The page swaps its result block in place while
+    it polls, so a label read during the swap is stale: that reading is retried, not a failure."""
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as condition
     from selenium.webdriver.support.ui import WebDriverWait
@@ -86,7 +88,9 @@ def wait_for_job_result(browser, wait) -> None:
         return False
 
     wait.until(condition.url_contains("/extras/scripts/results/"))
-    WebDriverWait(browser, 180, poll_frequency=5).until(completed)
+    WebDriverWait(
+        browser, 180, poll_frequency=5, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException)
+    ).until(completed)
 
 
 def run_on_checks_page(browser, netbox_server, report: str):
