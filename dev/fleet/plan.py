@@ -11,6 +11,8 @@ with minimums (every site, row, role, status and defect kind exists at any scale
 
 from __future__ import annotations
 
+import argparse
+
 from .builder import FleetBuilder
 from .clean_fleet import (
     plan_core_network,
@@ -29,7 +31,15 @@ from .external_views import plan_external_views
 from .model import FleetPlan
 from .seeded_defects import plant_defects, record_natural_lists
 
-__all__ = ["FleetPlan", "plan_fleet"]
+__all__ = ["FleetPlan", "fleet_argument_parser", "plan_fleet"]
+
+
+def fleet_argument_parser(description: str) -> argparse.ArgumentParser:
+    """The command line of a tool that plans the fleet: ``--scale`` and ``--seed`` (the tool adds its own options)."""
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", type=float, default=1.0, help="1.0 ≈ 2,500 devices and 1,000 VMs (default)")
+    parser.add_argument("--seed", type=int, default=1, help="random seed: same seed, same fleet (default 1)")
+    return parser
 
 
 def plan_fleet(scale: float = 1.0, seed: int = 1) -> FleetPlan:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import timedelta
 
 from .builder import FleetBuilder
@@ -207,13 +208,12 @@ def plant_defects(b: FleetBuilder) -> None:
 
     # ---- Network (docs/behaviour-reference.md §1.8)
     members = [d.name for d in p.devices if d.virtual_chassis and d.name not in b.used]
-    keys = []
-    for name in b.pick(members, b.count("network.vc_member_mismatch"), "_vc"):
-        other = (b.devices[name].vc_position + 1) % 10
-        b.add_iface(name, f"xe-{other}/0/47", "10gbase-x-sfpp", enabled=False)
-        keys.append(f"{name}:xe-{other}/0/47")
-    p.defects.pop("_vc")
-    b.record("network.vc_member_mismatch", keys)
+    _plant_extra_port(
+        b,
+        members,
+        "network.vc_member_mismatch",
+        lambda name: (f"xe-{(b.devices[name].vc_position + 1) % 10}/0/47", "10gbase-x-sfpp"),
+    )
     standalone = [
         d.name
         for d in p.devices
@@ -222,27 +222,21 @@ def plant_defects(b: FleetBuilder) -> None:
         and b.devices[d.name].device_type in ("qfx5120-48y-8c", "ex4300-48t")
         and d.name not in b.used
     ]
-    keys = []
-    for name in b.pick(standalone, b.count("network.non_vc_prefix"), "_nonvc"):
-        b.add_iface(name, "xe-1/0/40", "10gbase-x-sfpp", enabled=False)
-        keys.append(f"{name}:xe-1/0/40")
-    p.defects.pop("_nonvc")
-    b.record("network.non_vc_prefix", keys)
+    _plant_extra_port(b, standalone, "network.non_vc_prefix", lambda name: ("xe-1/0/40", "10gbase-x-sfpp"))
     switches = [
         d.name
         for d in p.devices
         if d.role == "asw" and d.device_type in ("qfx5100-48s-6q", "qfx5120-48y-8c") and d.name not in b.used
     ]
-    keys = []
-    for name in b.pick(switches, b.count("network.duplicate_prefix"), "_dupif"):
+
+    def ge_twin(name: str) -> tuple[str, str]:
         existing = next(
             i for i in p.interfaces if i.device == name and i.name.startswith("xe-") and i.name.endswith("/0/46")
         )
         member = existing.name.split("-")[1].split("/")[0]
-        b.add_iface(name, f"ge-{member}/0/46", "1000base-t", enabled=False)
-        keys.append(f"{name}:ge-{member}/0/46")
-    p.defects.pop("_dupif")
-    b.record("network.duplicate_prefix", keys)
+        return f"ge-{member}/0/46", "1000base-t"
+
+    _plant_extra_port(b, switches, "network.duplicate_prefix", ge_twin)
     lvs = next(d for d in p.devices if d.cluster_name == "lvs" and d.status == "active")
     loop = ipaddress.ip_network(b.site_net[lvs.site]["loop4"])
     ip = b.add_ip(f"{loop.network_address + 16}/27", role="vip", assigned=("interface", lvs.name, "lo"))
@@ -396,6 +390,20 @@ def plant_defects(b: FleetBuilder) -> None:
     p.clusters.append(ClusterPlan(codfw, "old_row_D", "codfw", status="decommissioning"))
     b.record("ganeti.cluster_missing_in_ganeti", [f"{codfw}/old_row_D"])
     b.record("ganeti.cluster_missing_in_netbox", [f"{codfw}/row_E"])
+
+
+def _plant_extra_port(
+    b: FleetBuilder, switches: list[str], defect: str, port: Callable[[str], tuple[str, str]]
+) -> None:
+    """Give ``defect``'s count of ``switches`` one more (disabled) port, named and typed by ``port(switch)``; the
+    defect lists the ports (``switch:port``), while the switches are kept from other defects."""
+    keys = []
+    for name in b.pick(switches, b.count(defect), f"_{defect}"):
+        ifname, type_ = port(name)
+        b.add_iface(name, ifname, type_, enabled=False)
+        keys.append(f"{name}:{ifname}")
+    b.plan.defects.pop(f"_{defect}")
+    b.record(defect, keys)
 
 
 def record_natural_lists(b: FleetBuilder) -> None:
