@@ -5,13 +5,14 @@ pick clean objects for a seeded defect. Pure Python, no Django."""
 from __future__ import annotations
 
 import ipaddress
+import itertools
 import random
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
 
-from .conventions import DT, OUI, scaled
+from .conventions import DT, OUI, SiteSpec, scaled
 from .defects import DEFECTS
 from .model import (
     CablePlan,
@@ -21,6 +22,7 @@ from .model import (
     InterfacePlan,
     IPPlan,
     PortPlan,
+    PrefixPlan,
     RackPlan,
     SitePlan,
     VLANPlan,
@@ -33,10 +35,16 @@ class FleetBuilder:
         if scale <= 0:
             raise ValueError("scale must be > 0")
         self.scale = scale
+        # Per-site sizes follow the scale up to 1.0; above it the fleet grows by sites of scale 1.0's size, while
+        # the defect counts (``count``) keep following ``scale``.
+        self.site_scale = min(scale, 1.0)
+        self.spec: dict[str, SiteSpec] = {}
         self.rng = random.Random(seed)
         self.plan = FleetPlan(scale=scale, seed=seed)
         self.devices: dict[str, DevicePlan] = {}
         self.ifaces: dict[tuple[str, str], InterfacePlan] = {}
+        self.iface_names: dict[str, list[str]] = defaultdict(list)  # per device, in the order added
+        self.first_prefix: dict[tuple[str, str], PrefixPlan] = {}  # see clean_fleet._first_prefix
         self.ports: dict[tuple[str, str, str], PortPlan] = {}
         self.ips_by_iface: dict[tuple[str, str], list[IPPlan]] = defaultdict(list)
         self.cables_by_end: dict[tuple[str, str], CablePlan] = {}
@@ -56,7 +64,8 @@ class FleetBuilder:
         self.next_scs_port: dict[str, int] = defaultdict(lambda: 1)
         self.alloc: dict[str, int] = {}  # prefix -> next host offset
         self.server_numbers: dict[tuple[str, int], int] = defaultdict(int)
-        self.asset_tags = iter(self.rng.sample(range(1000, 10000), 9000))
+        # WMF<4 digits>; a fleet above scale 1.0 outgrows them and continues with WMF<5 digits> (own random stream).
+        self.asset_tags = itertools.chain(self.rng.sample(range(1000, 10000), 9000), _five_digit_tags(seed))
         self.mac_counter = 0
         self.cable_counter: dict[str, int] = defaultdict(int)
         self.used: set[str] = set()  # objects already carrying a defect
@@ -130,8 +139,13 @@ class FleetBuilder:
         iface = InterfacePlan(device, name, type_, **kw)
         assert (device, name) not in self.ifaces, (device, name)
         self.ifaces[(device, name)] = iface
+        self.iface_names[device].append(name)
         self.plan.interfaces.append(iface)
         return iface
+
+    def device_ips(self, device: str) -> list[IPPlan]:
+        """The addresses assigned to the device's interfaces (per interface, in the order the interfaces were added)."""
+        return [ip for name in self.iface_names[device] for ip in self.ips_by_iface.get((device, name), ())]
 
     def add_port(self, kind: str, device: str, name: str) -> PortPlan:
         port = PortPlan(kind, device, name)
@@ -212,3 +226,18 @@ class FleetBuilder:
             yield
         finally:
             self.rng = saved
+
+
+def _five_digit_tags(seed: int) -> Iterator[int]:
+    yield from random.Random(f"{seed}:asset-tags").sample(range(10000, 100000), 90000)
+
+
+def discard(items: list, item: object) -> None:
+    """Remove ``item`` itself (not an equal object) from ``items``, searching from the end, where the objects a pass
+    changes its mind about usually are. A plan's lists hold no two equal objects, so this is ``items.remove(item)``
+    without comparing dataclasses field by field across the whole list."""
+    for index in range(len(items) - 1, -1, -1):
+        if items[index] is item:
+            del items[index]
+            return
+    raise ValueError(f"{item!r} is not in the list")

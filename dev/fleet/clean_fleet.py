@@ -7,8 +7,9 @@ from __future__ import annotations
 import ipaddress
 import itertools
 from collections import defaultdict
+from collections.abc import Callable
 
-from .builder import FleetBuilder
+from .builder import FleetBuilder, discard
 from .conventions import (
     CLOUD_CLUSTERS,
     CORE_CLUSTERS,
@@ -26,12 +27,14 @@ from .conventions import (
     RACKS_PER_CORE_ROW,
     RACKS_PER_POP_ROW,
     SERVER_STATUS_WEIGHTS,
+    SERVERS_PER_ADDED_CORE_SITE,
     SERVERS_PER_POP,
     SERVERS_PER_SITE,
-    SITE_ADDRESSES,
     VM_CLUSTERS,
+    VMS_PER_ADDED_CORE_SITE,
     VMS_PER_POP,
     VMS_PER_SITE,
+    SiteSpec,
     scaled,
     v6_from_v4,
 )
@@ -63,16 +66,17 @@ def plan_organisation(b: FleetBuilder) -> None:
     p.platforms = [("linux", "Linux"), ("junos", "Junos"), ("sr-linux", "SR Linux")]
 
 
-def plan_site(b: FleetBuilder, spec) -> None:
-    slug, dc, core, tz, facility, octet, public, v6 = spec
-    site = SitePlan(slug, slug, dc, core, tz, facility, SITE_ADDRESSES[slug][0])
+def plan_site(b: FleetBuilder, spec: SiteSpec) -> None:
+    slug, dc, core, octet, public, v6 = spec.slug, spec.dc, spec.core, spec.octet, spec.public, spec.v6
+    site = SitePlan(slug, slug, dc, core, spec.time_zone, spec.facility, spec.address)
+    b.spec[slug] = spec
     b.site[slug] = site
     b.plan.sites.append(site)
     net = {"octet": octet, "public": ipaddress.ip_network(public), "v6": ipaddress.ip_network(v6)}
     b.site_net[slug] = net
     # Supernets: containers scoped to the site.
     b.plan.prefixes += [
-        PrefixPlan(f"10.{octet}.0.0/12", slug, status="container", description=f"{slug} private"),
+        PrefixPlan(spec.private, slug, status="container", description=f"{slug} private"),
         PrefixPlan(public, slug, status="container", description=f"{slug} public"),
         PrefixPlan(v6, slug, status="container", description=f"{slug} IPv6"),
     ]
@@ -87,9 +91,9 @@ def plan_site(b: FleetBuilder, spec) -> None:
         b.plan.locations.append(loc)
         legacy = (not core) or row in LEGACY_ROWS
         if core:
-            n_racks = scaled(RACKS_PER_CORE_ROW, b.scale, minimum=2 if legacy else 1)
+            n_racks = scaled(RACKS_PER_CORE_ROW, b.site_scale, minimum=2 if legacy else 1)
         else:
-            n_racks = scaled(RACKS_PER_POP_ROW, b.scale)
+            n_racks = scaled(RACKS_PER_POP_ROW, b.site_scale)
         for r in range(1, n_racks + 1):
             rack = RackPlan(slug, loc.slug, f"{row}{r}" if core else f"{row}{r:02d}")
             b.plan.racks.append(rack)
@@ -108,7 +112,7 @@ def plan_site(b: FleetBuilder, spec) -> None:
                 ("private", 1017 + k, f"10.{octet}.{4 * k}.0/22"),
                 ("public", 1001 + k, str(ipaddress.ip_network(f"{net['public'].network_address + 32 * k}/27"))),
             ):
-                _vlan_with_prefixes(b, f"{kind}1-{row.lower()}-{slug}", dc, vid, slug, loc.slug, v4, v6_64(v6_index))
+                _vlan_with_prefixes(b, f"{kind}1-{row.lower()}-{slug}", vid, slug, loc.slug, v4, v6_64(v6_index))
                 v6_index += 1
             # VMs live in the last /24 of the row's private /22.
             b.plan.prefixes.append(
@@ -127,7 +131,6 @@ def plan_site(b: FleetBuilder, spec) -> None:
             _vlan_with_prefixes(
                 b,
                 f"private1-{rack.name.lower()}-{slug}",
-                dc,
                 1050 + r,
                 slug,
                 loc,
@@ -136,17 +139,16 @@ def plan_site(b: FleetBuilder, spec) -> None:
             )
         # Fundraising (fr-tech) VLAN and a Kubernetes pod range.
         _vlan_with_prefixes(
-            b, f"frack-payments1-c-{slug}", dc, 1040, slug, f"{slug}-row-c", f"10.{octet}.96.0/24", v6_64(0x300)
+            b, f"frack-payments1-c-{slug}", 1040, slug, f"{slug}-row-c", f"10.{octet}.96.0/24", v6_64(0x300)
         )
         b.plan.prefixes.append(
             PrefixPlan(f"10.{octet}.128.0/18", slug, role="kubernetes", description=f"Kubernetes pods {slug}")
         )
     else:
-        _vlan_with_prefixes(b, f"private1-{slug}", dc, 1017, slug, None, f"10.{octet}.0.0/22", v6_64(v6_index))
+        _vlan_with_prefixes(b, f"private1-{slug}", 1017, slug, None, f"10.{octet}.0.0/22", v6_64(v6_index))
         _vlan_with_prefixes(
             b,
             f"public1-{slug}",
-            dc,
             1001,
             slug,
             None,
@@ -164,9 +166,10 @@ def plan_site(b: FleetBuilder, spec) -> None:
 
 
 def _vlan_with_prefixes(
-    b: FleetBuilder, name: str, dc: int, vid: int, site: str, location: str | None, v4: str, v6: str
+    b: FleetBuilder, name: str, number: int, site: str, location: str | None, v4: str, v6: str
 ) -> None:
-    vlan = VLANPlan(name, vid + 100 * dc, site)  # 1000 + 100*dc + n: unique in the production group
+    spec = b.spec[site]
+    vlan = VLANPlan(name, spec.vlan_id(number), site, group=spec.vlan_group)
     b.vlans[name] = vlan
     b.plan.vlans.append(vlan)
     b.plan.prefixes.append(PrefixPlan(v4, site, location, vlan=name, description=name))
@@ -174,15 +177,25 @@ def _vlan_with_prefixes(
 
 
 def _vlan_v4_prefix(b: FleetBuilder, vlan: str) -> str:
-    return next(p.prefix for p in b.plan.prefixes if p.vlan == vlan and ":" not in p.prefix)
+    return _first_prefix(b, ("vlan4", vlan), lambda p: p.vlan == vlan and ":" not in p.prefix)
 
 
 def _vlan_v6_prefix(b: FleetBuilder, vlan: str) -> str:
-    return next(p.prefix for p in b.plan.prefixes if p.vlan == vlan and ":" in p.prefix)
+    return _first_prefix(b, ("vlan6", vlan), lambda p: p.vlan == vlan and ":" in p.prefix)
 
 
 def _mgmt_prefix(b: FleetBuilder, location: str) -> str:
-    return next(p.prefix for p in b.plan.prefixes if p.role == "management" and p.location == location)
+    return _first_prefix(b, ("mgmt", location), lambda p: p.role == "management" and p.location == location)
+
+
+def _first_prefix(b: FleetBuilder, key: tuple[str, str], matches: Callable[[PrefixPlan], bool]) -> str:
+    """The first prefix of the plan that ``matches``; remembered under ``key``, and looked up again only when a later
+    pass changed the remembered one so that it no longer matches (prefixes are only appended, never reordered)."""
+    found = b.first_prefix.get(key)
+    if found is None or not matches(found):
+        found = next(p for p in b.plan.prefixes if matches(p))
+        b.first_prefix[key] = found
+    return found.prefix
 
 
 def _rack(b: FleetBuilder, site: str, name: str) -> RackPlan:
@@ -336,15 +349,15 @@ def plan_core_network(b: FleetBuilder) -> None:
                 port_prefix, member, speed = "xe", pos, "10gbase-x-sfpp"
                 dtype = "qfx5100-48s-6q"
             elif site.core:
-                nokia = s == "codfw"
+                nokia = b.spec[s].nokia
                 dtype = "7220-ixr-d2l" if nokia else "qfx5120-48y-8c"
                 dev = _network_device(b, f"lsw1-{rack.name.lower()}-{s}", "asw", dtype, rack)
                 port_prefix, member, speed = (
                     ("ethernet", None, "25gbase-x-sfp28") if nokia else ("xe", 0, "10gbase-x-sfpp")
                 )
             else:
-                dtype = "ex4300-48t" if s != "magru" else "7220-ixr-d2l"
-                nokia = s == "magru"
+                nokia = b.spec[s].nokia
+                dtype = "7220-ixr-d2l" if nokia else "ex4300-48t"
                 dev = _network_device(b, f"asw1-{rack.name.lower()}-{s}", "asw", dtype, rack)
                 port_prefix, member, speed = ("ethernet", None, "25gbase-x-sfp28") if nokia else ("ge", 0, "1000base-t")
             vendor = DT[dtype].manufacturer
@@ -466,16 +479,17 @@ def _inventory(b: FleetBuilder, dev: DevicePlan) -> None:
 
 def _server_clusters(b: FleetBuilder, site: SitePlan) -> list[str]:
     """The cluster name of each server of the site (ganeti and frack first, then weighted draws)."""
-    total = scaled(SERVERS_PER_SITE.get(site.slug, SERVERS_PER_POP), b.scale, minimum=3)
+    default = SERVERS_PER_ADDED_CORE_SITE if site.core else SERVERS_PER_POP
+    total = scaled(SERVERS_PER_SITE.get(site.slug, default), b.site_scale, minimum=3)
     names: list[str] = []
     if site.core:
-        names += ["ganeti"] * (scaled(4, b.scale, minimum=2) * len(LEGACY_ROWS))
-        names += [c for c in FRACK_CLUSTERS for _ in range(scaled(3, b.scale))]
-        names += ["cloudvirt"] * scaled(8, b.scale)
+        names += ["ganeti"] * (scaled(4, b.site_scale, minimum=2) * len(LEGACY_ROWS))
+        names += [c for c in FRACK_CLUSTERS for _ in range(scaled(3, b.site_scale))]
+        names += ["cloudvirt"] * scaled(8, b.site_scale)
         names += ["cp", "lvs", "dns", "db", "mw", "kubernetes", "an-worker", "ms-be"]  # every role at any scale
         pool = CORE_CLUSTERS
     else:
-        names += ["ganeti"] * scaled(3, b.scale)
+        names += ["ganeti"] * scaled(3, b.site_scale)
         names += ["cp", "lvs", "dns"]
         pool = POP_CLUSTERS
     weights = [w for _, w, *_ in pool]
@@ -500,6 +514,7 @@ def plan_servers(b: FleetBuilder, site: SitePlan) -> None:
     cloud_rack = [r for r in racks if r.name.startswith("F")][-1] if site.core else None
     general = [r for r in racks if r is not cloud_rack]
     clusters = _server_clusters(b, site)
+    rack_order = {r.name: i for i, r in enumerate(racks)}
     statuses = [st for st, _ in SERVER_STATUS_WEIGHTS if st != "active"]
     public_per_row: dict[str, int] = defaultdict(int)
     for cluster in clusters:
@@ -523,7 +538,7 @@ def plan_servers(b: FleetBuilder, site: SitePlan) -> None:
             allowed = legacy_racks
         else:
             allowed = general
-        rack = min(allowed, key=lambda r: (42 - b.free_u(r), racks.index(r)))
+        rack = min(allowed, key=lambda r: (42 - b.free_u(r), rack_order[r.name]))
         b.server_numbers[(cluster, site.dc)] += 1
         name = f"{cluster}{site.dc}{b.server_numbers[(cluster, site.dc)]:03d}"
         status = "active"
@@ -639,18 +654,17 @@ def set_server_status(b: FleetBuilder, dev: DevicePlan, status: str) -> None:
     dev.status = status
     if status in ("active", "staged", "failed"):
         return
-    ips = [ip for ip in b.plan.ip_addresses if ip.assigned and ip.assigned[:2] == ("interface", dev.name)]
     keep_mgmt = status in ("inventory", "decommissioning")
-    for ip in ips:
+    for ip in b.device_ips(dev.name):
         if ip.assigned[2] == "mgmt" and keep_mgmt:
             continue
-        b.plan.ip_addresses.remove(ip)
+        discard(b.plan.ip_addresses, ip)
         b.ips_by_iface[(dev.name, ip.assigned[2])].remove(ip)
     # Drop the primary link (and the mgmt link unless kept).
     for ifname in ("eno1",) if keep_mgmt else ("eno1", "mgmt"):
         cable = b.cables_by_end.get((dev.name, ifname))
         if cable:
-            b.plan.cables.remove(cable)
+            discard(b.plan.cables, cable)
             for end in (cable.a, cable.b):
                 b.cables_by_end.pop((end.device, end.name), None)
             other = cable.b
@@ -673,7 +687,8 @@ def plan_vms(b: FleetBuilder) -> None:
             g = f"row_{node.rack[0]}" if site.core else "default"
             node.cluster = (profile, g)
             b.cluster_nodes[(profile, g)].append(node.name)
-        n_vms = scaled(VMS_PER_SITE.get(s, VMS_PER_POP), b.scale, minimum=2)
+        default = VMS_PER_ADDED_CORE_SITE if site.core else VMS_PER_POP
+        n_vms = scaled(VMS_PER_SITE.get(s, default), b.site_scale, minimum=2)
         numbers: dict[str, int] = defaultdict(int)
         for i in range(n_vms):
             g = groups[i % len(groups)]
@@ -840,7 +855,7 @@ def _provision_rack(b: FleetBuilder, site: str, kind: str) -> RackPlan:
 
 FRACK_SWITCH_TYPE = "qfx5100-48s-6q"
 FRACK_READY_PER_SITE = 3  # planned fr-tech servers per core site, at any scale
-# The fr-tech VLANs the dual-switch rack adds: (VLAN type, VLAN id before the site's 100 * dc, role, v4 prefix).
+# The fr-tech VLANs the dual-switch rack adds: (VLAN type, per-site VLAN number (SiteSpec.vlan_id), role, v4 prefix).
 # IPv4 only, as fundraising networks are; "{octet}"/"{mgmt}" are the site's private and management second octets.
 FRACK_VLANS = (
     ("fundraising", 1041, None, "10.{octet}.97.0/24"),
@@ -883,7 +898,8 @@ def plan_frack_racks(b: FleetBuilder) -> None:
         for vlan_type, vid, role, v4 in FRACK_VLANS:
             name = f"frack-{vlan_type}1-c-{s}"
             prefix = v4.format(octet=net["octet"], mgmt=net["octet"] + 1)
-            vlan = VLANPlan(name, vid + 100 * site.dc, s, tenant="fr-tech", role=role)
+            spec = b.spec[s]
+            vlan = VLANPlan(name, spec.vlan_id(vid), s, group=spec.vlan_group, tenant="fr-tech", role=role)
             b.vlans[name] = vlan
             b.plan.vlans.append(vlan)
             b.plan.prefixes.append(

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from .builder import FleetBuilder
 from .clean_fleet import set_server_status
-from .conventions import DT, REFERENCE_DATE, SITE_ADDRESSES
+from .conventions import DT, REFERENCE_DATE
 from .seeded_defects import clean_servers
 
 
@@ -364,7 +364,6 @@ def _juniper(b: FleetBuilder) -> list[list[str]]:
     """The vendor portal's installed-base export: one row per Juniper device and Juniper inventory item with a
     serial, at its site's city and under support, except where a ``juniper.*`` defect says otherwise."""
     p = b.plan
-    country = {"eqiad": "US", "codfw": "US", "ulsfo": "US", "esams": "NL", "drmrs": "FR", "eqsin": "SG", "magru": "BR"}
     devices = [
         d for d in p.devices if DT[d.device_type].manufacturer == "Juniper" and d.serial and not d.remove_after_load
     ]
@@ -378,16 +377,16 @@ def _juniper(b: FleetBuilder) -> list[list[str]]:
     moved = set(b.pick(clean, b.count("juniper.city_mismatch"), "juniper.city_mismatch"))
     expired = set(b.pick(clean, b.count("juniper.support_missing"), "juniper.support_missing"))
     both = set(b.pick(clean, b.count("juniper.city_and_support_mismatch"), "juniper.city_and_support_mismatch"))
-    cities = [SITE_ADDRESSES[s.slug][1] for s in p.sites]
+    cities = [b.spec[s.slug].city for s in p.sites]
 
     def row(serial: str, product: str, description: str, site: str, name: str) -> list[str]:
-        city = SITE_ADDRESSES[site][1]
+        city = b.spec[site].city
         status, contract_end = "Active", "2027-06-30"
         if name in moved | both:
             city = next(c for c in cities[::-1] if c != city)
         if name in expired | both or name in retired:  # retired: support lapsed on purpose, not flagged
             status, contract_end = "Expired", "2024-12-31"
-        return [serial, product, description, city, country[site], status, contract_end, "SVC-CORE"]
+        return [serial, product, description, city, b.spec[site].country, status, contract_end, "SVC-CORE"]
 
     rows = [JUNIPER_HEADER]
     for dev in devices:

@@ -25,7 +25,7 @@ from .clean_fleet import (
     plan_site,
     plan_vms,
 )
-from .conventions import SITES
+from .conventions import site_specs
 from .defects import DEFECTS
 from .external_views import plan_external_views
 from .model import FleetPlan
@@ -46,7 +46,7 @@ def plan_fleet(scale: float = 1.0, seed: int = 1) -> FleetPlan:
     """The whole fleet at ``scale`` (1.0 ≈ 2,500 devices and 1,000 VMs), deterministic for ``seed``."""
     b = FleetBuilder(scale, seed)
     plan_organisation(b)
-    for spec in SITES:
+    for spec in site_specs(scale):
         plan_site(b, spec)
     plan_core_network(b)
     for site in b.plan.sites:

@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from datetime import timedelta
 
-from .builder import FleetBuilder
+from .builder import FleetBuilder, discard
 from .clean_fleet import set_server_status
 from .conventions import DT, NO_IPV6_CLUSTERS, REFERENCE_DATE, UNMATCHABLE_PURCHASE
 from .model import ClusterPlan, Endpoint, InterfacePlan, IPPlan, PortPlan, PrefixPlan
@@ -368,17 +368,16 @@ def plant_defects(b: FleetBuilder) -> None:
     clustered = [vm.name for vm in p.virtual_machines if vm.cluster and vm.status == "active" and vm.name not in b.used]
     b.pick(clustered, b.count("ganeti.vm_missing_in_ganeti"), "ganeti.vm_missing_in_ganeti")
     b.pick(clustered, b.count("ganeti.vm_drift"), "ganeti.vm_drift")
-    core_vms = [
-        n
-        for n in clustered
-        if n not in b.used and next(v for v in p.virtual_machines if v.name == n).site in ("eqiad", "codfw")
-    ]
+    vm_site: dict[str, str] = {}
+    for vm in p.virtual_machines:
+        vm_site.setdefault(vm.name, vm.site)  # the first VM of a name, as a search of the list would find
+    core_vms = [n for n in clustered if n not in b.used and vm_site[n] in ("eqiad", "codfw")]
     b.pick(core_vms, b.count("ganeti.vm_wrong_cluster"), "ganeti.vm_wrong_cluster")
     for name in b.pick(
         [n for n in clustered if n not in b.used], b.count("ganeti.primary_placeholder"), "ganeti.primary_placeholder"
     ):
         for ip in list(b.vm_ips[name]):
-            p.ip_addresses.remove(ip)
+            discard(p.ip_addresses, ip)
         b.vm_ips[name] = []
         b.vm_iface[name].name = "##PRIMARY##"
     nodes = [n for (g, c), ns in sorted(b.cluster_nodes.items()) for n in ns if len(ns) > 1 and n not in b.used]
@@ -448,14 +447,14 @@ def record_natural_lists(b: FleetBuilder) -> None:
 
 def _remove_port(b: FleetBuilder, port: PortPlan) -> None:
     _uncable(b, port.device, port.name)
-    b.plan.ports.remove(port)
+    discard(b.plan.ports, port)
     b.ports.pop((port.kind, port.device, port.name), None)
 
 
 def _uncable(b: FleetBuilder, device: str, name: str) -> None:
     cable = b.cables_by_end.get((device, name))
     if cable:
-        b.plan.cables.remove(cable)
+        discard(b.plan.cables, cable)
         for end in (cable.a, cable.b):
             b.cables_by_end.pop((end.device, end.name), None)
 
@@ -474,31 +473,39 @@ def _rename_port(b: FleetBuilder, kind: str, device: str, old: str, new: str) ->
 
 
 def _rename_device(b: FleetBuilder, old: str, new: str) -> None:
+    """Rename a device everywhere the plan names it: its interfaces, ports, cable ends, addresses and PDU lists."""
     dev = b.devices.pop(old)
     dev.name = new
     b.devices[new] = dev
     b.used.add(new)
-    for iface in b.plan.interfaces:
-        if iface.device == old:
-            iface.device = new
-    b.ifaces = {(new if d == old else d, n): i for (d, n), i in b.ifaces.items()}
+    names = b.iface_names.pop(old, [])
+    b.iface_names[new] = names
+    ends = list(names)
+    for name in names:
+        iface = b.ifaces.pop((old, name))
+        iface.device = new
+        b.ifaces[(new, name)] = iface
+        if (old, name) in b.ips_by_iface:
+            b.ips_by_iface[(new, name)] = b.ips_by_iface.pop((old, name))
     for port in b.plan.ports:
         if port.device == old:
             port.device = new
-    b.ports = {(k, new if d == old else d, n): pt for (k, d, n), pt in b.ports.items()}
-    for cable in b.plan.cables:
+            b.ports[(port.kind, new, port.name)] = b.ports.pop((port.kind, old, port.name))
+            ends.append(port.name)
+    for name in ends:
+        cable = b.cables_by_end.pop((old, name), None)
+        if cable is None:
+            continue
+        b.cables_by_end[(new, name)] = cable
         if cable.a.device == old:
             cable.a = Endpoint(cable.a.kind, new, cable.a.name)
         if cable.b.device == old:
             cable.b = Endpoint(cable.b.kind, new, cable.b.name)
-    b.cables_by_end = {(new if d == old else d, n): c for (d, n), c in b.cables_by_end.items()}
-    for ip in b.plan.ip_addresses:
-        if ip.assigned and ip.assigned[0] == "interface" and ip.assigned[1] == old:
-            ip.assigned = ("interface", new, ip.assigned[2])
+    for ip in b.device_ips(new):  # a device's primary and OOB addresses are on its own interfaces
+        ip.assigned = ("interface", new, ip.assigned[2])
         if ip.primary_of == f"device:{old}":
             ip.primary_of = f"device:{new}"
         if ip.oob_of == old:
             ip.oob_of = new
-    b.ips_by_iface = defaultdict(list, {(new if d == old else d, n): v for (d, n), v in b.ips_by_iface.items()})
     for key, value in list(b.rack_pdus.items()):
         b.rack_pdus[key] = [new if v == old else v for v in value]
