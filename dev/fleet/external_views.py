@@ -253,11 +253,13 @@ def _accounting(b: FleetBuilder) -> dict[str, list[list[str]]]:
         serial = f"GHOST{i:03d}"
         extra.append(["03/15/2021", serial, f"WMF{9990 + i}", "T200000", "Dell", "PowerEdge R440"])
         b.record("accounting.missing_in_netbox", [serial])
-    dup = rows[0][:]
-    extra.append(dup)  # the same serial again: the report renames it '<serial> (duplicate)' and cannot find it
-    b.record("accounting.duplicate_row", [f"{dup[1]} (duplicate)"])
-    extra.append(["13/45/2020", "BADDATE1", "WMF9980", "T200001", "Dell", "PowerEdge R440"])
-    b.record("accounting.invalid_row", ["BADDATE1"])
+    for i in range(b.count("accounting.duplicate_row")):
+        dup = rows[i][:]
+        extra.append(dup)  # the same serial again: the report renames it '<serial> (duplicate)' and cannot find it
+        b.record("accounting.duplicate_row", [f"{dup[1]} (duplicate)"])
+    for i in range(b.count("accounting.invalid_row")):
+        extra.append(["13/45/2020", f"BADDATE{i + 1}", "WMF9980", f"T{200001 + 10 * i}", "Dell", "PowerEdge R440"])
+        b.record("accounting.invalid_row", [f"BADDATE{i + 1}"])
     extra += [
         ["06/01/2019", "RETURNED1", "WMF9970", "T200002", "Dell", "PowerEdge R440"],
         ["07/01/2019", "RETURNED1", "Return", "T200002", "Dell", "PowerEdge R440"],  # deletes the row above

@@ -31,7 +31,10 @@ from .external_views import plan_external_views
 from .model import FleetPlan
 from .seeded_defects import plant_defects, record_natural_lists
 
-__all__ = ["FleetPlan", "fleet_argument_parser", "plan_fleet"]
+__all__ = ["MAX_SCALE", "FleetPlan", "fleet_argument_parser", "plan_fleet"]
+
+# The largest scale the added sites' address plan holds (conventions.site_specs: 71 added sites).
+MAX_SCALE = 11.0
 
 
 def fleet_argument_parser(description: str) -> argparse.ArgumentParser:

@@ -237,10 +237,15 @@ def plant_defects(b: FleetBuilder) -> None:
         return f"ge-{member}/0/46", "1000base-t"
 
     _plant_extra_port(b, switches, "network.duplicate_prefix", ge_twin)
-    lvs = next(d for d in p.devices if d.cluster_name == "lvs" and d.status == "active")
-    loop = ipaddress.ip_network(b.site_net[lvs.site]["loop4"])
-    ip = b.add_ip(f"{loop.network_address + 16}/27", role="vip", assigned=("interface", lvs.name, "lo"))
-    b.record("network.vip_mask_mismatch", [ip.address])
+    # On the first active LVS of as many sites as the count asks for (the VIPs are shared by a site's LVS hosts).
+    lvs_sites: dict[str, str] = {}
+    for dev in p.devices:
+        if dev.cluster_name == "lvs" and dev.status == "active":
+            lvs_sites.setdefault(dev.site, dev.name)
+    for site, lvs in list(lvs_sites.items())[: b.count("network.vip_mask_mismatch")]:
+        loop = ipaddress.ip_network(b.site_net[site]["loop4"])
+        ip = b.add_ip(f"{loop.network_address + 16}/27", role="vip", assigned=("interface", lvs, "lo"))
+        b.record("network.vip_mask_mismatch", [ip.address])
     free_ports = [
         f"{i.device}:{i.name}"
         for i in p.interfaces
@@ -385,10 +390,14 @@ def plant_defects(b: FleetBuilder) -> None:
         b.devices[name].cluster = None
     nodes = [n for (g, c), ns in sorted(b.cluster_nodes.items()) for n in ns if len(ns) > 1 and n not in b.used]
     b.pick(nodes, b.count("ganeti.device_not_a_node"), "ganeti.device_not_a_node")
-    codfw = b.plan.cluster_groups[1].name
-    p.clusters.append(ClusterPlan(codfw, "old_row_D", "codfw", status="decommissioning"))
-    b.record("ganeti.cluster_missing_in_ganeti", [f"{codfw}/old_row_D"])
-    b.record("ganeti.cluster_missing_in_netbox", [f"{codfw}/row_E"])
+    # codfw's Ganeti profile first, then the other core sites' (the seven's, then the added ones).
+    codfw = b.plan.cluster_groups[1]
+    core_groups = [codfw] + [g for g in b.plan.cluster_groups if b.site[g.site].core and g is not codfw]
+    for group in core_groups[: b.count("ganeti.cluster_missing_in_ganeti")]:
+        p.clusters.append(ClusterPlan(group.name, "old_row_D", group.site, status="decommissioning"))
+        b.record("ganeti.cluster_missing_in_ganeti", [f"{group.name}/old_row_D"])
+    for group in core_groups[: b.count("ganeti.cluster_missing_in_netbox")]:
+        b.record("ganeti.cluster_missing_in_netbox", [f"{group.name}/row_E"])
 
 
 def _plant_extra_port(
