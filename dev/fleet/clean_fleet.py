@@ -30,6 +30,7 @@ from .conventions import (
     SERVERS_PER_ADDED_CORE_SITE,
     SERVERS_PER_POP,
     SERVERS_PER_SITE,
+    SITES,
     VM_CLUSTERS,
     VMS_PER_ADDED_CORE_SITE,
     VMS_PER_POP,
@@ -821,7 +822,13 @@ def plan_ready_to_provision(b: FleetBuilder) -> None:
     (with its DNS name) was allocated beforehand. Nothing else about them is unusual, so no report flags them."""
     bare = max(3, round(6 * b.scale))
     with_mgmt = max(1, round(2 * b.scale))
-    slots = list(itertools.islice(itertools.cycle(PROVISION_SLOTS), bare + with_mgmt))
+    # Above scale 1.0 the added sites take their share too (a legacy and a leaf rack per core site, a POP rack).
+    added = [
+        (site.slug, kind)
+        for site in b.plan.sites[len(SITES) :]
+        for kind in (("legacy", "leaf") if site.core else ("pop",))
+    ]
+    slots = list(itertools.islice(itertools.cycle(PROVISION_SLOTS + added), bare + with_mgmt))
     for index, (site, kind) in enumerate(slots):
         rack = _provision_rack(b, site, kind)
         b.server_numbers[("mw", b.site[site].dc)] += 1
