@@ -12,12 +12,11 @@ the reports find the seeded defects listed in docs/demo-data.md. Imports nothing
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
 from dev.fleet.exports import write_settings_file
-from dev.fleet.plan import plan_fleet
+from dev.fleet.plan import fleet_argument_parser, plan_fleet
 from dev.fleet_sources import librenms_tables, puppetdb_nodes
 from dev.librenms_harness import replace_database
 from dev.puppetdb_harness import MicroserviceFixture, _wait_forever
@@ -26,9 +25,7 @@ LIBRENMS_DATABASE = "wmf_ops_demo_librenms"
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--scale", type=float, default=1.0)
-    parser.add_argument("--seed", type=int, default=1)
+    parser = fleet_argument_parser(__doc__)
     parser.add_argument("--settings-file", required=True, type=Path)
     args = parser.parse_args(argv)
 

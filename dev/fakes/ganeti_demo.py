@@ -8,19 +8,16 @@ killed. The clusters come from the same seeded plan as the demo fleet, so a sync
 
 from __future__ import annotations
 
-import argparse
 import threading
 from pathlib import Path
 
 from dev.fakes.ganeti_rapi import FakeRapiServer, cluster_from_view
 from dev.fleet.exports import write_settings_file
-from dev.fleet.plan import plan_fleet
+from dev.fleet.plan import fleet_argument_parser, plan_fleet
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--scale", type=float, default=1.0)
-    parser.add_argument("--seed", type=int, default=1)
+    parser = fleet_argument_parser(__doc__)
     parser.add_argument("--base-port", type=int, default=18080)
     parser.add_argument("--settings-file", required=True, help="where to write the ganeti_profiles setting (JSON)")
     args = parser.parse_args(argv)

@@ -6,15 +6,15 @@ Meant for an empty NetBox (``dev/wmfops.py`` runs it on a freshly migrated templ
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 
+from .plan import fleet_argument_parser
+
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m dev.fleet", description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", type=float, default=1.0, help="1.0 ≈ 2,500 devices and 1,000 VMs (default)")
-    parser.add_argument("--seed", type=int, default=1, help="random seed: same seed, same fleet (default 1)")
+    parser = fleet_argument_parser(__doc__)
+    parser.prog = "python -m dev.fleet"
     parser.add_argument("--force", action="store_true", help="load even though the database already holds devices")
     args = parser.parse_args(argv)
 

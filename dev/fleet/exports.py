@@ -9,7 +9,6 @@ No Django: the rows come from ``plan_fleet(...).external``, the same view the se
 
 from __future__ import annotations
 
-import argparse
 import csv
 import json
 import os
@@ -18,7 +17,7 @@ from typing import Any
 
 import openpyxl
 
-from .plan import plan_fleet
+from .plan import fleet_argument_parser, plan_fleet
 
 # The tabs of the exported workbook and the A1 ranges the Accounting report reads from them.
 ACCOUNTING_TABS = {"include": "Assets", "exclude": "Recycled", "motherboard_swaps": "Swaps"}
@@ -65,9 +64,7 @@ def write_settings_file(target: Path, settings: dict[str, Any]) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--scale", type=float, default=1.0)
-    parser.add_argument("--seed", type=int, default=1)
+    parser = fleet_argument_parser(__doc__)
     parser.add_argument("--dir", required=True, type=Path)
     args = parser.parse_args(argv)
     print(json.dumps(write_exports(plan_fleet(args.scale, args.seed).external, args.dir)))

@@ -5,9 +5,10 @@ VMs: NetBox bulk-creates components itself when it instantiates device types). D
 cable terminations, prefixes and clusters are filled by PostgreSQL triggers in 4.7, so bulk inserts get them too.
 Everything NetBox computes in Python is redone with NetBox's own utilities afterwards: counter caches
 (``utilities.counters.update_counts``), prefix depth/children (``ipam.utils.rebuild_prefixes``) and the search cache
-(``search_backend.cache``). Cables get the rows ``Cable.save()`` writes and their paths are traced by NetBox's own
-tracer, ``CablePath.from_origin`` (see ``load_cables``); devices removed after cabling are deleted with
-``Device.delete()``.
+(NetBox's search indexers, see ``index_search``). Cables get the rows ``Cable.save()`` writes, and their paths the
+rows NetBox's tracer (``CablePath.from_origin``) produces for them (see ``_store_paths``); devices removed after
+cabling are deleted with ``Device.delete()``. The large tables are written with ``COPY`` (``insert_rows``) and
+updated with one statement per column set (``update_rows``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from collections import defaultdict
 from collections.abc import Callable
 from decimal import Decimal
 
+from core.models import ObjectType
+from dcim.choices import LinkStatusChoices
 from dcim.models import (
     Cable,
     CablePath,
@@ -40,21 +43,22 @@ from dcim.models import (
     VirtualChassis,
 )
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Model
+from django.db.models.fields import AutoFieldMixin
 from django.utils.text import slugify
 from extras.choices import CustomFieldTypeChoices
-from extras.models import CustomField
+from extras.models import CachedValue, CustomField
 from ipam.models import VLAN, FHRPGroup, FHRPGroupAssignment, IPAddress, Prefix, Role, VLANGroup
 from ipam.utils import rebuild_prefixes
 from netbox.context import query_cache
 from netbox.registry import registry
-from netbox.search.backends import search_backend
 from tenancy.models import Tenant
 from utilities.counters import update_counts
 from virtualization.models import Cluster, ClusterGroup, ClusterType, VirtualMachine, VMInterface
 
 from .model import Endpoint, FleetPlan
-from .plan import plan_fleet
+from .plan import MAX_SCALE, plan_fleet
 
 BATCH = 2000
 PORT_MODELS = {
@@ -63,6 +67,65 @@ PORT_MODELS = {
     "powerport": PowerPort,
     "poweroutlet": PowerOutlet,
 }
+# The cabled models of the fleet, all path endpoints, in the order ``netbox trace_paths`` traces them.
+PATH_ENDPOINT_MODELS = (Interface, *PORT_MODELS.values())
+
+
+def insert_rows(model: type[Model], objs: list[Model]) -> list[Model]:
+    """What ``model.objects.bulk_create(objs)`` inserts, through PostgreSQL's ``COPY``: the primary keys are drawn
+    from the table's sequence first (the values bulk_create's INSERT would get), each row is the fields'
+    ``get_db_prep_save(pre_save(obj, add=True))`` as bulk_create prepares them, and ``COPY`` writes them (row
+    triggers fire as for an INSERT). bulk_create spends most of its time building and splitting statements of
+    thousands of placeholders; ``COPY`` streams the values. Sends no signals, as bulk_create does not."""
+    if not objs:
+        return objs
+    opts = model._meta
+    fields = list(opts.concrete_fields)
+    with connection.cursor() as cursor:
+        if isinstance(opts.pk, AutoFieldMixin):  # otherwise (a UUID) the key was set when the object was made
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [opts.db_table, opts.pk.column, len(objs)],
+            )
+            for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
+                obj.pk = pk
+        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+        table = connection.ops.quote_name(opts.db_table)
+        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for obj in objs:
+                copy.write_row([f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields])
+    for obj in objs:
+        obj._state.adding, obj._state.db = False, connection.alias
+    return objs
+
+
+def update_rows(model: type[Model], objs: list[Model], field_names: list[str]) -> None:
+    """What ``model.objects.bulk_update(objs, field_names)`` writes, as one ``UPDATE … FROM unnest(…)`` with a
+    parameter array per column instead of a ``CASE`` of one branch per row and field. A column that is NULL on every
+    row is set to NULL directly."""
+    if not objs:
+        return
+    fields = [model._meta.get_field(name) for name in field_names]
+    table = connection.ops.quote_name(model._meta.db_table)
+    arrays = [[obj.pk for obj in objs]]
+    casts = [f"%s::{model._meta.pk.db_type(connection)}[]"]
+    assignments = []
+    for field in fields:
+        values = [field.get_db_prep_save(getattr(obj, field.attname), connection) for obj in objs]
+        column = connection.ops.quote_name(field.column)
+        if all(value is None for value in values):
+            assignments.append(f"{column} = NULL")
+            continue
+        arrays.append(values)
+        casts.append(f"%s::{field.db_type(connection)}[]")
+        assignments.append(f"{column} = v.c{len(arrays) - 1}")
+    names = ", ".join(f"c{i}" for i in range(len(arrays)))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {', '.join(assignments)} FROM unnest({', '.join(casts)}) AS v({names}) "
+            f"WHERE {table}.{connection.ops.quote_name(model._meta.pk.column)} = v.c0",
+            arrays,
+        )
 
 
 class FleetLoader:
@@ -176,7 +239,10 @@ class FleetLoader:
 
     def load_ipam(self) -> str:
         p = self.plan
-        group = VLANGroup.objects.get_or_create(slug="production", defaults={"name": "production"})[0]
+        groups = {
+            name: VLANGroup.objects.get_or_create(slug=name, defaults={"name": name})[0]
+            for name in dict.fromkeys(v.group for v in p.vlans)
+        }
         self.prefix_roles = {
             slug: Role.objects.get_or_create(slug=slug, defaults={"name": name})[0] for slug, name in p.prefix_roles
         }
@@ -188,7 +254,7 @@ class FleetLoader:
                         name=v.name,
                         vid=v.vid,
                         site=self.sites[v.site],
-                        group=group,
+                        group=groups[v.group],
                         status=v.status,
                         tenant=self.tenants.get(v.tenant) if v.tenant else None,
                         role=self.prefix_roles.get(v.role) if v.role else None,
@@ -220,7 +286,7 @@ class FleetLoader:
             )
             prefix.cache_related_objects()  # what Prefix.save() does: _site/_location/... from the scope
             prefixes.append(prefix)
-        Prefix.objects.bulk_create(prefixes, batch_size=BATCH)
+        insert_rows(Prefix, prefixes)
         rebuild_prefixes(None)  # _depth / _children, as Prefix.save() would maintain them
         return f"{len(self.vlans)} VLANs, {len(prefixes)} prefixes"
 
@@ -260,7 +326,7 @@ class FleetLoader:
                     custom_field_data={"purchase_date": d.purchase_date, "ticket": d.ticket},
                 )
             )
-        self.devices = {d.name: d for d in Device.objects.bulk_create(devices, batch_size=BATCH)}
+        self.devices = {d.name: d for d in insert_rows(Device, devices)}
         # Virtual chassis: created with their master, then every member gets its chassis and position.
         vcs = {}
         for name, master, domain in p.virtual_chassis:
@@ -274,12 +340,13 @@ class FleetLoader:
                 dev.virtual_chassis, dev.vc_position = vcs[d.virtual_chassis], d.vc_position
                 dev.vc_priority = d.vc_priority
                 members.append(dev)
-        Device.objects.bulk_update(members, ["virtual_chassis", "vc_position", "vc_priority"], batch_size=BATCH)
+        update_rows(Device, members, ["virtual_chassis", "vc_position", "vc_priority"])
         return f"{len(self.devices)} devices, {len(vcs)} virtual chassis, {len(self.clusters)} clusters"
 
     def load_components(self) -> str:
         p = self.plan
-        interfaces = Interface.objects.bulk_create(
+        interfaces = insert_rows(
+            Interface,
             [
                 Interface(
                     device=self.devices[i.device],
@@ -295,20 +362,19 @@ class FleetLoader:
                 )
                 for i in p.interfaces
             ],
-            batch_size=BATCH,
         )
         self.interfaces = {(i.device.name, i.name): i for i in interfaces}
         # MAC addresses: MACAddress objects assigned to their interface, then made primary (NetBox 4.2+).
         self._macs(Interface, [(self.interfaces[(i.device, i.name)], i.mac) for i in p.interfaces if i.mac])
         self.ports = {}
         for kind, model in PORT_MODELS.items():
-            created = model.objects.bulk_create(
+            created = insert_rows(
+                model,
                 [
                     model(device=self.devices[pt.device], name=pt.name, **self._component_cache(pt.device))
                     for pt in p.ports
                     if pt.kind == kind
                 ],
-                batch_size=BATCH,
             )
             self.ports.update({(kind, c.device.name, c.name): c for c in created})
         for item in p.inventory_items:  # few, and an ltree model: saved the normal way
@@ -332,17 +398,18 @@ class FleetLoader:
 
     def _macs(self, model, pairs) -> None:
         ct = ContentType.objects.get_for_model(model)
-        macs = MACAddress.objects.bulk_create(
+        macs = insert_rows(
+            MACAddress,
             [MACAddress(mac_address=mac, assigned_object_type=ct, assigned_object_id=obj.pk) for obj, mac in pairs],
-            batch_size=BATCH,
         )
         for (obj, _), mac in zip(pairs, macs, strict=True):
             obj.primary_mac_address = mac
-        model.objects.bulk_update([obj for obj, _ in pairs], ["primary_mac_address"], batch_size=BATCH)
+        update_rows(model, [obj for obj, _ in pairs], ["primary_mac_address"])
 
     def load_virtualization(self) -> str:
         p = self.plan
-        vms = VirtualMachine.objects.bulk_create(
+        vms = insert_rows(
+            VirtualMachine,
             [
                 VirtualMachine(
                     name=vm.name,
@@ -357,11 +424,10 @@ class FleetLoader:
                 )
                 for vm in p.virtual_machines
             ],
-            batch_size=BATCH,
         )
         self.vms = {vm.name: obj for vm, obj in zip(p.virtual_machines, vms, strict=True)}
-        vm_ifaces = VMInterface.objects.bulk_create(
-            [VMInterface(virtual_machine=self.vms[i.vm], name=i.name) for i in p.vm_interfaces], batch_size=BATCH
+        vm_ifaces = insert_rows(
+            VMInterface, [VMInterface(virtual_machine=self.vms[i.vm], name=i.name) for i in p.vm_interfaces]
         )
         self.vm_interfaces = {(i.virtual_machine.name, i.name): i for i in vm_ifaces}
         self._macs(VMInterface, [(self.vm_interfaces[(i.vm, i.name)], i.mac) for i in p.vm_interfaces if i.mac])
@@ -412,7 +478,7 @@ class FleetLoader:
                     assigned_object_id=obj_id,
                 )
             )
-        created = IPAddress.objects.bulk_create(ips, batch_size=BATCH)
+        created = insert_rows(IPAddress, ips)
         dirty_devices, dirty_vms = {}, {}
         for plan_ip, obj in zip(p.ip_addresses, created, strict=True):
             family = "primary_ip6" if ":" in plan_ip.address else "primary_ip4"
@@ -424,10 +490,8 @@ class FleetLoader:
             if plan_ip.oob_of:
                 self.devices[plan_ip.oob_of].oob_ip = obj
                 dirty_devices[plan_ip.oob_of] = self.devices[plan_ip.oob_of]
-        Device.objects.bulk_update(
-            list(dirty_devices.values()), ["primary_ip4", "primary_ip6", "oob_ip"], batch_size=BATCH
-        )
-        VirtualMachine.objects.bulk_update(list(dirty_vms.values()), ["primary_ip4", "primary_ip6"], batch_size=BATCH)
+        update_rows(Device, list(dirty_devices.values()), ["primary_ip4", "primary_ip6", "oob_ip"])
+        update_rows(VirtualMachine, list(dirty_vms.values()), ["primary_ip4", "primary_ip6"])
         return f"{len(created)} IP addresses, {len(groups)} FHRP groups"
 
     def _termination(self, end: Endpoint):
@@ -436,25 +500,26 @@ class FleetLoader:
         return self.ports[(end.kind, end.device, end.name)]
 
     def load_cables(self) -> str:
-        """Cables and their terminations as ``Cable.save()`` writes them, then NetBox's own path tracer.
+        """Cables and their terminations as ``Cable.save()`` writes them, then their paths as NetBox traces them.
 
         ``Cable.save()`` costs ~50 queries per cable (each termination is re-read and re-saved, then both ends are
         traced); at 5,000 cables that alone would blow the load budget. So the rows ``Cable.save()`` would write
         are inserted in bulk: the cable, one ``CableTermination`` per end with the denormalised
         ``_device/_rack/_location/_site`` that ``CableTermination.cache_related_objects()`` sets, and the
         ``cable``/``cable_end`` fields ``set_cable_termination()`` sets on the terminating object. Then the paths
-        are traced by ``CablePath.from_origin``, NetBox's tracer (see ``_trace_paths``).
+        (see ``_store_paths``).
         """
         p = self.plan
-        cables = Cable.objects.bulk_create(
-            [Cable(label=c.label, type=c.type, color=c.color, status=c.status) for c in p.cables], batch_size=BATCH
+        cables = insert_rows(
+            Cable, [Cable(label=c.label, type=c.type, color=c.color, status=c.status) for c in p.cables]
         )
         types = {model: ContentType.objects.get_for_model(model) for model in (Interface, *PORT_MODELS.values())}
-        terminations, dirty = [], defaultdict(list)
+        terminations, dirty, ends = [], defaultdict(list), []
         for plan_cable, cable in zip(p.cables, cables, strict=True):
-            for end, side in ((plan_cable.a, "A"), (plan_cable.b, "B")):
-                obj = self._termination(end)
-                device = self.devices[end.device]
+            pair = (self._termination(plan_cable.a), self._termination(plan_cable.b))
+            ends.append((cable, *pair))
+            for obj, side in zip(pair, ("A", "B"), strict=True):
+                device = obj.device
                 terminations.append(
                     CableTermination(
                         cable=cable,
@@ -469,38 +534,55 @@ class FleetLoader:
                 )
                 obj.cable, obj.cable_end, obj.cable_connector, obj.cable_positions = cable, side, None, None
                 dirty[type(obj)].append(obj)
-        CableTermination.objects.bulk_create(terminations, batch_size=BATCH)
+        insert_rows(CableTermination, terminations)
         for model, objs in dirty.items():
-            model.objects.bulk_update(
-                objs, ["cable", "cable_end", "cable_connector", "cable_positions"], batch_size=BATCH
-            )
-        paths = self._trace_paths()
-        return f"{len(cables)} cables, {paths} cable paths traced"
+            update_rows(model, objs, ["cable", "cable_end", "cable_connector", "cable_positions"])
+        paths = self._store_paths(ends)
+        return f"{len(cables)} cables, {paths} cable paths"
 
-    def _trace_paths(self) -> int:
-        """Trace every cabled endpoint with ``CablePath.from_origin`` and store the paths as ``CablePath.save()`` does.
+    def _store_paths(self, ends: list[tuple[Cable, object, object]]) -> int:
+        """Store the path of every cabled endpoint as ``Cable.save()`` (``create_cablepaths``) and ``netbox
+        trace_paths`` leave it: traced from each origin, in model and primary-key order, saved with ``_nodes`` the
+        flattened ``path``, the origin's ``_path`` pointing at it.
 
-        ``Cable.save()`` (through ``create_cablepaths``) and ``netbox trace_paths`` both trace with ``from_origin``
-        and then ``save()`` each path: flatten ``path`` into ``_nodes``, insert, point the origins' ``_path`` at it.
-        Before that they delete the paths overlapping the origin: on a fresh load there are none. Doing the same
-        writes in bulk costs 6 queries per path instead of 25. Every cable end here has a single termination, so
-        each origin is traced alone, as ``trace_paths`` groups them.
-        """
+        Every cable of the fleet joins two path endpoints (interfaces, console and power ports) directly, one
+        termination per end, with no profile, front/rear ports or circuits in between. For that shape NetBox's tracer
+        (``CablePath.from_origin``) records the origin, the cable and the far end, complete, not split, active when
+        the cable is connected, and stops: so the paths are written here without the 6 queries per path the tracer
+        costs. A cable of any other shape is traced by ``from_origin`` itself.
+        ``tests/integration/demo/test_demo_fleet.py::test_stored_paths_are_what_netbox_traces`` compares every
+        stored path with a fresh trace by NetBox."""
+        node_type = {model: ContentType.objects.get_for_model(model).pk for model in (Cable, *PATH_ENDPOINT_MODELS)}
+        origins: dict[type, list[tuple[object, Cable, object]]] = defaultdict(list)
+        for cable, a, b in ends:
+            origins[type(a)].append((a, cable, b))
+            origins[type(b)].append((b, cable, a))
         traced = []
-        for model in (Interface, *PORT_MODELS.values()):
-            for origin in model.objects.filter(cable__isnull=False, _path__isnull=True).order_by("pk"):
-                path = CablePath.from_origin([origin])
-                if path is None:
-                    continue
-                path._nodes = list(itertools.chain(*path.path))
+        for model in PATH_ENDPOINT_MODELS:
+            for origin, cable, far in sorted(origins[model], key=lambda item: item[0].pk):
+                if type(far) in node_type and not cable.profile:
+                    nodes = [f"{node_type[model]}:{origin.pk}", f"{node_type[Cable]}:{cable.pk}"]
+                    nodes.append(f"{node_type[type(far)]}:{far.pk}")
+                    path = CablePath(
+                        path=[[node] for node in nodes],
+                        is_active=cable.status == LinkStatusChoices.STATUS_CONNECTED,
+                        is_complete=True,
+                        is_split=False,
+                        _nodes=nodes,
+                    )
+                else:  # not a shape this loader writes today: let NetBox's tracer follow it
+                    path = CablePath.from_origin([origin])
+                    if path is None:
+                        continue
+                    path._nodes = list(itertools.chain(*path.path))
                 traced.append((origin, path))
-        CablePath.objects.bulk_create([path for _, path in traced], batch_size=BATCH)
+        insert_rows(CablePath, [path for _, path in traced])
         by_model = defaultdict(list)
         for origin, path in traced:
             origin._path = path
             by_model[type(origin)].append(origin)
-        for model, origins in by_model.items():
-            model.objects.bulk_update(origins, ["_path"], batch_size=BATCH)
+        for model, objs in by_model.items():
+            update_rows(model, objs, ["_path"])
         return len(traced)
 
     def remove_devices(self) -> str:
@@ -521,14 +603,30 @@ class FleetLoader:
         return f"{fixed} counter fields recomputed"
 
     def index_search(self) -> str:
-        # Bulk inserts send no post_save, so nothing was indexed for them: index every searchable model with
-        # NetBox's backend. Objects saved the normal way (cables, and what their terminations touched) are also
-        # queued for deferred re-indexing at commit, which replaces these entries with identical ones.
+        """Bulk inserts send no post_save, so nothing was indexed for them: index every searchable model the way
+        NetBox's search backend (``CachedValueSearchBackend.cache``) does, with its indexers' ``to_cache`` and the
+        custom fields of non-zero search weight, writing the entries with ``insert_rows``. Objects saved the normal
+        way (cables, and what their terminations touched) are also queued for deferred re-indexing at commit, which
+        replaces these entries with identical ones."""
         total = 0
         for indexer in registry["search"].values():
-            queryset = indexer.model.objects.all()
-            if queryset.exists():
-                total += search_backend.cache(queryset.iterator(chunk_size=BATCH), remove_existing=False) or 0
+            custom_fields = [cf for cf in CustomField.objects.get_for_model(indexer.model) if cf.search_weight > 0]
+            object_type = ObjectType.objects.get_for_model(indexer.model)
+            instances = indexer.model.objects.all().iterator(chunk_size=BATCH)
+            while chunk := list(itertools.islice(instances, BATCH)):
+                entries = [
+                    CachedValue(
+                        object_type=object_type,
+                        object_id=instance.pk,
+                        field=value.name,
+                        type=value.type,
+                        weight=value.weight,
+                        value=value.value,
+                    )
+                    for instance in chunk
+                    for value in indexer.to_cache(instance, custom_fields=custom_fields)
+                ]
+                total += len(insert_rows(CachedValue, entries))
         return f"{total} search cache entries"
 
 
@@ -546,8 +644,8 @@ def load_demo_fleet(
 ) -> dict[str, float]:
     """Plan and load the fleet into the configured database (Django must be set up). Refuses a database that already
     holds devices unless ``force``."""
-    if scale <= 0 or scale > 20:
-        raise FleetLoadRefusedError(f"--scale must be > 0 and <= 20 (got {scale})")
+    if scale <= 0 or scale > MAX_SCALE:
+        raise FleetLoadRefusedError(f"--scale must be > 0 and <= {MAX_SCALE} (got {scale})")
     existing = Device.objects.count()
     if existing and not force:
         raise FleetLoadRefusedError(

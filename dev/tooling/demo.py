@@ -186,28 +186,37 @@ def start_demo_sources(services: Services, scale: float, seed: int) -> dict:
     """The fleet's PuppetDB facts served over /v1/facts and its LibreNMS database (dev/demo_sources.py); returns
     the settings that use them."""
     script = str(ROOT / "dev" / "demo_sources.py")
-    return start_fake_service("sources", [script, *fleet_args(scale, seed)], services.env())
+    return start_fake_service("sources", [script, *fleet_args(scale, seed)], services.env(), startup_seconds(scale))
 
 
 def start_fake_ganeti(scale: float, seed: int) -> dict:
     """Fake Ganeti RAPI servers serving the demo fleet's clusters (one per sync profile); returns `ganeti_profiles`."""
-    return {"ganeti_profiles": start_fake_service("ganeti", ["-m", "dev.fakes.ganeti_demo", *fleet_args(scale, seed)])}
+    args = ["-m", "dev.fakes.ganeti_demo", *fleet_args(scale, seed)]
+    return {"ganeti_profiles": start_fake_service("ganeti", args, seconds=startup_seconds(scale))}
+
+
+def startup_seconds(scale: float) -> float:
+    """How long a fake source may take to start: it plans the fleet first (a few seconds at scale 1.0, about a minute
+    at scale 10 on a busy 2-core machine)."""
+    return 60 + 20 * max(scale, 1.0)
 
 
 def fleet_args(scale: float, seed: int) -> list[str]:
     return ["--scale", str(scale), "--seed", str(seed)]
 
 
-def start_fake_service(name: str, args: list[str], env: dict[str, str] | None = None) -> dict:
+def start_fake_service(name: str, args: list[str], env: dict[str, str] | None = None, seconds: float = 60) -> dict:
     """Start `python <args> --settings-file F` in the background and return the JSON it writes to F once it serves
-    (it writes the file whole, through a rename); an error when the process dies or takes more than a minute."""
+    (it writes the file whole, through a rename); an error when the process dies or takes more than ``seconds``."""
     settings_file = RUN / f"{name}.json"
     settings_file.unlink(missing_ok=True)
     start_background(
         name, STATE, *args, "--settings-file", str(settings_file), command=[str(VENV / "bin" / "python")], env=env
     )
     pid = int((RUN / f"{name}.pid").read_text())
-    wait_until(lambda: settings_file.exists() or not pid_alive(pid), 60, f"{name} did not start; see {RUN}/{name}.log")
+    wait_until(
+        lambda: settings_file.exists() or not pid_alive(pid), seconds, f"{name} did not start; see {RUN}/{name}.log"
+    )
     if not settings_file.exists():
         raise SetupError(f"{name} stopped before serving; see {RUN / f'{name}.log'}")
     return json.loads(settings_file.read_text())

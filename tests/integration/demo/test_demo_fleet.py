@@ -262,11 +262,13 @@ def test_loader_refuses_a_database_that_holds_devices(fleet):
 
 
 def test_stored_paths_are_what_netbox_traces(fleet):
-    """Each stored path equals a fresh trace by NetBox's tracer (what Cable.save() and `netbox trace_paths` use)."""
+    """Each stored path equals a fresh trace by NetBox's tracer (what Cable.save() and `netbox trace_paths` use). The
+    loader writes the paths of the fleet's direct cables itself (dev/fleet/load.py ``_store_paths``): every one is
+    compared here."""
     names = [d.name for d in fleet.devices]
     checked = 0
     for model in (Interface, ConsolePort, ConsoleServerPort, PowerPort, PowerOutlet):
-        for origin in model.objects.filter(device__name__in=names, cable__isnull=False).select_related("_path")[:60]:
+        for origin in model.objects.filter(device__name__in=names, cable__isnull=False).select_related("_path"):
             fresh = CablePath.from_origin([origin])
             stored = origin._path
             assert (stored.path, stored.is_active, stored.is_complete, stored.is_split) == (
@@ -277,4 +279,4 @@ def test_stored_paths_are_what_netbox_traces(fleet):
             ), origin
             assert stored._nodes == [node for step in fresh.path for node in step]
             checked += 1
-    assert checked >= 200
+    assert checked >= 2 * len(fleet.cables) - 4 * len(fleet.defects["cables.unterminated_cable"])

@@ -9,7 +9,7 @@ from dcim.models import Cable, Device, Interface, MACAddress
 from django.core.files.uploadedfile import SimpleUploadedFile
 from ipam.models import VLAN, IPAddress, Prefix
 
-from dev.fleet.plan import LEGACY_ROWS, v6_from_v4
+from dev.fleet.conventions import LEGACY_ROWS, v6_from_v4
 from netbox_wmf_ops.lifecycle.planning.switch_ports import TOR_ROLES
 from tests.integration.lifecycle.demo_fleet import (
     READY,
@@ -28,7 +28,7 @@ MGMT_MAC = "02:00:5e:10:10:01"  # locally administered: no demo device has it
 
 
 def private_vlan(device: Device) -> VLAN:
-    """The private VLAN the demo gives a rack (dev/fleet/plan.py ``_server``): one per row in the legacy rows
+    """The private VLAN the demo gives a rack (dev/fleet/clean_fleet.py ``_server``): one per row in the legacy rows
     of the core sites, one per rack in their rows E-F, one per POP."""
     site, rack = device.site.slug, device.rack.name
     if site not in CORE_SITES:

@@ -10,7 +10,8 @@ import pytest
 from dcim.models import CableTermination, Device, Interface, InventoryItem
 from ipam.models import VLAN, IPAddress
 
-from dev.fleet.plan import REFERENCE_DATE, plan_fleet
+from dev.fleet.conventions import REFERENCE_DATE
+from dev.fleet.plan import plan_fleet
 from netbox_wmf_ops.reports import vlan_migration
 from netbox_wmf_ops.reports.cables import Cables
 from netbox_wmf_ops.reports.coherence import Coherence, Rack

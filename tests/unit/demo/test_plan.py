@@ -6,8 +6,9 @@ from collections import Counter
 
 import pytest
 
+from dev.fleet.conventions import DT, SITES
 from dev.fleet.defects import DEFECTS
-from dev.fleet.plan import DT, SITES, plan_fleet
+from dev.fleet.plan import plan_fleet
 
 SMALL = 0.05
 
