@@ -28,9 +28,12 @@ def reference():
     return plan_fleet(1.0, 1)
 
 
-@pytest.fixture(scope="module", params=[3.0, 10.0], ids=["scale3", "scale10"])
-def grown(request):
-    return plan_fleet(request.param, 1)
+@pytest.fixture(scope="module")
+def grown():
+    """Scale 3 (21 sites) here; scale 10 is planned and loaded by the bench's template build (`make bench`), whose
+    database constraints and reports judge it. Planning it here would add ~15-20 s to every unit run; its sites'
+    address plan, the part that could collide only at larger scales, is checked below up to the planner's limit."""
+    return plan_fleet(3.0, 1)
 
 
 def _devices_per_site(plan, core: bool) -> list[int]:
@@ -120,6 +123,17 @@ def test_external_views_cover_the_added_sites(grown):
     assert len(grown.cluster_groups) == len(grown.sites)
     cities = {row[3] for row in grown.external["juniper"][1:] if row[0].startswith("WS") is False or row[3]}
     assert {spec.city for spec in site_specs(grown.scale)} <= cities | {""}
+
+
+@pytest.mark.parametrize("scale", [10.0, 11.0])
+def test_added_sites_have_their_own_names_numbers_and_address_ranges_up_to_the_largest_scale(scale):
+    specs = site_specs(scale)
+    assert len(specs) == round(2 * scale) + round(5 * scale)
+    assert len({s.slug for s in specs}) == len({s.dc for s in specs}) == len(specs)
+    for field in ("private", "public", "v6"):
+        networks = [ipaddress.ip_network(getattr(s, field)) for s in specs]
+        overlaps = [(a, b) for i, a in enumerate(networks) for b in networks[i + 1 :] if a.overlaps(b)]
+        assert overlaps == [], field
 
 
 def test_the_address_plan_has_a_limit():
