@@ -225,4 +225,6 @@ def test_run_command_all_if_never_run():
     call_command("wmf_ops_run_report", "--all", "--if-never-run", "--quiet", stdout=out)
     lines = out.getvalue().splitlines()
     assert len(lines) == len(catalog.shipped_reports()) - 1 and not any(MANAGEMENT in line for line in lines)
-    assert set(CheckRun.objects.values_list("report", flat=True)) == set(catalog.shipped_reports())
+    # Every shipped report has run now (the security tests' session-wide world holds runs of a test report of its own).
+    shipped = set(catalog.shipped_reports())
+    assert set(CheckRun.objects.filter(report__in=shipped).values_list("report", flat=True)) == shipped
