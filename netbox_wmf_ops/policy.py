@@ -2,10 +2,10 @@
 provisioning and DNS code agree on. Pure (no Django import).
 
 The conventions another site would change are settings (docs/configuration.md, declared in
-``config_schema/site_policy.py`` with the defaults below): ``server_role``, ``frtech_tenant``, ``core_sites`` and
-``no_ipv6_dns_prefixes``. ``apply()`` writes the configured values here when the plugin starts, so code reads them at
-run time as ``policy.SERVER_ROLE`` and never binds them at import (``from .policy import SERVER_ROLE`` would keep the
-default; a test forbids it).
+``config_schema/site_policy.py`` with the defaults below): ``server_role``, ``frtech_tenant``, ``core_sites``,
+``datacenters`` and ``no_ipv6_dns_prefixes``. ``apply()`` writes the configured values here when the plugin starts,
+so code reads them at run time as ``policy.SERVER_ROLE`` and never binds them at import (``from .policy import
+SERVER_ROLE`` would keep the default; a test forbids it).
 """
 
 from __future__ import annotations
@@ -18,6 +18,9 @@ from collections.abc import Iterable
 SERVER_ROLE = "server"  # device role slug of the servers
 FRTECH_TENANT = "fr-tech"  # tenant slug of the fundraising racks: ".frack." DNS names, two switches per rack
 CORE_SITES: tuple[str, ...] = ("eqiad", "codfw")  # sites with per-row legacy VLANs and labelled server cables
+# The datacenters, site slug -> DC number (wmflib.constants.DATACENTER_NUMBERING_PREFIX): the second-level domain of
+# `<host>.<site>.wmnet` names, and the leading digits of a server's number (mw1001 in DC 1, mw12001 in DC 12).
+DATACENTERS: dict[str, int] = {"eqiad": 1, "codfw": 2, "esams": 3, "ulsfo": 4, "eqsin": 5, "drmrs": 6, "magru": 7}
 # Server name prefixes whose primary IPv6 gets no DNS name (clusters without IPv6 in DNS; audited in P67286). One list
 # for the Network report and for provisioning: provisioning's own copy used to add "restbase", so every restbase host
 # it provisioned then failed the report; the audited list is the one the fleet follows (docs/configuration.md).
@@ -27,6 +30,7 @@ CONFIGURABLE = {
     "server_role": "SERVER_ROLE",
     "frtech_tenant": "FRTECH_TENANT",
     "core_sites": "CORE_SITES",
+    "datacenters": "DATACENTERS",
     "no_ipv6_dns_prefixes": "NO_IPV6_DNS_PREFIXES",
 }
 DEFAULTS = {setting: globals()[name] for setting, name in CONFIGURABLE.items()}
@@ -36,7 +40,11 @@ def apply(values: dict[str, object]) -> None:
     """Install the configured values of the settings in ``CONFIGURABLE`` (missing ones keep their defaults)."""
     for setting, name in CONFIGURABLE.items():
         value = values.get(setting, DEFAULTS[setting])
-        globals()[name] = tuple(value) if isinstance(value, list | tuple) else value
+        if isinstance(value, list | tuple):
+            value = tuple(value)
+        elif isinstance(value, dict):
+            value = dict(value)  # a copy: the configuration's own dict stays the caller's
+        globals()[name] = value
 
 
 # ------------------------------------------------------------------------------------- fixed conventions

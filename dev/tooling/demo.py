@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .common import MARK, NETBOX, ROOT, STATE, VENV, SetupError, kill_pidfile, log, pid_alive
 from .databases import create_database, database_mark, drop_own_database
-from .instances import instance_env, netbox, secret, write_instance
+from .instances import fleet_site_policy, instance_env, netbox, secret, write_instance
 from .services import Services, ensure_services, port_answers, wait_until
 from .templates import build_fleet_template
 
@@ -82,7 +82,7 @@ def demo(scale: float, seed: int) -> None:
     exports = write_demo_exports(scale, seed, STATE / "instances" / "demo" / "external")
     sources = start_demo_sources(services, scale, seed)
     dns = ensure_demo_dns_repository(STATE / "instances" / "demo")
-    plugin_config = {**ganeti, **exports, **sources, **dns}
+    plugin_config = {**ganeti, **exports, **sources, **dns, **fleet_site_policy(scale)}
     instance = write_instance(services, "demo", DEMO_DB, plugin_config=plugin_config)
     netbox(instance, "migrate", "--no-input", "--skip-checks", quiet=True)
     password, token = secret("admin_password", 20), secret("admin_token", 40)

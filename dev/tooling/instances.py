@@ -80,6 +80,27 @@ TIME_ZONE = 'UTC'
     return root
 
 
+def fleet_site_policy(scale: float) -> dict[str, object]:
+    """The site-policy settings of an instance serving the demo fleet at ``scale``: above 1.0 the fleet adds sites
+    (dev/fleet/conventions.py ``site_specs``), which the plugin must know as datacenters (and core sites) to judge them
+    like the seven; up to 1.0 the fleet has the seven and the plugin's defaults already describe them."""
+    if scale <= 1:
+        return {}
+    # dev.fleet is run in the venv's interpreter from the checkout, as load_fleet does (this process has dev/ on its
+    # path, not the checkout).
+    program = (
+        "import json, sys; from dev.fleet.conventions import site_specs; specs = site_specs(float(sys.argv[1])); "
+        "print(json.dumps({'core_sites': [s.slug for s in specs if s.core], "
+        "'datacenters': {s.slug: s.dc for s in specs}}))"
+    )
+    result = subprocess.run(
+        [str(VENV / "bin" / "python"), "-c", program, str(scale)], cwd=str(ROOT), capture_output=True, text=True
+    )
+    if result.returncode != 0:
+        raise SetupError(f"reading the sites of the fleet at scale {scale} failed:\n{result.stderr[-2000:]}")
+    return json.loads(result.stdout)
+
+
 def instance_env(instance: Path) -> dict[str, str]:
     env = {**os.environ, "NETBOX_ROOT": str(instance), "PYTHONPATH": str(ROOT)}
     env.pop("NETBOX_CONFIGURATION", None)

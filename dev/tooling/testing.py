@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .common import DEFAULT_SEED, MARK, NETBOX, STATE, TEST_SCALE, SetupError, write_atomic
 from .databases import create_database, database_mark, drop_own_database
-from .instances import instance_env, netbox, write_instance
+from .instances import fleet_site_policy, instance_env, netbox, write_instance
 from .services import apt_install, ensure_services
 from .templates import build_fleet_template
 
@@ -50,7 +50,7 @@ def bench_prepare(scale: float, seed: int, database: str) -> None:
     fleet = build_fleet_template(services, scale, seed)
     drop_own_database(services, database)
     create_database(services, database, "bench", template=fleet)
-    instance = write_instance(services, "bench", database)
+    instance = write_instance(services, "bench", database, plugin_config=fleet_site_policy(scale))
     env = {**instance_env(instance), "WMF_OPS_DB_NAME": database}
     result = subprocess.run(
         [str(NETBOX), "migrate", "--no-input", "--skip-checks"], env=env, cwd=str(STATE), capture_output=True, text=True

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from .. import policy
 from ..policy import ASSET_TAG_EXEMPT_ROLES, DECOMMISSIONED_STATUSES, SERIAL_EXEMPT_ROLES
 from . import Finding, failure, judge_each, judge_each_graded, summary, warning
 
@@ -28,8 +29,6 @@ FOUR_DIGITS = re.compile(r"\d{4}")
 # Statuses where the device may carry its asset tag as its name (validator rule 4).
 NAME_MAY_BE_ASSET_TAG = (*DECOMMISSIONED_STATUSES, "planned")
 INACTIVE_NAME_WORDS = ("future", "spare")
-# wmflib.constants.DATACENTER_NUMBERING_PREFIX: the first digit of a server's 4-digit number is its site's.
-DATACENTER_DIGITS = {"eqiad": 1, "codfw": 2, "esams": 3, "ulsfo": 4, "eqsin": 5, "drmrs": 6, "magru": 7}
 NOT_RACKED_STATUSES = ("offline", "planned", "inventory")  # devices in these states need no rack
 
 
@@ -69,12 +68,24 @@ def device_name_problem(record: DeviceRecord) -> str | None:
     named_after_asset_tag = bool(record.asset_tag) and name == record.asset_tag.lower()
     if (named_after_asset_tag and record.status in NAME_MAY_BE_ASSET_TAG) or (record.site and record.site in name):
         return None
-    digit = DATACENTER_DIGITS.get(record.site)
-    number = FOUR_DIGITS.search(name)
     is_server = record.role == "server" and not name.startswith("wmf")
-    if is_server and digit is not None and number and number.group()[0] != str(digit):
-        return f"first digit of {number.group()} must match site {record.site} digit {digit}"
-    return None
+    mismatch = site_number_mismatch(name, record.site) if is_server else None
+    if mismatch is None:
+        return None
+    number, dc = mismatch
+    digits = "digit" if dc < 10 else "digits"
+    return f"first {digits} of {number} must match site {record.site} {digits} {dc}"
+
+
+def site_number_mismatch(name: str, site: str | None) -> tuple[str, int] | None:
+    """``(number, dc)`` when the first 4-digit number in a server's name does not start with its site's DC number
+    (``policy.DATACENTERS``: mw1001 is in DC 1, mw12001 in DC 12); None when it does, or when the name has no such
+    number or the site is not a datacenter (nothing to check; the original raised on an unknown site)."""
+    dc = policy.DATACENTERS.get(site or "")
+    number = FOUR_DIGITS.search(name)
+    if dc is None or number is None or number.group().startswith(str(dc)):
+        return None
+    return number.group(), dc
 
 
 def device_name_finding(record: DeviceRecord) -> Finding | None:

@@ -1,7 +1,7 @@
 """The site conventions another site would change (defaults: Wikimedia's, from ``netbox_wmf_ops.policy``)."""
 
 from ..policy import DEFAULTS
-from .validators import Setting, list_of_str, nonempty_str
+from .validators import Setting, datacenter_numbers, list_of_str, nonempty_str
 
 SETTINGS: dict[str, Setting] = {
     "server_role": Setting(DEFAULTS["server_role"], nonempty_str, "Device role slug of the servers."),
@@ -14,6 +14,12 @@ SETTINGS: dict[str, Setting] = {
         list(DEFAULTS["core_sites"]),
         list_of_str,
         "Site slugs with per-row legacy VLANs and labelled server cables.",
+    ),
+    "datacenters": Setting(
+        dict(DEFAULTS["datacenters"]),
+        datacenter_numbers,
+        "The datacenters, site slug -> DC number (1-99): the valid <site> of <host>.<site>.wmnet DNS names and the "
+        "leading digits of a server's number (mw1001 in DC 1, mw12001 in DC 12).",
     ),
     "no_ipv6_dns_prefixes": Setting(
         list(DEFAULTS["no_ipv6_dns_prefixes"]),

@@ -6,6 +6,7 @@ None when the value is acceptable."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +28,25 @@ def _whole_number(value: Any) -> bool:
 def list_of_str(value: Any) -> str | None:
     if not isinstance(value, list | tuple) or not all(isinstance(v, str) and v for v in value):
         return "must be a list of non-empty strings"
+    return None
+
+
+SLUG = re.compile(r"[-a-zA-Z0-9_]+")  # NetBox's slug characters
+
+
+def datacenter_numbers(value: Any) -> str | None:
+    """A non-empty mapping of site slug to its DC number, a whole number 1 to 99 that no other site has."""
+    if not isinstance(value, Mapping) or not value:
+        return "must be a non-empty mapping of site slug to DC number, e.g. {'eqiad': 1, 'codfw': 2}"
+    seen: dict[int, str] = {}
+    for site, number in value.items():
+        if not isinstance(site, str) or not SLUG.fullmatch(site):
+            return f"key {site!r} must be a site slug (letters, digits, '-' and '_')"
+        if not _whole_number(number) or not 1 <= number <= 99:
+            return f"DC number of {site!r} must be a whole number from 1 to 99, got {number!r}"
+        if number in seen:
+            return f"DC number {number} is given to both {seen[number]!r} and {site!r}"
+        seen[number] = site
     return None
 
 

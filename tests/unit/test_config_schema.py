@@ -31,6 +31,22 @@ def test_report_schedules_rules():
     assert ">= 1" in validate_settings({"report_schedules": {"a.B": True}})[0]
 
 
+def test_datacenters_rules():
+    def error(value):
+        errors = validate_settings({"datacenters": value})
+        return errors[0].removeprefix("PLUGINS_CONFIG['netbox_wmf_ops']['datacenters']: ") if errors else None
+
+    assert error({"eqiad": 1, "eqord": 12, "drcdg-2": 99}) is None
+    assert error({}).startswith("must be a non-empty mapping of site slug to DC number")
+    assert error(["eqiad"]).startswith("must be a non-empty mapping of site slug to DC number")
+    assert error({"eq iad": 1}) == "key 'eq iad' must be a site slug (letters, digits, '-' and '_') (got {'eq iad': 1})"
+    assert error({"eqiad": 0}).startswith("DC number of 'eqiad' must be a whole number from 1 to 99, got 0")
+    assert error({"eqiad": 100}).startswith("DC number of 'eqiad' must be a whole number from 1 to 99, got 100")
+    assert error({"eqiad": "1"}).startswith("DC number of 'eqiad' must be a whole number from 1 to 99, got '1'")
+    assert error({"eqiad": True}).startswith("DC number of 'eqiad' must be a whole number from 1 to 99, got True")
+    assert error({"eqiad": 1, "eqord": 1}).startswith("DC number 1 is given to both 'eqiad' and 'eqord'")
+
+
 def test_defaults_are_fresh_copies():
     first = default_settings()
     first["management_console_roles"].append("x")

@@ -3,20 +3,12 @@
 import ast
 from pathlib import Path
 
-import pytest
-
 from netbox_wmf_ops import policy
 from netbox_wmf_ops.checks.network import MgmtAddress, check_mgmt_dns_names
 from netbox_wmf_ops.config_schema import SETTINGS
 from netbox_wmf_ops.lifecycle.planning.provision import skip_ipv6_dns
 
 PACKAGE = Path(__file__).resolve().parents[2] / "netbox_wmf_ops"
-
-
-@pytest.fixture
-def configured():
-    yield policy.apply
-    policy.apply({})  # back to the defaults
 
 
 def test_no_module_binds_a_configurable_convention_at_import():
@@ -39,16 +31,25 @@ def test_every_configurable_convention_is_a_setting_with_the_policy_default():
         )
 
 
-def test_the_network_report_and_provisioning_share_the_no_ipv6_list(configured):
+def test_the_network_report_and_provisioning_share_the_no_ipv6_list(site_policy):
     assert skip_ipv6_dns("db1001") and policy.without_ipv6_dns("db1001")
     # The two lists used to differ: provisioning also exempted restbase, which the report then flagged.
     assert not skip_ipv6_dns("restbase1030") and not policy.without_ipv6_dns("restbase1030")
-    configured({"no_ipv6_dns_prefixes": ["restbase"]})
+    site_policy({"no_ipv6_dns_prefixes": ["restbase"]})
     assert skip_ipv6_dns("restbase1030") and not skip_ipv6_dns("db1001")
 
 
-def test_the_fundraising_tenant_setting_reaches_the_management_dns_rule(configured):
+def test_the_fundraising_tenant_setting_reaches_the_management_dns_rule(site_policy):
     address = MgmtAddress("d1", "pay1001", "eqiad", "payments", "pay1001.mgmt.frack.eqiad.wmnet")
     assert [f.level for f in check_mgmt_dns_names([address]) if f.level != "success"] == ["failure"]
-    configured({"frtech_tenant": "payments"})
+    site_policy({"frtech_tenant": "payments"})
     assert [f.level for f in check_mgmt_dns_names([address]) if f.level != "success"] == []
+
+
+def test_the_datacenters_setting_is_applied_as_a_copy(site_policy):
+    configured = {"eqiad": 1, "eqord": 12}
+    site_policy({"datacenters": configured})
+    configured["eqdfw"] = 13
+    assert policy.DATACENTERS == {"eqiad": 1, "eqord": 12}
+    site_policy({})
+    assert policy.DATACENTERS == {"eqiad": 1, "codfw": 2, "esams": 3, "ulsfo": 4, "eqsin": 5, "drmrs": 6, "magru": 7}

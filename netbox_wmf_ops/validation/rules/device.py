@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ... import policy
-from ...checks.coherence import ASSET_TAG, DATACENTER_DIGITS, FOUR_DIGITS, TICKET
+from ...checks.coherence import ASSET_TAG, TICKET, site_number_mismatch
 from ...policy import ASSET_TAG_EXEMPT_ROLES, DECOMMISSIONED_STATUSES, SERIAL_EXEMPT_ROLES
 from . import RuleError
 
@@ -65,11 +65,12 @@ def _name_errors(device: DeviceRecord) -> list[RuleError]:
     named_after_asset_tag = bool(device.asset_tag) and name == device.asset_tag.lower()
     if (named_after_asset_tag and device.status in NAME_MAY_BE_ASSET_TAG) or (device.site and device.site in name):
         return errors
-    digit = DATACENTER_DIGITS.get(device.site or "")  # an unknown site has no digit to check (the original raised)
-    number = FOUR_DIGITS.search(name)
     is_server = device.role == policy.SERVER_ROLE and not name.startswith("wmf")
-    if is_server and digit is not None and number and number.group()[0] != str(digit):
-        message = f"Invalid name (first digit of {number.group()} must match device's site {device.site} digit)"
+    mismatch = site_number_mismatch(name, device.site) if is_server else None
+    if mismatch is not None:
+        number, dc = mismatch
+        digits = "digit" if dc < 10 else "digits"
+        message = f"Invalid name (first {digits} of {number} must match device's site {device.site} {digits})"
         errors.append(RuleError("name", message, rule="device.name_site_digit"))
     return errors
 

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from ... import policy
 from . import RuleError
 
-DATACENTERS = ("eqiad", "codfw", "esams", "ulsfo", "eqsin", "drmrs", "magru")
 DNS_LABEL = re.compile(r"(?!-)[A-Z\d-]{1,63}(?<!-)$", re.IGNORECASE)
 KUBERNETES_ROLE = "kubernetes"
 
@@ -67,7 +66,7 @@ def _mgmt_messages(dns_name: str) -> list[tuple[str, str]]:
         messages.append(("ipaddress.dns_mgmt_label", message))
     if labels[-1] != "wmnet":
         messages.append(("ipaddress.dns_mgmt_tld", f"{prefix}it should end with '.wmnet' {mgmt}, got {labels[-1]}"))
-    if labels[-2] not in DATACENTERS:
+    if labels[-2] not in policy.DATACENTERS:
         message = f"{prefix}the second level domain should be a valid DC name {mgmt}, got {labels[-2]}"
         messages.append(("ipaddress.dns_mgmt_site", message))
     return messages
@@ -82,7 +81,7 @@ def _primary_messages(dns_name: str, device_name: str) -> list[tuple[str, str]]:
         messages.append(
             ("ipaddress.dns_primary_tld", f"{prefix}TLDs should be .wmnet or .org for primary IPs, got {tld}")
         )
-    elif tld == "wmnet" and second not in DATACENTERS:
+    elif tld == "wmnet" and second not in policy.DATACENTERS:
         message = f"{prefix}if ending with .wmnet the second level domain should be a valid DC name, got {second}"
         messages.append(("ipaddress.dns_primary_site", message))
     elif tld == "org" and second != "wikimedia":

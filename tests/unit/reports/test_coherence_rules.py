@@ -69,6 +69,17 @@ def test_device_names():
     ]
 
 
+def test_device_name_digits_follow_the_datacenters_setting(site_policy):
+    records = [rec(1, "mw12001", site="eqord"), rec(2, "mw1002", site="eqord"), rec(3, "mw8003", site="drcdg")]
+    assert levels(check_device_names(records)) == [("success", None, "3 correctly formatted device names")]
+    site_policy({"datacenters": {"eqiad": 1, "eqord": 12, "drcdg": 8}})
+    assert levels(check_device_names([*records, rec(4, "mw2004")])) == [
+        ("failure", 2, "malformed device name for active device: first digits of 1002 must match site eqord digits 12"),
+        ("failure", 4, "malformed device name for active device: first digit of 2004 must match site eqiad digit 1"),
+        ("success", None, "2 correctly formatted device names"),
+    ]
+
+
 def test_serials_and_duplicates_share_one_scope():
     records = [
         rec(1, serial="ABC"),

@@ -68,6 +68,21 @@ def test_site_digit_rule_and_its_exemptions():
     assert check_device(offline, TODAY) == []
 
 
+def test_site_digit_rule_follows_the_datacenters_setting(site_policy):
+    # A site added to the datacenters with a two-digit DC number: its servers are <cluster>12NNN.
+    assert check_device(device(name="mw12001", site="eqord"), TODAY) == []  # not a datacenter yet: no digit rule
+    assert check_device(device(name="mw1001", site="eqord"), TODAY) == []
+    site_policy({"datacenters": {"eqiad": 1, "codfw": 2, "eqord": 12}})
+    assert check_device(device(name="mw12001", site="eqord"), TODAY) == []
+    assert check_device(device(name="mw1001", site="eqord"), TODAY) == [
+        RuleError("name", "Invalid name (first digits of 1001 must match device's site eqord digits)")
+    ]
+    assert check_device(device(name="mw12001"), TODAY) == []  # eqiad: 1200... starts with 1, as before
+    assert check_device(device(name="db2001"), TODAY) == [
+        RuleError("name", "Invalid name (first digit of 2001 must match device's site eqiad digit)")
+    ]
+
+
 def test_asset_tag_rules():
     assert check_device(device(asset_tag=None), TODAY) == [RuleError("asset_tag", "Missing asset tag")]
     assert check_device(device(asset_tag="WMF123456"), TODAY) == [

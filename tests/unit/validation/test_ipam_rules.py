@@ -37,6 +37,23 @@ def test_mgmt_names():
     )
 
 
+def test_dc_names_are_the_datacenters_setting(site_policy):
+    not_a_dc = dns(
+        "Invalid DNS name: the second level domain should be a valid DC name when assigned to a mgmt interface, "
+        "got eqord"
+    )
+    assert check_ip_address(mgmt("mw12001.mgmt.eqord.wmnet")) == not_a_dc
+    assert check_ip_address(primary("db1001.eqord.wmnet")) == dns(
+        "Invalid DNS name: if ending with .wmnet the second level domain should be a valid DC name, got eqord"
+    )
+    site_policy({"datacenters": {"eqiad": 1, "eqord": 12}})
+    assert check_ip_address(mgmt("mw12001.mgmt.eqord.wmnet")) == []
+    assert check_ip_address(primary("db1001.eqord.wmnet")) == []
+    assert check_ip_address(primary("db1001.codfw.wmnet")) == dns(  # no longer a datacenter
+        "Invalid DNS name: if ending with .wmnet the second level domain should be a valid DC name, got codfw"
+    )
+
+
 def test_empty_name_on_an_active_device_mgmt_interface():
     assert check_ip_address(mgmt("")) == dns("Invalid DNS name: can't be empty on ACTIVE server's mgmt interface IP")
     assert check_ip_address(IPAddressRecord("", on_mgmt_interface=True, device_status="planned")) == []
