@@ -68,7 +68,7 @@ def device_name_problem(record: DeviceRecord) -> str | None:
     named_after_asset_tag = bool(record.asset_tag) and name == record.asset_tag.lower()
     if (named_after_asset_tag and record.status in NAME_MAY_BE_ASSET_TAG) or (record.site and record.site in name):
         return None
-    is_server = record.role == "server" and not name.startswith("wmf")
+    is_server = record.role == policy.SERVER_ROLE and not name.startswith("wmf")
     mismatch = site_number_mismatch(name, record.site) if is_server else None
     if mismatch is None:
         return None
