@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
+
+Figures = Iterator[tuple[str, dict[str, Any]]]  # what a benchmark group yields: (figure name, its values)
 
 
 def median_time(func: Callable[[], Any], repeat: int = 5, warmup: int = 1) -> float:
@@ -18,6 +20,31 @@ def median_time(func: Callable[[], Any], repeat: int = 5, warmup: int = 1) -> fl
         func()
         samples.append(time.perf_counter() - started)
     return statistics.median(samples)
+
+
+def measure(func: Callable[[], Any], repeat: int = 3, warmup: int = 1) -> dict[str, float | int]:
+    """``{"s": median wall time, "queries": count}`` of ``func()``: ``warmup`` untimed runs, then ``repeat`` timed
+    ones; the queries are counted during the last timed run (Django's debug cursor: microseconds per query), so a
+    figure costs no run of its own for its query count."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(warmup):
+        func()
+    samples = []
+    queries = 0
+    for index in range(repeat):
+        if index == repeat - 1:
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                func()
+                samples.append(time.perf_counter() - started)
+            queries = len(captured)
+        else:
+            started = time.perf_counter()
+            func()
+            samples.append(time.perf_counter() - started)
+    return {"s": round(statistics.median(samples), 4), "queries": queries}
 
 
 def count_queries(func: Callable[[], Any]) -> int:
