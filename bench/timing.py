@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import resource
 import statistics
 import time
 from collections.abc import Callable, Iterator
@@ -22,15 +23,24 @@ def median_time(func: Callable[[], Any], repeat: int = 5, warmup: int = 1) -> fl
     return statistics.median(samples)
 
 
+def peak_mb() -> float:
+    """This process's peak resident set so far, in MB (``ru_maxrss``: kB on Linux)."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
 def measure(func: Callable[[], Any], repeat: int = 3, warmup: int = 1) -> dict[str, float | int]:
-    """``{"s": median wall time, "queries": count}`` of ``func()``: ``warmup`` untimed runs, then ``repeat`` timed
-    ones; the queries are counted during the last timed run (Django's debug cursor: microseconds per query), so a
-    figure costs no run of its own for its query count."""
+    """``{"s": median wall time, "queries": count, "peak MB": ...}`` of ``func()``: ``warmup`` untimed runs, then
+    ``repeat`` timed ones; the queries are counted during the last timed run (Django's debug cursor: microseconds per
+    query), so a figure costs no run of its own for its query count. "peak MB" is the process's peak resident set
+    right after the first run (start-up and the figure's inputs included): later runs in the same process only add
+    the allocator's fragmentation, and a NetBox worker runs each job in a fresh work-horse process."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    first_peak = None
     for _ in range(warmup):
         func()
+        first_peak = first_peak or peak_mb()
     samples = []
     queries = 0
     for index in range(repeat):
@@ -44,7 +54,8 @@ def measure(func: Callable[[], Any], repeat: int = 3, warmup: int = 1) -> dict[s
             started = time.perf_counter()
             func()
             samples.append(time.perf_counter() - started)
-    return {"s": round(statistics.median(samples), 4), "queries": queries}
+        first_peak = first_peak or peak_mb()
+    return {"s": round(statistics.median(samples), 4), "queries": queries, "peak MB": first_peak}
 
 
 def count_queries(func: Callable[[], Any]) -> int:
