@@ -121,7 +121,7 @@ def _failures(log: list) -> int:
     return sum(1 for level, _ in log if level == "failure")
 
 
-def _import() -> Figures:
+def _interface_import() -> Figures:
     from django.db import transaction
 
     from netbox_wmf_ops.ganeti.service import default_user
@@ -183,4 +183,4 @@ def _import() -> Figures:
 
 
 def groups() -> dict[str, Callable[[], Figures]]:
-    return {"import": _import}
+    return {"import": _interface_import}
