@@ -5,7 +5,8 @@ database is cloned from that scale's fleet template (``dev/wmfops.py bench-prepa
 a process of its own, and the database is dropped. A benchmark module (``bench/*_bench.py``) defines
 ``groups() -> {name: function}``; each function yields ``(figure, values)`` pairs, where ``values`` holds ``"s"``
 (seconds: a median of repeated runs), ``"queries"`` and ``"work"`` (``"fleet"`` when the work grows with the fleet,
-``"fixed"`` when it is the same at every scale), plus any detail worth keeping. ``bench.timing.measure()`` gives the
+``"fixed"`` when it is the same at every scale, ``"writes"`` when the number of objects written grows with the fleet,
+so its queries may grow in step), plus any detail worth keeping. ``bench.timing.measure()`` gives the
 first two. Groups named in a module's ``ON_REQUEST`` run only when asked for by name.
 
 Peak memory ("peak MB") is the process's peak resident set (``ru_maxrss``) right after the figure's first run: the
@@ -217,7 +218,10 @@ def growth(small: dict[str, Any], large: dict[str, Any], scale_ratio: float) -> 
         elif small.get("work") != "fixed" and time_x > SUPER_LINEAR * scale_ratio:
             flags.append("super-linear time")
     if queries_x is not None and queries_x > QUERY_GROWTH and large["queries"] - small["queries"] > 2:
-        flags.append("queries grow")
+        if small.get("work") != "writes":
+            flags.append("queries grow")
+        elif queries_x > SUPER_LINEAR * scale_ratio:
+            flags.append("super-linear queries")
     if memory_x is not None and memory_x > SUPER_LINEAR * scale_ratio:
         flags.append("super-linear memory")
     return {"time x": time_x, "queries x": queries_x, "memory above start x": memory_x, "flags": flags}
@@ -266,7 +270,8 @@ def table(report: dict[str, Any]) -> str:
         "time x, queries x: largest scale over smallest. memory x: the growth of the peak above the process's "
         "resident set after start-up (— when under 1 MB at the smallest scale). Flags: super-linear time (a "
         f"fleet-sized figure growing more than {SUPER_LINEAR:g}x the scale ratio), fixed work whose time more than "
-        f"doubles, queries growing by more than {QUERY_GROWTH - 1:.0%}, memory above start-up growing super-linearly.",
+        f"doubles, queries growing by more than {QUERY_GROWTH - 1:.0%} (for 'writes' figures, whose writes grow with "
+        "the fleet: super-linearly), memory above start-up growing super-linearly.",
     ]
     return "\n".join(lines) + "\n"
 
