@@ -9,10 +9,10 @@ a process of its own, and the database is dropped. A benchmark module (``bench/*
 so its queries may grow in step), plus any detail worth keeping. ``bench.timing.measure()`` gives the
 first two. Groups named in a module's ``ON_REQUEST`` run only when asked for by name.
 
-Peak memory ("peak MB") is the process's peak resident set (``ru_maxrss``) right after the figure's first run: the
-process started Django, prepared the figure's inputs and ran the figure once (``bench.timing.measure``; a figure
-measured otherwise reports the peak when it was yielded, its repeats included, also kept as "process peak MB" for
-every figure). A figure measured after another in the same group includes the earlier ones' peak. ``start MB`` is
+Peak memory ("peak MB") is the process's peak resident set (``ru_maxrss``) during the figure's first run: the
+process started Django, prepared the figure's inputs (the peak is reset after that, on Linux) and ran the figure once
+(``bench.timing.measure``; a figure measured otherwise reports the peak when it was yielded, its repeats included,
+also kept as "process peak MB" for every figure). ``start MB`` is
 the resident set after Django's start-up with NetBox's URLconf loaded (what a NetBox web or worker process holds
 once it served its first request) and the imports.
 
