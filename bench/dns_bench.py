@@ -1,43 +1,51 @@
 """DNS snippet generation at the bench scale: the bulk ORM way, a no-change run end to end with git, and the old way
 (every list endpoint page by page over the REST API, as the original generate_dns_snippets.py did with pynetbox),
-reported as a ratio. Both ways feed the same pure generator, so the output is compared too."""
+reported as a ratio (`make bench BENCH=dns_bench:rest`: minutes at scale 1.0). Both ways feed the same pure generator,
+so the output is compared too."""
 
 from __future__ import annotations
 
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-from bench.timing import count_queries, median_time
+from bench.timing import Figures, measure
 
 PAGE_SIZE = 50  # NetBox's default PAGINATE_COUNT, what pynetbox asked for by default
 
 
-def run() -> dict[str, float | int | str]:
+ON_REQUEST = frozenset({"rest"})  # the original's way takes minutes at scale 1.0: run it by name only
+
+
+def _generation() -> Figures:
+    from ipam.models import IPAddress
+
     from netbox_wmf_ops.dns import service
-    from netbox_wmf_ops.dns.loader import load_dns_inputs
-    from netbox_wmf_ops.dns.publish import commit_snippets, push_snippets, remove_workdir
-    from netbox_wmf_ops.dns.records import generate_records
-    from netbox_wmf_ops.dns.zonefiles import render_zone_files
 
     settings = service.load_settings()
+    measured = measure(lambda: service.generate_snippets(settings), repeat=3)
     snippets = service.generate_snippets(settings)
-    results: dict[str, float | int | str] = {
-        "addresses": len(load_dns_inputs().addresses),
-        "forward records": snippets.record_count,
-        "zone files": len(snippets.files),
-        "loader queries": count_queries(load_dns_inputs),
-    }
+    yield (
+        "DNS snippet generation (ORM, files in memory)",
+        {
+            **measured,
+            "work": "fleet",
+            "addresses": IPAddress.objects.count(),
+            "forward records": snippets.record_count,
+            "zone files": len(snippets.files),
+            "bytes": sum(len(content) for content in snippets.files.values()),
+            **{f"{phase} s": round(seconds, 4) for phase, seconds in snippets.seconds.items()},
+        },
+    )
 
-    def orm_way() -> dict[str, str]:
-        s = service.generate_snippets(settings)
-        return s.files
 
-    orm_seconds = median_time(orm_way, repeat=3)
-    results["generation (ORM, to files in memory) median s"] = round(orm_seconds, 3)
+def _publish() -> Figures:
+    """A no-change run end to end: generate, clone, write, compare, clean up (the Icinga/cron case)."""
+    from netbox_wmf_ops.dns import service
+    from netbox_wmf_ops.dns.publish import commit_snippets, push_snippets, remove_workdir
 
-    # A no-change run end to end: generate, clone, write, compare, clean up (the Icinga/cron case).
     tmp = Path(tempfile.mkdtemp(prefix="dns-bench-"))
     try:
         import git
@@ -45,8 +53,10 @@ def run() -> dict[str, float | int | str]:
         origin = tmp / "dns.git"
         git.Repo.init(origin, bare=True, initial_branch="main")
         cfg = service.load_settings(dns_repository_path=str(origin), dns_work_dir=str(tmp / "work"))
-        first = commit_snippets(snippets.files, "bench", cfg.publish)
+        first = commit_snippets(service.generate_snippets(cfg).files, "bench", cfg.publish)
         push_snippets(first.path, first.sha1, repository=str(origin))
+        remove_workdir(first.path)
+        del first  # its diff holds a whole tree: the figure's peak is one no-change run's, not the setup's as well
 
         def no_change_run() -> None:
             s = service.generate_snippets(cfg)
@@ -54,28 +64,49 @@ def run() -> dict[str, float | int | str]:
             assert result.code == 99, result.code
             remove_workdir(result.path)
 
-        results["no-change run end to end (generate + git) median s"] = round(median_time(no_change_run, repeat=3), 3)
+        yield "DNS no-change publish (generate + git)", {**measure(no_change_run, repeat=3), "work": "fleet"}
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
-    # The old way: REST API list endpoints, page by page, through NetBox's full request stack (in process, so
-    # without network latency: a lower bound for the original's cost).
+
+def _rest() -> Figures:
+    """The old way: REST API list endpoints, page by page, through NetBox's full request stack (in process, so
+    without network latency: a lower bound for the original's cost), against the ORM way's median."""
+    from netbox_wmf_ops.dns import service
+    from netbox_wmf_ops.dns.records import generate_records
+    from netbox_wmf_ops.dns.zonefiles import render_zone_files
+
+    settings = service.load_settings()
+    snippets = service.generate_snippets(settings)
+    orm = measure(lambda: service.generate_snippets(settings), repeat=3)
     client, cleanup = _api_client()
     try:
         for url in ("/api/", "/api/ipam/ip-addresses/", "/api/dcim/interfaces/"):  # untimed: URLconf, serializers
             client.get(url, {"limit": 1})
-        started = time.perf_counter()
-        hosts, addresses, prefixes, pages = _load_over_rest(client)
-        generation = generate_records(hosts, addresses, prefixes, device_statuses=settings.device_statuses)
-        rest_files = render_zone_files(generation.forward, generation.reverse)
-        rest_seconds = time.perf_counter() - started
+        captured: dict = {}
+
+        def rest_way() -> None:
+            hosts, addresses, prefixes, captured["pages"] = _load_over_rest(client)
+            generation = generate_records(hosts, addresses, prefixes, device_statuses=settings.device_statuses)
+            captured["files"] = render_zone_files(generation.forward, generation.reverse)
+
+        rest = measure(rest_way, repeat=1, warmup=0)
     finally:
         cleanup()
-    results["generation (REST API, page by page) s"] = round(rest_seconds, 3)
-    results["REST API requests"] = pages
-    results["REST / ORM time ratio"] = round(rest_seconds / orm_seconds, 1) if orm_seconds else "n/a"
-    results["REST output equals ORM output"] = str(rest_files == snippets.files)
-    return results
+    yield (
+        "DNS generation over the REST API (the original's way)",
+        {
+            **rest,
+            "work": "fleet",
+            "REST API requests": captured["pages"],
+            "REST / ORM time ratio": round(rest["s"] / orm["s"], 1) if orm["s"] else "n/a",
+            "REST output equals ORM output": str(captured["files"] == snippets.files),
+        },
+    )
+
+
+def groups() -> dict[str, Callable[[], Figures]]:
+    return {"generation": _generation, "publish": _publish, "rest": _rest}
 
 
 def _api_client():

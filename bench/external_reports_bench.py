@@ -12,7 +12,7 @@ Each report reads its real source path, fed with the bench fleet's own external 
 "External" is the time inside the source functions the loaders call, measured by wrapping them for the bench:
 ``MicroserviceClient.facts_by_host`` (the HTTP fetches and JSON decoding; the fixture server runs in this process, so
 its side of each request counts too), ``read_database`` (connect, both queries, fetch) and ``read_file`` (file read and
-CSV parsing). NetBox-side = job time - external, per run; medians of 3 runs after a warm-up.
+CSV parsing). NetBox-side = job time - external, per run; medians of 3 runs after a warm-up. One group per source.
 """
 
 from __future__ import annotations
@@ -22,11 +22,11 @@ import os
 import statistics
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from bench.timing import CallTimer, count_queries, median_time
+from bench.timing import CallTimer, Figures, measure
 
 REPEAT = 3
 SEED = 1
@@ -52,8 +52,8 @@ def _run(report_class) -> Any:
     return report
 
 
-def _measure(label: str, report_class, timer: CallTimer, out: dict[str, Any]) -> None:
-    """Job time, external time and NetBox-side time (medians over the same runs) and the query count."""
+def _measure(report_class, timer: CallTimer) -> dict[str, Any]:
+    """NetBox-side time (the figure's time), job time and external time (medians over the same runs), queries."""
     totals: list[float] = []
     external: list[float] = []
 
@@ -65,80 +65,76 @@ def _measure(label: str, report_class, timer: CallTimer, out: dict[str, Any]) ->
         external.append(timer.take())
 
     timer.calls = 0
-    median_total = median_time(once, repeat=REPEAT)
+    measured = measure(once, repeat=REPEAT)
     calls = timer.calls / (REPEAT + 1)
     totals, external = totals[1:], external[1:]  # the warm-up run is not counted
     report = _run(report_class)
-    flagged = sum(result["failure"] + result["warning"] for result in report.tests.values())
-    out[f"{label} median s"] = round(median_total, 3)
-    out[f"{label} external median s"] = round(statistics.median(external), 3)
     netbox_side = [total - ext for total, ext in zip(totals, external, strict=True)]
-    out[f"{label} netbox-side median s"] = round(statistics.median(netbox_side), 3)
-    out[f"{label} external calls per run"] = calls
-    out[f"{label} queries"] = count_queries(lambda: _run(report_class))
-    out[f"{label} failures+warnings"] = flagged
+    return {
+        "s": round(statistics.median(netbox_side), 4),
+        "queries": measured["queries"],
+        "work": "fleet",
+        "job median s": measured["s"],
+        "external median s": round(statistics.median(external), 4),
+        "external calls per run": calls,
+        "failures+warnings": sum(result["failure"] + result["warning"] for result in report.tests.values()),
+    }
 
 
-def _puppetdb(plan, out: dict[str, Any]) -> None:
+def _puppetdb() -> Figures:
     from dev.fleet_sources import puppetdb_nodes
     from dev.puppetdb_harness import MicroserviceFixture
     from netbox_wmf_ops.puppetdb.client import MicroserviceClient
     from netbox_wmf_ops.reports.puppetdb import PhysicalHosts, VirtualMachines
 
-    nodes = puppetdb_nodes(plan)
-    out["PuppetDB nodes"] = len(nodes)
+    nodes = puppetdb_nodes(_plan())
     with (
         MicroserviceFixture(nodes) as fixture,
         plugin_settings(puppetdb_url=fixture.url, puppetdb_api="microservice"),
         CallTimer((MicroserviceClient, "facts_by_host")) as timer,
     ):
         for report_class in (VirtualMachines, PhysicalHosts):
-            _measure(f"PuppetDB.{report_class.__name__}", report_class, timer, out)
+            yield (
+                f"report PuppetDB.{report_class.__name__}, NetBox side",
+                {**_measure(report_class, timer), "PuppetDB nodes": len(nodes)},
+            )
 
 
-def _librenms(plan, out: dict[str, Any]) -> None:
+def _librenms() -> Figures:
     from dev.fleet_sources import librenms_tables
     from dev.librenms_harness import librenms_database
     from netbox_wmf_ops.loaders import librenms as loader
     from netbox_wmf_ops.reports.librenms import LibreNMS
 
-    devices, inventory = librenms_tables(plan)
-    out["LibreNMS devices rows"] = len(devices)
-    out["LibreNMS entPhysical rows"] = len(inventory)
+    devices, inventory = librenms_tables(_plan())
     with (
         librenms_database(devices, inventory) as db,
         plugin_settings(librenms_db=db),
         CallTimer((loader, "read_database")) as timer,
     ):
-        _measure("LibreNMS.LibreNMS", LibreNMS, timer, out)
+        yield (
+            "report LibreNMS, NetBox side",
+            {**_measure(LibreNMS, timer), "devices rows": len(devices), "entPhysical rows": len(inventory)},
+        )
 
 
-def _juniper(plan, out: dict[str, Any]) -> None:
+def _juniper() -> Figures:
     from dev.fleet.exports import write_exports
     from netbox_wmf_ops.loaders import juniper as loader
     from netbox_wmf_ops.reports.juniper import Juniper
 
-    out["Juniper export rows"] = len(plan.external["juniper"]) - 1
+    plan = _plan()
     with tempfile.TemporaryDirectory(prefix="wmf-ops-bench-") as folder:
         path = write_exports(plan.external, Path(folder))["juniper_installed_base_file"]  # the file `make demo` uses
         with plugin_settings(juniper_installed_base_file=path), CallTimer((loader, "read_file")) as timer:
-            _measure("Juniper.Juniper", Juniper, timer, out)
+            yield "report Juniper, NetBox side", {**_measure(Juniper, timer), "rows": len(plan.external["juniper"]) - 1}
 
 
-def run() -> dict[str, Any]:
-    from dcim.models import Device
-
+def _plan():
     from dev.fleet.plan import plan_fleet
 
-    scale = float(os.environ.get("WMF_OPS_BENCH_SCALE", "1.0"))
-    plan = plan_fleet(scale, SEED)
-    out: dict[str, Any] = {"devices": Device.objects.count()}
-    errors = []
-    for bench in (_puppetdb, _librenms, _juniper):
-        try:
-            bench(plan, out)
-        except Exception as exc:  # one source's problem must not hide the others' figures
-            errors.append(f"{bench.__name__.strip('_')}: {type(exc).__name__}: {exc}")
-    if errors:
-        out["error"] = "; ".join(errors)  # bench/run.py exits non-zero on an "error" key
-    return out
+    return plan_fleet(float(os.environ.get("WMF_OPS_BENCH_SCALE", "1.0")), SEED)
+
+
+def groups() -> dict[str, Callable[[], Figures]]:
+    return {"puppetdb": _puppetdb, "librenms": _librenms, "juniper": _juniper}

@@ -13,7 +13,10 @@ import copy
 import ipaddress
 import statistics
 import time
+from collections.abc import Callable
 from typing import Any
+
+from bench.timing import Figures
 
 TYPICAL_REPEAT = 5
 MANY_HOSTS = 100
@@ -118,47 +121,66 @@ def _failures(log: list) -> int:
     return sum(1 for level, _ in log if level == "failure")
 
 
-def run() -> dict[str, float | int | str]:
+def _interface_import() -> Figures:
     from django.db import transaction
 
     from netbox_wmf_ops.ganeti.service import default_user
 
-    out: dict[str, float | int | str] = {}
     try:
         with transaction.atomic():
             # Changes are change-logged as a script run's are: that needs a user (rolled back with the rest).
             user = default_user() or _bench_user()
             hosts = _pick_servers(MANY_HOSTS + 1)
             if len(hosts) < MANY_HOSTS + 1:
-                return {"error": f"only {len(hosts)} suitable servers in the bench fleet"}
+                raise RuntimeError(f"only {len(hosts)} suitable servers in the bench fleet")
             client = FixtureClient({h.name: _provisioned(h) for h in hosts})
             typical, many = hosts[0].name, [h.name for h in hosts[1:]]
 
             # One typical host, first import: repeated on the same host, each run rolled back.
             _timed([typical], client, user, rollback=True)  # warm-up (content types, caches)
             runs = [_timed([typical], client, user, rollback=True) for _ in range(TYPICAL_REPEAT)]
-            first = runs[-1][2].plans[0]
-            out["typical host"] = typical
-            out["first import changes"] = len(first.changes)
-            out["first import failures"] = _failures(runs[-1][3])
-            out["first import median ms"] = round(statistics.median(r[0] for r in runs) * 1000, 1)
-            out["first import queries"] = runs[-1][1]
+            yield (
+                "interface import, one host, first import",
+                {
+                    "s": round(statistics.median(r[0] for r in runs), 4),
+                    "queries": runs[-1][1],
+                    "work": "fixed",
+                    "host": typical,
+                    "changes": len(runs[-1][2].plans[0].changes),
+                    "failures": _failures(runs[-1][3]),
+                },
+            )
 
             # The same host again once imported: nothing to change.
             _timed([typical], client, user, rollback=False)
             runs = [_timed([typical], client, user, rollback=True) for _ in range(TYPICAL_REPEAT)]
-            out["no-change rerun changes"] = len(runs[-1][2].plans[0].changes)
-            out["no-change rerun median ms"] = round(statistics.median(r[0] for r in runs) * 1000, 1)
-            out["no-change rerun queries"] = runs[-1][1]
+            yield (
+                "interface import, one host, no-change rerun",
+                {
+                    "s": round(statistics.median(r[0] for r in runs), 4),
+                    "queries": runs[-1][1],
+                    "work": "fixed",
+                    "changes": len(runs[-1][2].plans[0].changes),
+                },
+            )
 
             # 100 hosts in one run (first import of each).
             elapsed, queries, result, _log = _timed(many, client, user, rollback=True)
-            out[f"{MANY_HOSTS} hosts first import s"] = round(elapsed, 2)
-            out[f"{MANY_HOSTS} hosts per host ms"] = round(elapsed / MANY_HOSTS * 1000, 1)
-            out[f"{MANY_HOSTS} hosts queries"] = queries
-            out[f"{MANY_HOSTS} hosts queries per host"] = round(queries / MANY_HOSTS, 1)
-            out[f"{MANY_HOSTS} hosts failed"] = len(result.failed_hosts)
+            yield (
+                f"interface import, {MANY_HOSTS} hosts in one run",
+                {
+                    "s": round(elapsed, 3),
+                    "queries": queries,
+                    "work": "fixed",
+                    "per host ms": round(elapsed / MANY_HOSTS * 1000, 1),
+                    "queries per host": round(queries / MANY_HOSTS, 1),
+                    "failed hosts": len(result.failed_hosts),
+                },
+            )
             raise _RollbackError
     except _RollbackError:
         pass
-    return out
+
+
+def groups() -> dict[str, Callable[[], Figures]]:
+    return {"import": _interface_import}

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import resource
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
+
+Figures = Iterator[tuple[str, dict[str, Any]]]  # what a benchmark group yields: (figure name, its values)
 
 
 def median_time(func: Callable[[], Any], repeat: int = 5, warmup: int = 1) -> float:
@@ -18,6 +21,53 @@ def median_time(func: Callable[[], Any], repeat: int = 5, warmup: int = 1) -> fl
         func()
         samples.append(time.perf_counter() - started)
     return statistics.median(samples)
+
+
+def peak_mb() -> float:
+    """This process's peak resident set, in MB (``ru_maxrss``: kB on Linux), since start or the last reset_peak()."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def reset_peak() -> None:
+    """Start the peak resident set again from the current one (Linux: ``5`` to /proc/self/clear_refs), so that a
+    figure's peak is its own, not its setup's; elsewhere the peak stays the process's."""
+    try:
+        with open("/proc/self/clear_refs", "w") as clear_refs:
+            clear_refs.write("5")
+    except OSError:
+        pass
+
+
+def measure(func: Callable[[], Any], repeat: int = 3, warmup: int = 1) -> dict[str, float | int]:
+    """``{"s": median wall time, "queries": count, "peak MB": ...}`` of ``func()``: ``warmup`` untimed runs, then
+    ``repeat`` timed ones; the queries are counted during the last timed run (Django's debug cursor: microseconds per
+    query), so a figure costs no run of its own for its query count. "peak MB" is the process's peak resident set
+    during the first run (what the process held before it, start-up and the figure's inputs, included; the peak of
+    preparing them is not): later runs in the same process only add the allocator's fragmentation, and a NetBox
+    worker runs each job in a fresh work-horse process."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first_peak = None
+    reset_peak()
+    for _ in range(warmup):
+        func()
+        first_peak = first_peak or peak_mb()
+    samples = []
+    queries = 0
+    for index in range(repeat):
+        if index == repeat - 1:
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                func()
+                samples.append(time.perf_counter() - started)
+            queries = len(captured)
+        else:
+            started = time.perf_counter()
+            func()
+            samples.append(time.perf_counter() - started)
+        first_peak = first_peak or peak_mb()
+    return {"s": round(statistics.median(samples), 4), "queries": queries, "peak MB": first_peak}
 
 
 def count_queries(func: Callable[[], Any]) -> int:

@@ -1,12 +1,13 @@
 """The Validation audit at the bench scale: the whole report under 10 s at scale 1.0 (issue 13), with each test's
-share, its queries and how many findings it logs (`reports_bench` times it too, as one of the reports)."""
+share and how many findings it logs."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
-from bench.timing import count_queries, median_time
+from bench.timing import Figures, measure
 
 
 def _run() -> dict:
@@ -17,11 +18,10 @@ def _run() -> dict:
     return report.tests
 
 
-def run() -> dict[str, float | int]:
+def _audit() -> Figures:
     from netbox_wmf_ops.reports.validation_audit import ValidationAudit
 
-    results: dict[str, float | int] = {"report median s": round(median_time(_run, repeat=3), 3)}
-    results["report queries"] = count_queries(_run)
+    results: dict[str, Any] = {**measure(_run, repeat=3), "work": "fleet"}
     # One more run with each test method wrapped in a timer (the report looks its tests up by name).
     report = ValidationAudit()
     seconds: dict[str, float] = {}
@@ -39,4 +39,8 @@ def run() -> dict[str, float | int]:
     report.run(data={}, commit=False)
     results["findings"] = sum(result["failure"] for result in report.tests.values())
     results.update({f"{name} s": value for name, value in sorted(seconds.items())})
-    return results
+    yield "report validation_audit.ValidationAudit", results
+
+
+def groups() -> dict[str, Callable[[], Figures]]:
+    return {"audit": _audit}

@@ -2,7 +2,8 @@
 
 The original walked the REST API (every address, interface, prefix, device and VM, page by page); here each model
 is one ``values()`` query, and the address's assignment (device or VM, its site, the interface's mgmt_only flag) is
-joined in through the interfaces' generic relations, so no per-object query ever happens.
+joined in through the interfaces' generic relations, so no per-object query ever happens. Rows are read in chunks
+(a server-side cursor), so only the records are held, not the query's rows as well.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from virtualization.models import VirtualMachine
 
 from .records import DEFAULT_DEVICE_STATUSES, Address, Host
 from .records import Prefix as PrefixRecord
+
+CHUNK_SIZE = 2000
 
 
 @dataclass(frozen=True)
@@ -39,10 +42,13 @@ def load_hosts(device_statuses: Sequence[str] = DEFAULT_DEVICE_STATUSES) -> list
     )
     hosts = [
         Host("device", pk, name or f"device-{pk}", status, role, asset_tag, ip4, ip6)
-        for pk, name, status, role, asset_tag, ip4, ip6 in devices
+        for pk, name, status, role, asset_tag, ip4, ip6 in devices.iterator(chunk_size=CHUNK_SIZE)
     ]
     vms = VirtualMachine.objects.order_by("pk").values_list("pk", "name", "status", "primary_ip4_id", "primary_ip6_id")
-    hosts += [Host("vm", pk, name, status, None, None, ip4, ip6) for pk, name, status, ip4, ip6 in vms]
+    hosts += [
+        Host("vm", pk, name, status, None, None, ip4, ip6)
+        for pk, name, status, ip4, ip6 in vms.iterator(chunk_size=CHUNK_SIZE)
+    ]
     return hosts
 
 
@@ -80,7 +86,8 @@ def load_addresses() -> list[Address]:
         )
     )
     addresses = []
-    for pk, address, status, dns_name, app, model, dev_id, dev_name, dev_site, mgmt, vm_id, vm_name, vm_site in rows:
+    for row in rows.iterator(chunk_size=CHUNK_SIZE):
+        pk, address, status, dns_name, app, model, dev_id, dev_name, dev_site, mgmt, vm_id, vm_name, vm_site = row
         assigned = f"{app}.{model}" if app else None
         on_vm = vm_id is not None
         addresses.append(
@@ -102,4 +109,4 @@ def load_addresses() -> list[Address]:
 def load_prefixes() -> list[PrefixRecord]:
     # ``_site`` is NetBox's cached site of the prefix scope: set for a site or a location scope, None otherwise.
     rows = Prefix.objects.order_by("pk").values_list("pk", "prefix", "_site__slug")
-    return [PrefixRecord(pk, str(prefix), site) for pk, prefix, site in rows]
+    return [PrefixRecord(pk, str(prefix), site) for pk, prefix, site in rows.iterator(chunk_size=CHUNK_SIZE)]

@@ -30,7 +30,7 @@ ZONE_EXTRA_LABELS = ("frack", "mgmt", "svc")  # each one present lengthens the z
 UNASSIGNED_NAME = "UNASSIGNED_ADDRESSES"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Host:
     """A device or a virtual machine."""
 
@@ -44,7 +44,7 @@ class Host:
     primary_ip6_id: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Address:
     """An IP address with what the generator needs to know about its assignment."""
 
@@ -59,21 +59,21 @@ class Address:
     mgmt_only: bool = False  # the assigned interface is management-only
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Prefix:
     id: int
     prefix: str  # e.g. "10.64.0.0/22"
     site: str | None = None  # slug of the site the prefix is scoped to (directly or through a location)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Message:
     level: MessageLevel
     text: str
     ref: tuple[str, int] | None = None  # (model label, pk) of the object it is about, for links in the doors
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ForwardRecord:
     zone_file: str
     zone: str
@@ -86,7 +86,7 @@ class ForwardRecord:
         return f"{self.hostname}.{self.zone}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ReverseRecord:
     zone_file: str  # the reverse zone, e.g. "0.64.10.in-addr.arpa" or "64-27.0.64.10.in-addr.arpa"
     pointer: str  # e.g. "5", or 16 nibbles for IPv6
