@@ -242,13 +242,17 @@ def _load_vlans(host, vids, prefixes, interfaces, switches) -> tuple[VlanRecord,
 def _load_switches(neighbors: Sequence[str]) -> tuple[SwitchRecord, ...]:
     if not neighbors:
         return ()
-    condition = Q(name__in=neighbors)
+    in_chassis = Q()
     for name in neighbors:
-        condition |= Q(virtual_chassis__domain__startswith=name)
+        in_chassis |= Q(virtual_chassis__domain__startswith=name)
+    fields = ("pk", "name", "device_type__manufacturer__slug", "virtual_chassis__domain", "vc_position")
+    # A UNION of the two lookups, not one filter ORing them: an OR across the device and virtual chassis tables
+    # leaves PostgreSQL no index to use, so it read every device of the fleet; each half here is an index lookup.
     devices = list(
-        Device.objects.filter(condition).values(
-            "pk", "name", "device_type__manufacturer__slug", "virtual_chassis__domain", "vc_position"
-        )
+        Device.objects.filter(name__in=neighbors)
+        .values(*fields)
+        .union(Device.objects.filter(in_chassis).values(*fields))
+        .order_by("name", "pk")
     )
     interfaces: dict[int, dict[str, InterfaceRecord]] = {d["pk"]: {} for d in devices}
     ip_counts: dict[int, dict[str, int]] = {d["pk"]: {} for d in devices}
