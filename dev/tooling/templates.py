@@ -69,6 +69,10 @@ def _build_template_locked(services: Services, name: str, build) -> None:
     drop_own_database(services, building)  # a leftover of an interrupted build
     started = time.monotonic()
     build(building)
+    # Planner statistics travel with the template into every clone (demo, tests, bench): without them a clone is
+    # planned with default row estimates until autovacuum gets round to it, which it does not for a database nobody
+    # writes to (see bench-prepare).
+    psql(services, building, "ANALYZE")
     psql(services, "postgres", f'ALTER DATABASE "{building}" RENAME TO "{name}"')
     set_mark(services, name, "template:complete")
     log(f"template {name} built in {time.monotonic() - started:.0f} s")
