@@ -422,11 +422,8 @@ def plan_sync(
     _plan_vms(plan, ganeti, netbox, ours)
 
     # A cluster whose node group is gone is deleted once nothing stays in it.
-    staying = Counter(
-        vm.cluster
-        for vm in netbox.vms
-        if vm.in_group and vm.id not in {d.id for d in plan.vms_delete} | {u.id for u in plan.vms_update if u.is_move}
-    )
+    leaving = {d.id for d in plan.vms_delete} | {u.id for u in plan.vms_update if u.is_move}  # once, not per VM
+    staying = Counter(vm.cluster for vm in netbox.vms if vm.in_group and vm.id not in leaving)
     for name in vanished:
         if staying[name]:
             plan.warnings.append((name, f"Keeping Cluster {name}: {staying[name]} VMs remain in it"))
