@@ -214,12 +214,18 @@ def _load_ips(addresses: Sequence[str], own_ip_ids: Sequence[int]) -> tuple[IpRe
     return tuple(records)
 
 
+def _any_of(lookup: str, values: Iterable[str]) -> Q:
+    """``lookup`` matching any of ``values`` (ORed): for lookups ``__in`` cannot express (containment, prefixes)."""
+    condition = Q()
+    for value in values:
+        condition |= Q(**{lookup: value})
+    return condition
+
+
 def _load_prefixes(addresses: Sequence[str]) -> tuple[PrefixRecord, ...]:
     if not addresses:
         return ()
-    condition = Q()
-    for address in addresses:
-        condition |= Q(prefix__net_contains_or_equals=address)
+    condition = _any_of("prefix__net_contains_or_equals", addresses)
     return tuple(
         PrefixRecord(str(r["prefix"]), r["vrf_id"], r["role__slug"] or "", r["vlan_id"])
         for r in Prefix.objects.filter(condition).values("prefix", "vrf_id", "role__slug", "vlan_id")
@@ -242,9 +248,7 @@ def _load_vlans(host, vids, prefixes, interfaces, switches) -> tuple[VlanRecord,
 def _load_switches(neighbors: Sequence[str]) -> tuple[SwitchRecord, ...]:
     if not neighbors:
         return ()
-    in_chassis = Q()
-    for name in neighbors:
-        in_chassis |= Q(virtual_chassis__domain__startswith=name)
+    in_chassis = _any_of("virtual_chassis__domain__startswith", neighbors)
     fields = ("pk", "name", "device_type__manufacturer__slug", "virtual_chassis__domain", "vc_position")
     # A UNION of the two lookups, not one filter ORing them: an OR across the device and virtual chassis tables
     # leaves PostgreSQL no index to use, so it read every device of the fleet; each half here is an index lookup.
