@@ -68,24 +68,25 @@ def device_name_problem(record: DeviceRecord) -> str | None:
     named_after_asset_tag = bool(record.asset_tag) and name == record.asset_tag.lower()
     if (named_after_asset_tag and record.status in NAME_MAY_BE_ASSET_TAG) or (record.site and record.site in name):
         return None
-    is_server = record.role == policy.SERVER_ROLE and not name.startswith("wmf")
-    mismatch = site_number_mismatch(name, record.site) if is_server else None
+    mismatch = site_number_mismatch(name, record.site, record.role)
     if mismatch is None:
         return None
-    number, dc = mismatch
-    digits = "digit" if dc < 10 else "digits"
+    number, dc, digits = mismatch
     return f"first {digits} of {number} must match site {record.site} {digits} {dc}"
 
 
-def site_number_mismatch(name: str, site: str | None) -> tuple[str, int] | None:
-    """``(number, dc)`` when the first 4-digit number in a server's name does not start with its site's DC number
-    (``policy.DATACENTERS``: mw1001 is in DC 1, mw12001 in DC 12); None when it does, or when the name has no such
-    number or the site is not a datacenter (nothing to check; the original raised on an unknown site)."""
+def site_number_mismatch(name: str, site: str | None, role: str | None) -> tuple[str, int, str] | None:
+    """``(number, dc, "digit" or "digits")`` when ``name`` is a server's (the server role, not a ``wmf`` asset-tag
+    name) and the first 4-digit number in it does not start with its site's DC number (``policy.DATACENTERS``: mw1001
+    is in DC 1, mw12001 in DC 12); None when it does, or when the name has no such number or the site is not a
+    datacenter (nothing to check; the original raised on an unknown site)."""
+    if role != policy.SERVER_ROLE or name.startswith("wmf"):
+        return None
     dc = policy.DATACENTERS.get(site or "")
     number = FOUR_DIGITS.search(name)
     if dc is None or number is None or number.group().startswith(str(dc)):
         return None
-    return number.group(), dc
+    return number.group(), dc, "digit" if dc < 10 else "digits"
 
 
 def device_name_finding(record: DeviceRecord) -> Finding | None:

@@ -65,11 +65,9 @@ def _name_errors(device: DeviceRecord) -> list[RuleError]:
     named_after_asset_tag = bool(device.asset_tag) and name == device.asset_tag.lower()
     if (named_after_asset_tag and device.status in NAME_MAY_BE_ASSET_TAG) or (device.site and device.site in name):
         return errors
-    is_server = device.role == policy.SERVER_ROLE and not name.startswith("wmf")
-    mismatch = site_number_mismatch(name, device.site) if is_server else None
+    mismatch = site_number_mismatch(name, device.site, device.role)
     if mismatch is not None:
-        number, dc = mismatch
-        digits = "digit" if dc < 10 else "digits"
+        number, _, digits = mismatch
         message = f"Invalid name (first {digits} of {number} must match device's site {device.site} {digits})"
         errors.append(RuleError("name", message, rule="device.name_site_digit"))
     return errors
