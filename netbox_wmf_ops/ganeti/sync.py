@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from dcim.models import Device, DeviceRole, Site
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import DataError, IntegrityError, connection, transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.text import slugify
 from virtualization.models import Cluster, ClusterGroup, ClusterType, VirtualMachine, VMInterface
@@ -163,9 +163,25 @@ def load_netbox_state(profile: str, site_slug: str, ganeti: GanetiState) -> Netb
 # ---------------------------------------------------------------------------------------------------------- apply
 
 
+@dataclass
+class _Write:
+    """One object to save, named as the log names it."""
+
+    obj: object
+    name: str
+    kind: str
+    clean: bool = True
+
+
 class _Applier:
-    """Writes one plan. Every object goes through save()/delete() so change logging and validators see it; each
-    one sits in a savepoint, so a refused object is one failure line and the rest still applies."""
+    """Writes one plan. Every object goes through save()/delete() so change logging and validators see it.
+
+    Each kind of write (new clusters, adopted clusters, devices, new VMs, updated VMs, deletions) runs in one
+    savepoint. When the database refuses one object, that savepoint is rolled back and the same objects are written
+    again one savepoint each, so the refused object is one failure line and the rest still applies. Not one savepoint
+    per object from the start: NetBox's deferred search indexing keeps one commit callback per savepoint scope and
+    looks its own up by scanning every callback of the transaction on each save, which made a large sync quadratic
+    (docs/ganeti.md, "How a run works", step 6)."""
 
     def __init__(self, plan: Plan, site: Site, result: SyncResult, vm_role: str):
         self.plan, self.site, self.result, self.vm_role = plan, site, result, vm_role
@@ -175,19 +191,22 @@ class _Applier:
         group = self._cluster_group()
         cluster_type = ClusterType.objects.get_or_create(slug=slugify(CLUSTER_TYPE), defaults={"name": CLUSTER_TYPE})[0]
         clusters = {c.name: c for c in Cluster.objects.filter(group=group)}
+        new_clusters = []
         for change in plan.clusters_create:
             cluster = Cluster(name=change.name, type=cluster_type, group=group, scope=self.site, status="active")
-            if self._save(cluster, change.name, "Cluster"):
-                clusters[change.name] = cluster
+            new_clusters.append(_Write(cluster, change.name, "Cluster"))
         adopt = Cluster.objects.in_bulk([c.id for c in plan.clusters_adopt])
+        adopted = []
         for change in plan.clusters_adopt:
             cluster = adopt[change.id]
             cluster.snapshot()
             cluster.group, cluster.type = group, cluster_type
-            if self._save(cluster, change.name, "Cluster"):
-                clusters[change.name] = cluster
+            adopted.append(_Write(cluster, change.name, "Cluster"))
+        for write in self._save_all(new_clusters) + self._save_all(adopted):
+            clusters[write.name] = write.obj
 
         devices = Device.objects.in_bulk([d.id for d in plan.devices])
+        device_writes = []
         for change in plan.devices:
             device = devices[change.id]
             if change.new_cluster is not None and change.new_cluster not in clusters:
@@ -195,11 +214,13 @@ class _Applier:
                 continue
             device.snapshot()
             device.cluster = clusters.get(change.new_cluster) if change.new_cluster else None
-            self._save(device, change.name, "device", clean=False)
+            device_writes.append(_Write(device, change.name, "device", clean=False))
+        self._save_all(device_writes)
 
         role = DeviceRole.objects.filter(slug=self.vm_role).first()
         if role is None and plan.vms_create:
             self.result.add("warning", f"No device role {self.vm_role}: new VMs are created without a role")
+        new_vms = []
         for change in plan.vms_create:
             if change.cluster not in clusters:
                 self.result.add("failure", f"Not creating VM {change.name}: no cluster {change.cluster}", change.name)
@@ -207,9 +228,11 @@ class _Applier:
             vm = VirtualMachine(name=change.name, cluster=clusters[change.cluster], site=self.site, role=role)
             for name, value in change.fields.items():
                 setattr(vm, name, value)
-            self._save(vm, change.name, "VM")
+            new_vms.append(_Write(vm, change.name, "VM"))
+        self._save_all(new_vms)
 
         vms = VirtualMachine.objects.select_related("cluster").in_bulk([u.id for u in plan.vms_update])
+        updated_vms = []
         for change in plan.vms_update:
             vm = vms[change.id]
             vm.snapshot()
@@ -224,10 +247,11 @@ class _Applier:
             else:
                 # Ganeti's values need no model validation (whole numbers, a known status, a cluster at the site), and
                 # full_clean() would double the cost of the most frequent write (constraint and custom-field queries).
-                self._save(vm, change.name, "VM", clean=False)
+                updated_vms.append(_Write(vm, change.name, "VM", clean=False))
+        self._save_all(updated_vms)
 
-        self._delete(VirtualMachine, [v.id for v in plan.vms_delete], "VM")
-        self._delete(Cluster, [c.id for c in plan.clusters_delete], "Cluster")
+        self._delete_all(VirtualMachine, [v.id for v in plan.vms_delete], "VM")
+        self._delete_all(Cluster, [c.id for c in plan.clusters_delete], "Cluster")
 
     def _cluster_group(self) -> ClusterGroup:
         name = self.plan.profile
@@ -238,24 +262,61 @@ class _Applier:
         group.save()
         return group
 
-    def _save(self, obj, name: str, kind: str, clean: bool = True) -> bool:
+    def _save_all(self, writes: list[_Write]) -> list[_Write]:
+        """Save ``writes`` in one savepoint, falling back to one savepoint each if the database refuses one; returns
+        the writes that were saved. Model validation runs first, outside the savepoint: it only reads."""
+        valid = [write for write in writes if not write.clean or self._validates(write)]
+        if not valid:
+            return []
         try:
             with transaction.atomic():
-                if clean:
-                    obj.full_clean()
-                obj.save()
+                for write in valid:
+                    write.obj.save()
+            return valid
+        except (ValidationError, IntegrityError, DataError):
+            pass
+        # Everything in the savepoint was undone. A new object keeps the primary key it was given, so its second save
+        # inserts the same row (Django updates nothing, then inserts) and any event queued for it stays correct.
+        return [write for write in valid if self._save(write)]
+
+    def _validates(self, write: _Write) -> bool:
+        try:
+            write.obj.full_clean()
             return True
-        except (ValidationError, IntegrityError) as e:
-            detail = "; ".join(e.messages) if isinstance(e, ValidationError) else str(e).splitlines()[0]
-            self.result.add("failure", f"Failed to save {kind} {name}: {detail}", name)
+        except ValidationError as e:
+            self._refused(write, e)
             return False
 
-    def _delete(self, model, ids: list[int], kind: str) -> None:
+    def _save(self, write: _Write) -> bool:
+        try:
+            with transaction.atomic():
+                if write.clean:
+                    write.obj.full_clean()
+                write.obj.save()
+            return True
+        except (ValidationError, IntegrityError, DataError) as e:
+            self._refused(write, e)
+            return False
+
+    def _refused(self, write: _Write, error: Exception) -> None:
+        detail = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error).splitlines()[0]
+        self.result.add("failure", f"Failed to save {write.kind} {write.name}: {detail}", write.name)
+
+    def _delete_all(self, model, ids: list[int], kind: str) -> None:
+        if not ids:
+            return
+        try:
+            with transaction.atomic():
+                for obj in model.objects.filter(pk__in=ids).order_by("name"):
+                    obj.delete()
+            return
+        except Exception:  # ProtectedError, RestrictedError and the like: find which one, delete the others
+            pass
         for obj in model.objects.filter(pk__in=ids).order_by("name"):
             try:
                 with transaction.atomic():
                     obj.delete()
-            except Exception as e:  # ProtectedError, RestrictedError and the like: keep going, report it
+            except Exception as e:
                 self.result.add("failure", f"Failed to delete {kind} {obj.name}: {e.__class__.__name__}", obj.name)
 
 

@@ -191,6 +191,51 @@ def test_unknown_node_device_is_a_failure_and_the_rest_syncs(rapi, fake, site):
     assert len(vms_of(result.profile)) == 40
 
 
+def refuse_in_database(refused: str, blocked: str, kept: str) -> None:
+    """A trigger on the VM table, rolled back with the test: the database itself refuses to insert ``refused``, to
+    give ``blocked`` 50 vCPUs or more (as a CHECK constraint would) and to delete ``kept``."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE FUNCTION pg_temp.refuse_vm() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            f"IF TG_OP = 'INSERT' AND NEW.name = '{refused}' OR TG_OP = 'UPDATE' AND NEW.name = '{blocked}' "
+            "AND NEW.vcpus >= 50 THEN RAISE EXCEPTION 'refused by the test' USING ERRCODE = 'check_violation'; END IF; "
+            f"IF TG_OP = 'DELETE' AND OLD.name = '{kept}' THEN RAISE EXCEPTION 'kept by the test'; END IF; "
+            "IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; RETURN NEW; END $$"
+        )
+        cursor.execute(
+            "CREATE TRIGGER test_refuse_vm BEFORE INSERT OR UPDATE OR DELETE ON virtualization_virtualmachine "
+            "FOR EACH ROW EXECUTE FUNCTION pg_temp.refuse_vm()"
+        )
+
+
+def failed_names(result) -> list[str]:
+    return sorted(message.split(":")[0] for message in failures(result))
+
+
+def test_vms_the_database_refuses_are_one_failure_each_and_the_rest_applies(profile, fake):
+    names = sorted(fg.instance_names(fake))
+    refused, updated, blocked, deleted, kept = names[5], names[0], names[1], names[2], names[3]
+    refuse_in_database(refused, blocked, kept)
+    result = sync_profile(profile, commit=True)
+    assert failed_names(result) == [f"Failed to save VM {refused}"], failures(result)
+    assert set(vms_of(profile.name)) == set(names) - {refused}
+
+    # an update and a deletion refused by the database: the other update and deletion of the run are written
+    vcpus_before = vms_of(profile.name)[blocked].vcpus
+    fake.instance(updated).vcpus = 60
+    fake.instance(blocked).vcpus = 60
+    fake.remove_instance(deleted)
+    fake.remove_instance(kept)
+    again = sync_profile(profile, commit=True, force=True)
+    assert failed_names(again) == sorted(
+        [f"Failed to save VM {refused}", f"Failed to save VM {blocked}", f"Failed to delete VM {kept}"]
+    ), failures(again)
+    vms = vms_of(profile.name)
+    assert (vms[updated].vcpus, vms[blocked].vcpus) == (60, vcpus_before)
+    assert deleted not in vms and kept in vms
+    assert set(vms) == set(names) - {refused, deleted}
+
+
 def test_former_node_is_removed_from_its_cluster(profile, fake, site):
     sync_profile(profile, commit=True)
     gone = fake.nodes.pop()
