@@ -7,7 +7,10 @@ a process of its own, and the database is dropped. A benchmark module (``bench/*
 (seconds: a median of repeated runs), ``"queries"`` and ``"work"`` (``"fleet"`` when the work grows with the fleet,
 ``"fixed"`` when it is the same at every scale, ``"writes"`` when the number of objects written grows with the fleet,
 so its queries may grow in step), plus any detail worth keeping. ``bench.timing.measure()`` gives the
-first two. Groups named in a module's ``ON_REQUEST`` run only when asked for by name.
+first two. Groups named in a module's ``ON_REQUEST`` run only when asked for by name. Groups named in a module's
+``COMMITS`` write for real, one transaction per run as in production (a transaction rolled back at the end would hold
+every run's commit callbacks and skew the later runs): each runs on a clone of its own, dropped after it, and is not
+run by ``--here``.
 
 Peak memory ("peak MB") is the process's peak resident set (``ru_maxrss``) during the figure's first run: the
 process started Django, prepared the figure's inputs (the peak is reset after that, on Linux) and ran the figure once
@@ -37,6 +40,8 @@ import sys
 import tempfile
 import time
 import traceback
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -77,20 +82,22 @@ def list_groups(names: list[str]) -> dict[str, Any]:
     from ipam.models import IPAddress
     from virtualization.models import VirtualMachine
 
-    groups = []
+    groups, commits = [], []
     for module_name in _modules():
         module = importlib.import_module(f"bench.{module_name}")
         on_request = getattr(module, "ON_REQUEST", frozenset())
         for group in module.groups():
             if _selected(module_name, group, names, group in on_request):
                 groups.append(f"{module_name}:{group}")
+                if group in getattr(module, "COMMITS", frozenset()):
+                    commits.append(f"{module_name}:{group}")
     fleet = {
         "devices": Device.objects.count(),
         "interfaces": Interface.objects.count(),
         "ip addresses": IPAddress.objects.count(),
         "virtual machines": VirtualMachine.objects.count(),
     }
-    return {"groups": groups, "fleet": fleet}
+    return {"groups": groups, "commits": commits, "fleet": fleet}
 
 
 def _rss_mb() -> float:
@@ -147,15 +154,24 @@ def _in_process(args: list[str], env: dict[str, str]) -> Any:
         return json.loads(text)
 
 
-def measure_here(names: list[str], env: dict[str, str]) -> dict[str, Any]:
-    """Every selected group against the database ``env`` points at, one process per group."""
+def measure_here(
+    names: list[str], env: dict[str, str], own_clone: Callable[[], AbstractContextManager[dict[str, str]]] | None = None
+) -> dict[str, Any]:
+    """Every selected group against the database ``env`` points at, one process per group; a group that commits its
+    writes on a database of its own from ``own_clone()`` (without one, it is reported as not run)."""
     listing = _in_process(["--list", *names], env)
     print(f"== fleet: {listing['fleet']}", flush=True)
     figures: dict[str, dict[str, Any]] = {}
     for group in listing["groups"]:
         print(f"== {group}", flush=True)
         try:
-            produced = _in_process(["--group", group], env)
+            if group not in listing["commits"]:
+                produced = _in_process(["--group", group], env)
+            elif own_clone is None:
+                produced = [{"figure": group, "group": group, "error": "commits its writes: run it with make bench"}]
+            else:
+                with own_clone() as clone_env:
+                    produced = _in_process(["--group", group], clone_env)
         except RuntimeError as exc:
             produced = [{"figure": group, "group": group, "error": str(exc)}]
         for figure in produced:
@@ -174,21 +190,29 @@ def _read_env(path: Path) -> dict[str, str]:
     return env
 
 
-def measure_scale(scale: float, seed: int, names: list[str]) -> dict[str, Any]:
-    """Clone the scale's fleet template into a database of our own, measure, drop it."""
-    database = f"wmf_ops_bench_{os.getpid()}_{str(scale).replace('.', '_')}"
+@contextmanager
+def _clone(scale: float, seed: int, database: str) -> Iterator[dict[str, str]]:
+    """A database cloned from the scale's fleet template, and the environment pointing at it; dropped on exit."""
     tool = [sys.executable, str(ROOT / "dev" / "wmfops.py")]
-    started = time.perf_counter()
     try:
         subprocess.run(
             [*tool, "bench-prepare", "--scale", str(scale), "--seed", str(seed), "--db", database], check=True
         )
-        prepared = time.perf_counter() - started
         env = {**os.environ, **_read_env(STATE / "bench.env"), "WMF_OPS_DB_NAME": database}
         env.pop("DJANGO_SETTINGS_MODULE", None)
-        return {"scale": scale, "prepare s": round(prepared, 1), **measure_here(names, env)}
+        yield env
     finally:
         subprocess.run([*tool, "bench-drop", "--db", database], check=False)
+
+
+def measure_scale(scale: float, seed: int, names: list[str]) -> dict[str, Any]:
+    """Clone the scale's fleet template into a database of our own, measure, drop it."""
+    database = f"wmf_ops_bench_{os.getpid()}_{str(scale).replace('.', '_')}"
+    started = time.perf_counter()
+    with _clone(scale, seed, database) as env:
+        prepared = time.perf_counter() - started
+        figures = measure_here(names, env, own_clone=lambda: _clone(scale, seed, f"{database}_own"))
+    return {"scale": scale, "prepare s": round(prepared, 1), **figures}
 
 
 def _ratio(large: float | int | None, small: float | int | None) -> float | None:
