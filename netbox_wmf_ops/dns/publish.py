@@ -110,6 +110,18 @@ def read_worktree(path: Path) -> dict[str, str]:
     }
 
 
+def clear_worktree(path: Path) -> None:
+    """Delete everything in the clone's work tree but ``.git``: what `git rm -r .` did, without its cost per file
+    (quadratic in git: 0.7 s for 2,000 zone files against 0.016 s for 200)."""
+    for entry in path.iterdir():
+        if entry.name == ".git":
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
+
+
 def write_files(path: Path, files: Mapping[str, str]) -> None:
     """Write each snippet flat in ``path``; a full disk (or any write error) becomes a PublishError."""
     for name, content in files.items():
@@ -169,7 +181,7 @@ def _commit_in(
         raise PublishError(f"Failed to clone {config.repository}: {e.stderr.strip()}") from e
     before = read_worktree(tmp)
 
-    clone.git.rm("-r", "-q", "--ignore-unmatch", ".")  # stale zones disappear
+    clear_worktree(tmp)  # stale zones disappear: `git add -A` below records them as deleted
     write_files(tmp, files)
     clone.git.add("-A")
     has_head = clone.head.is_valid()
