@@ -5,31 +5,45 @@ from __future__ import annotations
 from collections import defaultdict
 
 from dcim.models import ConsolePort, Device, InventoryItem
+from django.db.models import F
 
 from ..checks.coherence import DeviceRecord, InventoryRecord
+from . import device_status_labels
 
 DEVICE_DISPLAY = ("device_type__manufacturer", "virtual_chassis")
 JUNIPER = "juniper"
 
 
 def load_devices() -> list[DeviceRecord]:
-    """Every device with the fields the Coherence and Rack rules read (custom fields straight from their JSON)."""
-    devices = Device.objects.select_related(*DEVICE_DISPLAY, "role", "site", "rack").order_by("name", "pk")
+    """Every device with the fields the Coherence and Rack rules read (custom fields straight from their JSON). Role,
+    site, rack and height come as columns of the one query, not as related objects: with 25,000 devices, building
+    three more model instances per device was a quarter of the reports' time."""
+    devices = (
+        Device.objects.select_related(*DEVICE_DISPLAY)
+        .annotate(
+            role_slug=F("role__slug"),
+            site_slug=F("site__slug"),
+            rack_name=F("rack__name"),
+            type_u_height=F("device_type__u_height"),
+        )
+        .order_by("name", "pk")
+    )
+    labels = device_status_labels()
     return [
         DeviceRecord(
             device,
             name=device.name,
             status=device.status,
-            status_display=device.get_status_display(),
-            role=device.role.slug,
-            site=device.site.slug,
+            status_display=labels.get(device.status, device.status),
+            role=device.role_slug,
+            site=device.site_slug,
             asset_tag=device.asset_tag,
             serial=device.serial,
             purchase_date=device.custom_field_data.get("purchase_date"),
             ticket=device.custom_field_data.get("ticket"),
-            rack=device.rack.name if device.rack else None,
+            rack=device.rack_name,
             position=device.position,
-            u_height=device.device_type.u_height,
+            u_height=device.type_u_height,
         )
         for device in devices
     ]

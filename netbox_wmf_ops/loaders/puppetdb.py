@@ -12,6 +12,7 @@ from .. import policy
 from ..checks.puppetdb import FACTS, Server, Vm
 from ..puppetdb.client import PuppetDBError, config_from_settings, make_client
 from ..sources import SourceError
+from . import device_status_labels
 
 
 def load_puppetdb_facts(get: Any = None) -> dict[str, dict[str, Any]]:
@@ -36,14 +37,8 @@ def load_servers() -> list[Server]:
         .select_related("device_type__manufacturer", "virtual_chassis")
         .order_by("name", "pk")
     )
-    labels = _status_labels()
+    labels = device_status_labels()
     return [Server(d, d.name, d.status, labels.get(d.status, d.status), d.device_type.model, d.serial) for d in devices]
-
-
-def _status_labels() -> dict[str, str]:
-    """Status value → display text, as ``get_status_display()`` gives it, translated once: that method translates
-    every choice again on each call (about 30 % of the report's NetBox side with 2,000 servers)."""
-    return {value: str(label) for value, label in Device._meta.get_field("status").flatchoices}
 
 
 def load_vms() -> list[Vm]:
