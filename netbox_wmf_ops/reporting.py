@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from extras.scripts import Script
 
 from .checks import Finding
+from .heap import heap_frozen
 
 # Job.data key under which the core script door hands its findings to the recorder (see quality/signals.py).
 CORE_DOOR_KEY = "wmf_ops_findings"
@@ -59,7 +60,8 @@ class WmfReport(Script):
 
     def run(self, data, commit):
         try:
-            return super().run(data, commit)
+            with heap_frozen():
+                return super().run(data, commit)
         except Exception as error:
             self.run_error = self.run_error or f"{type(error).__name__}: {error}"
             raise

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config_schema import SETTINGS
+from ..heap import heap_frozen
 from .exitcodes import ExitCode
 from .icinga import RECENT_EDIT_GRACE_SECONDS, IcingaState, read_state, should_skip, state_after_run, write_state
 from .loader import load_dns_inputs
@@ -91,15 +92,16 @@ class Snippets:
 
 def generate_snippets(settings: DnsSettings) -> Snippets:
     """Load (bulk ORM), generate and render every zone snippet; no git, no lock."""
-    t0 = time.perf_counter()
-    inputs = load_dns_inputs(settings.device_statuses)
-    t1 = time.perf_counter()
-    generation = generate_records(
-        inputs.hosts, inputs.addresses, inputs.prefixes, device_statuses=settings.device_statuses
-    )
-    t2 = time.perf_counter()
-    files = render_zone_files(generation.forward, generation.reverse)
-    t3 = time.perf_counter()
+    with heap_frozen():
+        t0 = time.perf_counter()
+        inputs = load_dns_inputs(settings.device_statuses)
+        t1 = time.perf_counter()
+        generation = generate_records(
+            inputs.hosts, inputs.addresses, inputs.prefixes, device_statuses=settings.device_statuses
+        )
+        t2 = time.perf_counter()
+        files = render_zone_files(generation.forward, generation.reverse)
+        t3 = time.perf_counter()
     return Snippets(files, generation, {"load": t1 - t0, "generate": t2 - t1, "render": t3 - t2})
 
 

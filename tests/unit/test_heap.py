@@ -1,0 +1,18 @@
+import gc
+
+import pytest
+
+from netbox_wmf_ops.heap import heap_frozen
+
+
+def test_the_heap_is_frozen_inside_the_block_and_handed_back_after_it_even_on_error():
+    assert gc.get_freeze_count() == 0
+    with heap_frozen():
+        assert gc.get_freeze_count() > 0
+        made_inside = [[]]  # a container made in the block is tracked as usual, not frozen
+        assert gc.is_tracked(made_inside)
+    assert gc.get_freeze_count() == 0
+
+    with pytest.raises(RuntimeError), heap_frozen():
+        raise RuntimeError
+    assert gc.get_freeze_count() == 0
