@@ -21,6 +21,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.text import slugify
 from virtualization.models import Cluster, ClusterGroup, ClusterType, VirtualMachine, VMInterface
 
+from ..heap import heap_frozen
 from .config import GanetiProfile
 from .plan import (
     DEFAULT_MAX_DELETE_SHARE,
@@ -346,6 +347,7 @@ def queue_interface_import(names: Iterable[str], result: SyncResult, *, commit: 
     result.add("info", f"Queued the interface automation for {len(names)} VMs: {listed}")
 
 
+@heap_frozen()
 def sync_profile(
     profile: GanetiProfile,
     *,

@@ -16,3 +16,12 @@ def test_the_heap_is_frozen_inside_the_block_and_handed_back_after_it_even_on_er
     with pytest.raises(RuntimeError), heap_frozen():
         raise RuntimeError
     assert gc.get_freeze_count() == 0
+
+
+def test_nested_blocks_hand_the_heap_back_only_when_the_outermost_ends():
+    with heap_frozen():
+        frozen = gc.get_freeze_count()
+        with heap_frozen():
+            pass
+        assert gc.get_freeze_count() >= frozen  # the inner block's end did not thaw the outer one's heap
+    assert gc.get_freeze_count() == 0

@@ -76,9 +76,7 @@ def test_every_recurring_job_is_back_within_one_reconcile_interval_after_redis_i
     emptied = time.monotonic()
     # exactly one live row each, read in one pass: a chain's row is briefly not live between its run ending and its
     # successor being enqueued, so a second read at an arbitrary moment could fall into that gap
-    wait_for(
-        lambda: all(len(live_rows(name)) == 1 for name in names), 75, f"every chain back\n{faults.worker_logs()}"
-    )
+    wait_for(lambda: all(len(live_rows(name)) == 1 for name in names), 75, f"every chain back\n{faults.worker_logs()}")
     assert time.monotonic() - emptied <= 60 + 15  # one reconcile interval, and the time to run the pass
     # and no chain doubles up afterwards (a duplicate would come from a pass that re-enqueued a live chain)
     settled = time.monotonic() + 10
