@@ -120,14 +120,19 @@ def test_a_worker_killed_mid_dump_leaves_no_stale_row_no_lock_and_no_half_dump(f
     assert Job.objects.get(pk=first.pk).status == "running"  # nobody recorded its end
 
     faults.start_worker()
-    wait_for(lambda: Job.objects.filter(pk=first.pk, status="errored").exists(), 100, "the reconciler")
+    # Dead only past its timeout and TIMEOUT_GRACE (12 + 30 s after it started); the killed worker's RQ scheduler lock
+    # outlives it, so the reconciler's next run is queued by the watchdog (every 20 s) once OVERDUE_GRACE (30 s) past
+    # its one-minute slot: the worst case is about 150 s after the dump started.
+    wait_for(lambda: Job.objects.filter(pk=first.pk, status="errored").exists(), 180, "the reconciler")
     assert "past its timeout of 12 s" in Job.objects.get(pk=first.pk).error
     done = wait_for(
         lambda: Job.objects.filter(name=DUMP, status="completed").first(), 120, f"the next dump\n{faults.worker_logs()}"
     )
     assert not [p for p in dumps.iterdir() if p.name.startswith(TEMP_PREFIX)]  # the half dump was removed
     assert (dumps / done.data["path"].rsplit("/", 1)[1] / MANIFEST).exists()
-    assert len(live_rows(DUMP)) == 1 and Job.objects.filter(name=DUMP, status="running").count() == 0
+    # one live successor (read until it is enqueued: the completed run schedules it as it ends), and nothing running
+    wait_for(lambda: len(live_rows(DUMP)) == 1, 30, "the next dump to be scheduled")
+    assert Job.objects.filter(name=DUMP, status="running").count() == 0
 
 
 SOAK_SECONDS = 210
