@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dcim.models import Device
 
+# Device.__str__ reads the device type, manufacturer and virtual chassis of unnamed devices: select_related these.
+DEVICE_DISPLAY = ("device_type__manufacturer", "virtual_chassis")
+
 
 def device_status_labels() -> dict[str, str]:
     """Device status value → display text, as ``get_status_display()`` gives it, translated once: that method

@@ -20,6 +20,7 @@ from django.db.models import Model, QuerySet
 from .. import policy
 from ..checks.cables import CableEnd, CableRecord, NamedComponent, NamedInterface
 from ..checks.network import EXCLUDED_DEVICE_STATUSES
+from . import DEVICE_DISPLAY
 from .network import resolve_objects
 
 __all__ = ["cables", "devices", "load_cables", "load_component_names", "load_interface_names", "resolve_objects"]
@@ -30,8 +31,6 @@ COMPONENT_MODELS: dict[str, type[Model]] = {
     "power port": PowerPort,
     "power outlet": PowerOutlet,
 }
-# Device.__str__ reads the device type, manufacturer and virtual chassis of unnamed devices.
-DEVICE_DISPLAY = ("device_type__manufacturer", "virtual_chassis")
 
 
 def devices() -> QuerySet:

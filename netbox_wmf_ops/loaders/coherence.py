@@ -8,9 +8,8 @@ from dcim.models import ConsolePort, Device, InventoryItem
 from django.db.models import F
 
 from ..checks.coherence import DeviceRecord, InventoryRecord
-from . import device_status_labels
+from . import DEVICE_DISPLAY, device_status_labels
 
-DEVICE_DISPLAY = ("device_type__manufacturer", "virtual_chassis")
 JUNIPER = "juniper"
 
 

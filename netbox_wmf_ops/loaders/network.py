@@ -16,8 +16,8 @@ from ipam.models import VLAN, IPAddress, Prefix
 from .. import policy
 from ..checks import Finding
 from ..checks import network as rules
+from . import DEVICE_DISPLAY
 
-DEVICE_DISPLAY = ("device_type__manufacturer", "virtual_chassis")
 JUNIPER = "juniper"
 MGMT_INTERFACE = "mgmt"
 

@@ -35,12 +35,10 @@ from ..validation.rules import interface as interface_rules
 from ..validation.rules import ipam as ipam_rules
 from ..validation.rules.device import DeviceRecord, serial_required
 from ..validation.validators import site_of_cables
+from . import DEVICE_DISPLAY
 from .network import resolve_objects
 
 __all__ = ["load_cables", "load_devices", "load_interfaces", "resolve_objects"]
-
-# Device.__str__ reads the device type, manufacturer and virtual chassis of unnamed devices.
-DEVICE_DISPLAY = ("device_type__manufacturer", "virtual_chassis")
 
 
 def devices() -> QuerySet:

@@ -9,8 +9,7 @@ from ipam.models import Prefix
 
 from .. import policy
 from ..checks.vlan_migration import LEGACY_VLANS, SITE, Server
-
-DEVICE_DISPLAY = ("device_type__manufacturer", "virtual_chassis")
+from . import DEVICE_DISPLAY
 
 
 def load_legacy_prefixes(vlan_names: Sequence[str] = LEGACY_VLANS) -> list[str]:
