@@ -90,18 +90,18 @@ class Snippets:
         return len(self.generation.forward)
 
 
+@heap_frozen()
 def generate_snippets(settings: DnsSettings) -> Snippets:
     """Load (bulk ORM), generate and render every zone snippet; no git, no lock."""
-    with heap_frozen():
-        t0 = time.perf_counter()
-        inputs = load_dns_inputs(settings.device_statuses)
-        t1 = time.perf_counter()
-        generation = generate_records(
-            inputs.hosts, inputs.addresses, inputs.prefixes, device_statuses=settings.device_statuses
-        )
-        t2 = time.perf_counter()
-        files = render_zone_files(generation.forward, generation.reverse)
-        t3 = time.perf_counter()
+    t0 = time.perf_counter()
+    inputs = load_dns_inputs(settings.device_statuses)
+    t1 = time.perf_counter()
+    generation = generate_records(
+        inputs.hosts, inputs.addresses, inputs.prefixes, device_statuses=settings.device_statuses
+    )
+    t2 = time.perf_counter()
+    files = render_zone_files(generation.forward, generation.reverse)
+    t3 = time.perf_counter()
     return Snippets(files, generation, {"load": t1 - t0, "generate": t2 - t1, "render": t3 - t2})
 
 

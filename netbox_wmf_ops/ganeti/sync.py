@@ -44,6 +44,7 @@ logger = logging.getLogger("netbox_wmf_ops.ganeti")
 CLUSTER_TYPE = "Ganeti"
 DEFAULT_VM_ROLE = "server"
 IMPORTER_MODULE = "netbox_wmf_ops.puppetdb.importer"
+REFUSALS = (ValidationError, IntegrityError, DataError)  # what refuses one object, not the whole run
 
 
 @dataclass
@@ -274,7 +275,7 @@ class _Applier:
                 for write in valid:
                     write.obj.save()
             return valid
-        except (ValidationError, IntegrityError, DataError):
+        except REFUSALS:
             pass
         # Everything in the savepoint was undone. A new object keeps the primary key it was given, so its second save
         # inserts the same row (Django updates nothing, then inserts) and any event queued for it stays correct.
@@ -295,7 +296,7 @@ class _Applier:
                     write.obj.full_clean()
                 write.obj.save()
             return True
-        except (ValidationError, IntegrityError, DataError) as e:
+        except REFUSALS as e:
             self._refused(write, e)
             return False
 
