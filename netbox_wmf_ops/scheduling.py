@@ -391,7 +391,9 @@ def reconcile_report_schedules(schedules: Mapping[str, int]) -> ScheduleChanges:
     from .quality.jobs import RunCheckJob
 
     changes = ScheduleChanges()
-    with transaction.atomic():
+    # The lock is held until the transaction has committed: another worker's pass must see the rows this one made
+    # (two workers starting together each scheduled, and ran, the same report when the lock was released earlier).
+    with advisory_lock(SCHEDULES_LOCK), transaction.atomic():
         # Earlier versions scheduled core's ScriptJob under the same names: those give way to the plugin's job.
         legacy = Job.objects.filter(
             object_type=ObjectType.objects.get_for_model(Script), name__startswith=JOB_NAME_PREFIX, status__in=WAITING

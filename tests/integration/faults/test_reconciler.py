@@ -3,19 +3,28 @@ enqueues, what it never touches; and the recurring-work check over real rows and
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import django_rq
 import pytest
 from core.models import Job
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 
 from netbox_wmf_ops.dns.jobs import DnsSnippetsJob
-from netbox_wmf_ops.scheduling import STALE_ERROR_PREFIX, _facts, ensure_recurring, reconcile_all
+from netbox_wmf_ops.scheduling import (
+    JOB_NAME_PREFIX,
+    STALE_ERROR_PREFIX,
+    _facts,
+    ensure_recurring,
+    reconcile_all,
+    reconcile_report_schedules,
+)
 from tests.metrics_text import key, samples
 
-from .conftest import DNS_CHECK, DUMP, RECONCILER
+from .conftest import DNS_CHECK, DUMP, RECONCILER, wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -92,6 +101,48 @@ def test_duplicate_schedules_are_reduced_to_one(faults):
     assert ensure_recurring(DnsSnippetsJob, DNS_CHECK, 30, publish=False) == "kept"
     kept = Job.objects.get(name=DNS_CHECK, status__in=("pending", "scheduled"))
     assert kept.status == "pending"  # the one due first stays
+
+
+SLOW_COMMIT = """
+CREATE FUNCTION wmf_test_slow_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN PERFORM pg_sleep(3); RETURN NULL; END $$;
+CREATE CONSTRAINT TRIGGER wmf_test_slow_commit AFTER INSERT ON core_job DEFERRABLE INITIALLY DEFERRED
+FOR EACH ROW WHEN (NEW.name LIKE 'wmf-ops schedule:%') EXECUTE FUNCTION wmf_test_slow_commit();
+"""
+
+
+def test_two_passes_at_once_schedule_a_report_once(faults):
+    """Two workers starting together: the second pass waits until the first one's rows are committed. The commit of
+    the first is made slow (a deferred trigger sleeps in it), so a lock released before the commit lets the second
+    pass schedule, and later run, the same report again."""
+    report = "wmf_ops_management.ManagementConsole"
+
+    def first_pass() -> None:
+        try:
+            reconcile_report_schedules({report: 1440})
+        finally:
+            connection.close()
+
+    with connection.cursor() as cursor:
+        cursor.execute(SLOW_COMMIT)
+    try:
+        first = threading.Thread(target=first_pass)
+        first.start()
+
+        def first_is_committing() -> bool:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'PgSleep'")
+                return cursor.fetchone()[0] == 1
+
+        wait_for(first_is_committing, 30, "the first pass to commit")
+        second = reconcile_report_schedules({report: 1440})
+        first.join(30)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TRIGGER wmf_test_slow_commit ON core_job; DROP FUNCTION wmf_test_slow_commit()")
+    assert second.kept == [report] and second.scheduled == []
+    live = Job.objects.filter(name=JOB_NAME_PREFIX + report, status__in=("pending", "scheduled", "running"))
+    assert live.count() == 1
 
 
 def test_the_reconcile_pass_schedules_everything_configured(faults):
