@@ -1,4 +1,5 @@
 import gc
+import weakref
 
 import pytest
 
@@ -25,3 +26,22 @@ def test_nested_blocks_hand_the_heap_back_only_when_the_outermost_ends():
             pass
         assert gc.get_freeze_count() >= frozen  # the inner block's end did not thaw the outer one's heap
     assert gc.get_freeze_count() == 0
+
+
+def test_cyclic_garbage_made_in_the_block_is_collected_when_it_ends():
+    # What a failed parse in netaddr leaves (an exception whose traceback holds the frame that holds the exception):
+    # a cycle that holds every caller's frame, with their locals, until a collection finds it.
+    class Node:
+        pass
+
+    gc.disable()  # no automatic collection may find it first
+    try:
+        with heap_frozen():
+            node = Node()
+            node.itself = node
+            alive = weakref.ref(node)
+            del node
+            assert alive() is not None
+        assert alive() is None
+    finally:
+        gc.enable()
