@@ -103,11 +103,11 @@ def test_duplicate_schedules_are_reduced_to_one(faults):
     assert kept.status == "pending"  # the one due first stays
 
 
-SLOW_COMMIT = """
+SLOW_COMMIT = f"""
 CREATE FUNCTION wmf_test_slow_commit() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN PERFORM pg_sleep(3); RETURN NULL; END $$;
 CREATE CONSTRAINT TRIGGER wmf_test_slow_commit AFTER INSERT ON core_job DEFERRABLE INITIALLY DEFERRED
-FOR EACH ROW WHEN (NEW.name LIKE 'wmf-ops schedule:%') EXECUTE FUNCTION wmf_test_slow_commit();
+FOR EACH ROW WHEN (NEW.name LIKE '{JOB_NAME_PREFIX}%') EXECUTE FUNCTION wmf_test_slow_commit();
 """
 
 
@@ -131,7 +131,11 @@ def test_two_passes_at_once_schedule_a_report_once(faults):
 
         def first_is_committing() -> bool:
             with connection.cursor() as cursor:
-                cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'PgSleep'")
+                # this test database's sessions only: the server is shared
+                cursor.execute(
+                    "SELECT count(*) FROM pg_stat_activity"
+                    " WHERE wait_event = 'PgSleep' AND datname = current_database()"
+                )
                 return cursor.fetchone()[0] == 1
 
         wait_for(first_is_committing, 30, "the first pass to commit")
