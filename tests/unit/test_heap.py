@@ -21,10 +21,12 @@ def test_the_heap_is_frozen_inside_the_block_and_handed_back_after_it_even_on_er
 
 def test_nested_blocks_hand_the_heap_back_only_when_the_outermost_ends():
     with heap_frozen():
-        frozen = gc.get_freeze_count()
+        assert gc.get_freeze_count() > 0
         with heap_frozen():
             pass
-        assert gc.get_freeze_count() >= frozen  # the inner block's end did not thaw the outer one's heap
+        # the inner block's end did not thaw the outer one's heap: a thaw leaves nothing frozen. (Not `>=` the count
+        # before: a frozen object whose last reference goes is freed meanwhile; CI saw 1,393,892 become 1,393,888.)
+        assert gc.get_freeze_count() > 0
     assert gc.get_freeze_count() == 0
 
 
